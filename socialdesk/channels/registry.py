@@ -1,0 +1,54 @@
+"""Network name -> network package. Adding a network is adding one package that exposes `ADAPTER`."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from socialdesk.channels.models import Channel
+    from socialdesk.conversations.models import Message
+    from socialdesk.ingest.schema import InboundMessage
+
+
+class PayloadError(ValueError):
+    """The payload is not what the network documents; the raw event is kept and marked failed."""
+
+
+class DeliveryError(RuntimeError):
+    """Sending failed. `permanent` errors are not retried; the agent is told why."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class NetworkAdapter(Protocol):
+    name: str
+
+    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
+        """Messages in this event; None for an event type the desk does not handle (acknowledged, ignored)."""
+        ...
+
+    def deliver(self, message: Message, idempotency_key: str) -> str:
+        """Send an outbound message; returns the network's id for it."""
+        ...
+
+
+_PACKAGES = {
+    "sandbox": "socialdesk.channels.sandbox",
+}
+
+
+def adapter_for(network: str) -> NetworkAdapter:
+    try:
+        module_path = _PACKAGES[network]
+    except KeyError:
+        raise LookupError(f"no connector is installed for network {network!r}") from None
+    adapter: NetworkAdapter = importlib.import_module(module_path).ADAPTER
+    return adapter
+
+
+def networks() -> list[str]:
+    return sorted(_PACKAGES)

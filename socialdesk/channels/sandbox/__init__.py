@@ -1,0 +1,28 @@
+"""The built-in sandbox network: runs the desk with no accounts (scenario replay in, stored deliveries out)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from socialdesk.channels.sandbox import client
+
+if TYPE_CHECKING:
+    from socialdesk.channels.models import Channel
+    from socialdesk.conversations.models import Message
+    from socialdesk.ingest.schema import InboundMessage
+
+
+class SandboxAdapter:
+    name = "sandbox"
+
+    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
+        from socialdesk.channels.sandbox.receiver import parse_post
+
+        return [parse_post(payload).to_inbound()]
+
+    def deliver(self, message: Message, idempotency_key: str) -> str:
+        return client.deliver(message, idempotency_key)
+
+
+ADAPTER = SandboxAdapter()

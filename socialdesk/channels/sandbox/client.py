@@ -1,0 +1,26 @@
+"""Outbound to the sandbox network: the 'network' is a table, so replies are stored and visible."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from socialdesk.channels.models import SandboxDelivery
+
+if TYPE_CHECKING:
+    from socialdesk.conversations.models import Message
+
+
+def deliver(message: Message, idempotency_key: str) -> str:
+    """Idempotent on the key, like a real network's idempotency header: a retry returns the first id."""
+    delivery, _ = SandboxDelivery.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "channel_id": message.channel_id,
+            "network_message_id": f"sbx-out-{idempotency_key}",
+            "in_reply_to": message.in_reply_to,
+            "is_private": message.is_private,
+            "recipient": message.conversation.contact.display_name,
+            "text": message.text,
+        },
+    )
+    return delivery.network_message_id

@@ -1,0 +1,106 @@
+"""Sandbox inbound: posts from a scenario file are received like webhook deliveries and replayed in time."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from socialdesk.channels.models import AccountRole, Channel, Network
+from socialdesk.channels.registry import PayloadError
+from socialdesk.channels.sandbox.payloads import ScenarioPost
+from socialdesk.ingest.actions import receive_event
+from socialdesk.workspaces.models import Workspace
+
+
+class ScenarioError(ValueError):
+    """A scenario line is unusable; the message names the file and line."""
+
+
+def parse_post(payload: Mapping[str, Any]) -> ScenarioPost:
+    try:
+        return ScenarioPost.model_validate(payload)
+    except ValidationError as exc:
+        raise PayloadError(f"not a sandbox post: {exc.errors(include_url=False)}") from exc
+
+
+def read_scenario(path: Path) -> list[ScenarioPost]:
+    """All posts of a JSONL scenario, in time order; every bad line is reported with its number."""
+    posts: list[ScenarioPost] = []
+    problems: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                posts.append(ScenarioPost.model_validate(json.loads(line)))
+            except (json.JSONDecodeError, ValidationError) as exc:
+                problems.append(f"{path}:{number}: {exc}")
+    if problems:
+        raise ScenarioError("\n".join(problems[:20]))
+    posts.sort(key=lambda p: p.at)
+    return posts
+
+
+def sandbox_channel(workspace: Workspace, simulates: str) -> Channel:
+    channel, _ = Channel.objects.get_or_create(
+        workspace=workspace,
+        network=Network.SANDBOX,
+        # One sandbox account per simulated network, told apart by its handle.
+        handle=f"@{workspace.slug}.{simulates}",
+        account_role=AccountRole.BRAND,
+        defaults={"name": f"{workspace.name} on {simulates} (sandbox)", "config": {"simulates": simulates}},
+    )
+    return channel
+
+
+@dataclass
+class ReplayResult:
+    posts: int = 0
+    stored: int = 0
+    duplicates: int = 0
+
+
+def _shifted(posts: list[ScenarioPost], end_at: datetime | None) -> Iterator[ScenarioPost]:
+    offset = end_at - posts[-1].at if end_at and posts else timedelta(0)
+    for post in posts:
+        yield post.model_copy(update={"at": post.at + offset}) if offset else post
+
+
+def replay(
+    workspace: Workspace,
+    posts: list[ScenarioPost],
+    *,
+    speed: float = 0.0,
+    end_at: datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    progress: Callable[[int], None] | None = None,
+) -> ReplayResult:
+    """Receive every post like a webhook delivery. `speed` 0 = as fast as possible, 60 = a minute per second.
+
+    `end_at` shifts all timestamps so the last post lands there (a demo that ends 'now').
+    Receiving is idempotent on the post id, so replaying twice stores nothing new.
+    """
+    result = ReplayResult()
+    channels: dict[str, Channel] = {}
+    previous: datetime | None = None
+    for post in _shifted(posts, end_at):
+        if speed > 0 and previous is not None:
+            sleep(max(0.0, (post.at - previous).total_seconds() / speed))
+        previous = post.at
+        channel = channels.get(post.network) or channels.setdefault(
+            post.network, sandbox_channel(workspace, post.network)
+        )
+        stored = receive_event(channel, post.id, post.model_dump(mode="json", exclude_none=True))
+        result.posts += 1
+        result.stored += int(stored)
+        result.duplicates += int(not stored)
+        if progress:
+            progress(1)
+    return result

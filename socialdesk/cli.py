@@ -1,0 +1,217 @@
+"""The `socialdesk` command."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+console = Console()
+app = typer.Typer(help="Socialdesk: a social-media customer-care desk.", no_args_is_help=True)
+sandbox_app = typer.Typer(help="The built-in sandbox network.", no_args_is_help=True)
+import_app = typer.Typer(help="Import conversations from other tools and datasets.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks; results are appended to docs/benchmarks.md.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(import_app, name="import")
+app.add_typer(bench_app, name="bench")
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdesk.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (migrate, createsuperuser, shell, ...)."""
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["socialdesk manage", *ctx.args])
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    _setup()
+    _migrate(verbosity=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    threads: Annotated[int, typer.Option(help="Worker threads.")] = 8,
+) -> None:
+    """Serve the web desk (waitress, a production WSGI server)."""
+    _setup()
+    from django.core.management import call_command
+    from waitress import serve as waitress_serve
+
+    from socialdesk.wsgi import application
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    console.print(f"Socialdesk listening on [bold]http://{host}:{port}/[/bold]")
+    waitress_serve(application, host=host, port=port, threads=threads)
+
+
+def _workspace(slug: str, name: str | None = None) -> object:
+    from socialdesk.workspaces.actions import create_workspace
+
+    return create_workspace(slug, name or slug.replace("-", " ").title())
+
+
+@sandbox_app.command("replay")
+def sandbox_replay(
+    scenario: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL scenario file.")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "demo",
+    speed: Annotated[float, typer.Option(help="0 = as fast as possible; 60 = one scenario minute per second.")] = 0,
+    end_now: Annotated[bool, typer.Option(help="Shift timestamps so the last post is now.")] = False,
+) -> None:
+    """Replay a scenario into the pipeline, as if the networks delivered it. Idempotent."""
+    _setup()
+    from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay
+    from socialdesk.ingest.actions import process_pending
+    from socialdesk.workspaces.models import Workspace
+
+    try:
+        posts = read_scenario(scenario)
+    except ScenarioError as exc:
+        console.print(f"[red]scenario is invalid:[/red]\n{exc}")
+        raise typer.Exit(2) from exc
+    ws = _workspace(workspace)
+    assert isinstance(ws, Workspace)
+    # Events stored by an earlier run that died before processing them.
+    recovered = process_pending()
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("replaying", total=len(posts))
+        result = replay(
+            ws, posts, speed=speed, end_at=datetime.now(tz=UTC) if end_now else None,
+            progress=lambda n: progress.advance(task, n),
+        )
+    leftover = process_pending()
+    console.print(
+        f"{result.posts} posts: {result.stored} new, {result.duplicates} already received; "
+        f"{recovered.processed + leftover.processed} recovered from an earlier run"
+    )
+
+
+@app.command()
+def worker(
+    follow: Annotated[bool, typer.Option(help="Keep polling for new events.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
+) -> None:
+    """Process pending inbound events without a broker (the in-process worker)."""
+    import time
+
+    _setup()
+    from socialdesk.ingest.actions import process_pending
+
+    while True:
+        result = process_pending()
+        if result.processed:
+            console.print(f"processed {result.processed} events")
+        if not follow:
+            return
+        time.sleep(interval)
+
+
+@import_app.command("twcs")
+def import_twcs(
+    csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="twcs.csv")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "twcs",
+    limit: Annotated[int, typer.Option(help="Import at most this many tweets (0 = all).")] = 0,
+) -> None:
+    """Import the 'Customer Support on Twitter' CSV with threads and response times."""
+    _setup()
+    from socialdesk.importers.twcs import TwcsError, import_twcs_file
+    from socialdesk.workspaces.models import Workspace
+
+    ws = _workspace(workspace)
+    assert isinstance(ws, Workspace)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("importing", total=None)
+        try:
+            result = import_twcs_file(
+                ws, csv_file, limit=limit or None, progress=lambda n: progress.advance(task, n),
+                on_total=lambda total: progress.update(task, total=total),
+            )
+        except TwcsError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    console.print(
+        f"{result.tweets} tweets: {result.inbound} inbound, {result.outbound} brand replies, "
+        f"{result.conversations} conversations, {result.skipped} already imported"
+    )
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    messages: Annotated[list[int] | None, typer.Option("--messages", help="Sizes to run.")] = None,
+    database: Annotated[list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")] = None,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Messages/s through the whole pipeline, and p50/p99 latency from receipt to conversation."""
+    from socialdesk.bench.ingest import run_ingest_benchmarks
+
+    run_ingest_benchmarks(
+        sizes=messages or [10_000, 100_000],
+        databases=database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
+        output=output,
+        console=console,
+    )
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web desk after loading.")] = True,
+) -> None:
+    """Set up the demo desk (Nimbus Mobile, sandbox channels, a day of posts) and serve it."""
+    _setup()
+    _migrate()
+    from socialdesk.channels.sandbox.receiver import read_scenario, replay
+    from socialdesk.demo import SCENARIO_PATH
+    from socialdesk.ingest.actions import process_pending
+    from socialdesk.workspaces.actions import add_member, create_user, create_workspace
+    from socialdesk.workspaces.models import Role
+
+    workspace = create_workspace("nimbus", "Nimbus Mobile", timezone="Europe/Madrid")
+    password = secrets.token_urlsafe(12)
+    user = create_user("demo", password, email="demo@nimbus.example")
+    user.is_staff = True  # type: ignore[attr-defined]
+    user.is_superuser = True  # type: ignore[attr-defined]
+    user.save()
+    add_member(workspace, user, Role.ADMIN)
+    process_pending()
+    result = replay(workspace, read_scenario(SCENARIO_PATH), end_at=datetime.now(tz=UTC))
+    process_pending()
+    console.print(f"Demo workspace [bold]Nimbus Mobile[/bold]: {result.stored} new posts, {result.duplicates} known")
+    console.print(f"Log in at http://{host}:{port}/ as [bold]demo[/bold] with password [bold]{password}[/bold]")
+    sys.stdout.flush()
+    if serve_after:
+        serve(host=host, port=port)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""Threading inbound messages into conversations, contacts, and replies."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from socialdesk.channels.models import Channel
+from socialdesk.channels.registry import DeliveryError, adapter_for
+from socialdesk.conversations.models import (
+    Contact,
+    ContactHandle,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Status,
+)
+from socialdesk.ingest.schema import Author, InboundMessage
+from socialdesk.workspaces.models import Workspace
+
+SUBJECT_CHARS = 120
+
+
+def upsert_handle(workspace: Workspace, network: str, author: Author) -> ContactHandle:
+    """The handle for this network user, creating its contact the first time we see them."""
+    handle = (
+        ContactHandle.objects.select_related("contact")
+        .filter(workspace=workspace, network=network, network_user_id=author.network_user_id)
+        .first()
+    )
+    if handle is not None:
+        if author.handle and handle.handle != author.handle:
+            # People rename themselves; the network user id is the identity, the handle just a label.
+            ContactHandle.objects.filter(pk=handle.pk).update(handle=author.handle)
+            handle.handle = author.handle
+        return handle
+    contact = Contact.objects.create(workspace=workspace, display_name=author.display_name or author.handle)
+    try:
+        with transaction.atomic():
+            return ContactHandle.objects.create(
+                workspace=workspace,
+                contact=contact,
+                network=network,
+                network_user_id=author.network_user_id,
+                handle=author.handle,
+            )
+    except IntegrityError:
+        # Another worker created it first; use theirs.
+        contact.delete()
+        return ContactHandle.objects.select_related("contact").get(
+            workspace=workspace, network=network, network_user_id=author.network_user_id
+        )
+
+
+def live_contact(contact: Contact) -> Contact:
+    """Follow merges to the surviving contact."""
+    seen = {contact.pk}
+    while contact.merged_into_id is not None and contact.merged_into_id not in seen:
+        seen.add(contact.merged_into_id)
+        contact = Contact.objects.get(pk=contact.merged_into_id)
+    return contact
+
+
+def thread_key_for(inbound: InboundMessage, handle: ContactHandle) -> str:
+    if inbound.is_private:
+        return f"dm:{handle.pk}"
+    return f"root:{inbound.thread_root or inbound.in_reply_to or inbound.message_id}"
+
+
+def _find_conversation(channel: Channel, inbound: InboundMessage, key: str) -> Conversation | None:
+    """Rules, in order: the parent message's conversation (reply chains, comment replies, replies to our
+    own replies); else the live conversation of the same thread (DMs per contact, a thread whose parent we
+    never saw); else none. A closed conversation is never reused: the customer starts a new one."""
+    if inbound.in_reply_to:
+        parent = (
+            Message.objects.filter(channel=channel, network_message_id=inbound.in_reply_to)
+            .select_related("conversation")
+            .first()
+        )
+        if parent is not None and parent.conversation.status != Status.CLOSED:
+            return parent.conversation
+    return Conversation.objects.filter(channel=channel, thread_key=key).exclude(status=Status.CLOSED).first()
+
+
+def _open_conversation(
+    channel: Channel, inbound: InboundMessage, key: str, contact: Contact
+) -> Conversation:
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(
+                workspace_id=channel.workspace_id,
+                channel=channel,
+                contact=contact,
+                thread_key=key,
+                is_private=inbound.is_private,
+                subject=" ".join(inbound.text.split())[:SUBJECT_CHARS],
+                first_inbound_at=inbound.created_at,
+                last_inbound_at=inbound.created_at,
+                last_message_at=inbound.created_at,
+            )
+    except IntegrityError:
+        # A concurrent worker opened the same thread a moment ago.
+        return Conversation.objects.exclude(status=Status.CLOSED).get(channel=channel, thread_key=key)
+
+
+def thread_inbound(channel: Channel, inbound: InboundMessage, raw_event_id: int | None = None) -> Message:
+    """Store an inbound message in its conversation. Idempotent on the network message id: the same
+    post delivered twice (webhook and poll, or a redelivery) is one message."""
+    existing = Message.objects.filter(channel=channel, network_message_id=inbound.message_id).first()
+    if existing is not None:
+        return existing
+    workspace = channel.workspace
+    handle = upsert_handle(workspace, inbound.network, inbound.author)
+    contact = live_contact(handle.contact)
+    key = thread_key_for(inbound, handle)
+    conversation = _find_conversation(channel, inbound, key) or _open_conversation(channel, inbound, key, contact)
+    message = Message.objects.create(
+        workspace=workspace,
+        conversation=conversation,
+        channel=channel,
+        direction=Direction.INBOUND,
+        is_private=inbound.is_private,
+        kind=inbound.kind,
+        network_message_id=inbound.message_id,
+        in_reply_to=inbound.in_reply_to or "",
+        contact=contact,
+        author_handle=inbound.author.handle,
+        text=inbound.text,
+        url=inbound.url or "",
+        sent_at=inbound.created_at,
+        raw_event_id=raw_event_id,
+        delivery_status=DeliveryStatus.RECEIVED,
+    )
+    reopened = Status.OPEN if conversation.status in {Status.RESOLVED, Status.PENDING} else conversation.status
+    Conversation.objects.filter(pk=conversation.pk).update(
+        message_count=F("message_count") + 1,
+        status=reopened,
+        resolved_at=None if reopened != conversation.status else conversation.resolved_at,
+    )
+    # Out-of-order deliveries must not move the clock backwards.
+    Conversation.objects.filter(pk=conversation.pk, last_inbound_at__lt=inbound.created_at).update(
+        last_inbound_at=inbound.created_at
+    )
+    Conversation.objects.filter(pk=conversation.pk, last_message_at__lt=inbound.created_at).update(
+        last_message_at=inbound.created_at
+    )
+    return message
+
+
+def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
+    """Make two contacts one person: handles and conversations move to `survivor`."""
+    if survivor.workspace_id != duplicate.workspace_id:
+        raise ValueError("contacts of different workspaces cannot be merged")
+    if survivor.pk == duplicate.pk:
+        raise ValueError("a contact cannot be merged into itself")
+    with transaction.atomic():
+        ContactHandle.objects.filter(contact=duplicate).update(contact=survivor)
+        Conversation.objects.filter(contact=duplicate).update(contact=survivor)
+        Message.objects.filter(contact=duplicate).update(contact=survivor)
+        Contact.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+        duplicate.merged_into = survivor
+        duplicate.save(update_fields=["merged_into"])
+    return survivor
+
+
+def send_reply(
+    conversation: Conversation, author: AbstractBaseUser, text: str, *, is_private: bool | None = None
+) -> Message:
+    """Queue a reply in the conversation's thread; delivery happens in a task after commit."""
+    from socialdesk.conversations.tasks import deliver_message_task
+
+    if not text.strip():
+        raise ValueError("a reply needs text")
+    last_inbound = conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at").first()
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            workspace_id=conversation.workspace_id,
+            conversation=conversation,
+            channel_id=conversation.channel_id,
+            direction=Direction.OUTBOUND,
+            is_private=conversation.is_private if is_private is None else is_private,
+            kind="dm" if (is_private if is_private is not None else conversation.is_private) else "reply",
+            in_reply_to=(last_inbound.network_message_id or "") if last_inbound else "",
+            author_user=author,
+            author_handle=conversation.channel.handle,
+            text=text,
+            sent_at=now,
+            delivery_status=DeliveryStatus.QUEUED,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        if conversation.status == Status.NEW:
+            Conversation.objects.filter(pk=conversation.pk).update(status=Status.OPEN)
+        message_id = message.pk
+        transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+    return message
+
+
+def deliver_message(message_id: int) -> str:
+    """Send a queued outbound message once. The idempotency key is the message id, so a retry after a
+    crash between 'network accepted' and 'marked sent' does not post twice."""
+    message = Message.objects.select_related("channel", "conversation__contact").get(pk=message_id)
+    if message.delivery_status != DeliveryStatus.QUEUED:
+        return str(message.delivery_status)
+    adapter = adapter_for(message.channel.network)
+    try:
+        network_id = adapter.deliver(message, idempotency_key=f"msg-{message.pk}")
+    except DeliveryError as exc:
+        if not exc.permanent:
+            raise
+        Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.FAILED, delivery_error=str(exc))
+        return DeliveryStatus.FAILED
+    now = timezone.now()
+    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
+        delivery_status=DeliveryStatus.SENT, network_message_id=network_id
+    )
+    Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
+        first_response_at=now
+    )
+    return DeliveryStatus.SENT

@@ -1,0 +1,149 @@
+"""Contacts (one person across networks), conversations and their messages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from socialdesk.channels.models import Channel
+from socialdesk.workspaces.models import Team, Workspace
+
+
+class Contact(models.Model):
+    """One person. Handles on several networks point here; a merged contact points at its survivor."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
+    display_name = models.CharField(max_length=200, blank=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.display_name or f"contact {self.pk}"
+
+
+class ContactHandle(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="handles")
+    network = models.CharField(max_length=16)
+    network_user_id = models.CharField(max_length=200)
+    handle = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "network", "network_user_id"], name="one_handle_per_network_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.handle or self.network_user_id}"
+
+
+class Status(models.TextChoices):
+    NEW = "new", "New"
+    OPEN = "open", "Open"
+    PENDING = "pending", "Pending"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, "Low"
+    NORMAL = 2, "Normal"
+    HIGH = 3, "High"
+    URGENT = 4, "Urgent"
+
+
+class Tag(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="tag_name_per_workspace")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Conversation(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
+    # How later messages find this conversation: `root:<network id>` for public threads, `dm:<handle>` for DMs.
+    thread_key = models.CharField(max_length=250)
+    is_private = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    subject = models.CharField(max_length=200, blank=True)
+    message_count = models.PositiveIntegerField(default=0)
+    first_inbound_at = models.DateTimeField()
+    last_inbound_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # At most one live conversation per thread: concurrent workers cannot split a thread in two.
+            models.UniqueConstraint(
+                fields=["channel", "thread_key"], condition=~Q(status="closed"), name="one_live_conversation_per_thread"
+            )
+        ]
+        indexes = [models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject}"
+
+
+class Direction(models.TextChoices):
+    INBOUND = "in", "Inbound"
+    OUTBOUND = "out", "Outbound"
+
+
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    QUEUED = "queued", "Queued"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Message(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    is_private = models.BooleanField(default=False)
+    kind = models.CharField(max_length=16)
+    # Network ids; blank for an outbound message until the network accepted it.
+    network_message_id = models.CharField(max_length=200, null=True, blank=True)
+    in_reply_to = models.CharField(max_length=200, blank=True)
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_handle = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(help_text="When the author posted it (network time).")
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    raw_event = models.ForeignKey(
+        "ingest.RawEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    delivery_status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
+    delivery_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "network_message_id"], name="one_message_per_network_id")
+        ]
+        indexes = [models.Index(fields=["conversation", "sent_at"], name="msg_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.network_message_id}"

@@ -1,0 +1,112 @@
+"""The one settings module. Everything comes from environment variables; see README "Configuration"."""
+
+from __future__ import annotations
+
+import django_stubs_ext
+
+from socialdesk.config import data_dir, env, env_bool, parse_database_url, secret_key, sqlite_database
+
+# Lets admin and querysets be subscripted for the type checker at run time too.
+django_stubs_ext.monkeypatch()
+
+DATA_DIR = data_dir()
+SECRET_KEY = secret_key()
+DEBUG = env_bool("SOCIALDESK_DEBUG", False)
+ALLOWED_HOSTS = (env("SOCIALDESK_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in (env("SOCIALDESK_CSRF_TRUSTED_ORIGINS") or "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "socialdesk.workspaces",
+    "socialdesk.channels",
+    "socialdesk.conversations",
+    "socialdesk.ingest",
+    "socialdesk.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "socialdesk.urls"
+WSGI_APPLICATION = "socialdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_database_url = env("DATABASE_URL")
+DATABASES = {
+    "default": parse_database_url(_database_url)
+    if _database_url
+    else sqlite_database(DATA_DIR / "socialdesk.sqlite3")
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Keys used to encrypt channel credentials at rest (comma-separated Fernet keys, newest first, for rotation).
+# Without them a key is derived from SECRET_KEY.
+SOCIALDESK_ENCRYPTION_KEYS = [k for k in (env("SOCIALDESK_ENCRYPTION_KEYS") or "").split(",") if k]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:inbox"
+LOGOUT_REDIRECT_URL = "login"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Celery: in-process (eager) when no broker is configured; Redis or RabbitMQ URL otherwise.
+_broker_url = env("SOCIALDESK_BROKER_URL") or ""
+CELERY_TASK_ALWAYS_EAGER = not _broker_url
+# Eager tasks never touch the broker; "memory://" keeps Celery from looking for one on localhost.
+CELERY_BROKER_URL = _broker_url or "memory://"
+CELERY_TASK_EAGER_PROPAGATES = True
+# A worker killed mid-task must not lose the task: ack only after the task finished.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    "sweep-pending-events": {"task": "socialdesk.ingest.tasks.sweep_pending_events", "schedule": 30.0},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("SOCIALDESK_LOG_LEVEL") or "WARNING"},
+}
