@@ -82,10 +82,13 @@ def sandbox_replay(
     workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "demo",
     speed: Annotated[float, typer.Option(help="0 = as fast as possible; 60 = one scenario minute per second.")] = 0,
     end_now: Annotated[bool, typer.Option(help="Shift timestamps so the last post is now.")] = False,
+    store_only: Annotated[
+        bool, typer.Option(help="Only store the raw events (a backlog for `socialdesk worker`).")
+    ] = False,
 ) -> None:
     """Replay a scenario into the pipeline, as if the networks delivered it. Idempotent."""
     _setup()
-    from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay
+    from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay, store_backlog
     from socialdesk.ingest.actions import process_pending
     from socialdesk.workspaces.models import Workspace
 
@@ -96,25 +99,35 @@ def sandbox_replay(
         raise typer.Exit(2) from exc
     ws = _workspace(workspace)
     assert isinstance(ws, Workspace)
-    # Events stored by an earlier run that died before processing them.
-    recovered = process_pending()
+    if store_only:
+        stored = store_backlog(ws, posts)
+        console.print(f"{len(posts)} posts: {stored} new raw events stored, not processed")
+        return
+    from django.conf import settings
+
+    # In-process mode: first finish events stored by an earlier run that died before processing them.
+    # With a broker the workers do that (they sweep on start).
+    in_process = bool(settings.CELERY_TASK_ALWAYS_EAGER)
+    recovered = process_pending().processed if in_process else 0
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("replaying", total=len(posts))
         result = replay(
             ws, posts, speed=speed, end_at=datetime.now(tz=UTC) if end_now else None,
             progress=lambda n: progress.advance(task, n),
         )
-    leftover = process_pending()
-    console.print(
-        f"{result.posts} posts: {result.stored} new, {result.duplicates} already received; "
-        f"{recovered.processed + leftover.processed} recovered from an earlier run"
-    )
+    summary = f"{result.posts} posts: {result.stored} new, {result.duplicates} already received"
+    if in_process:
+        summary += f"; {recovered} recovered from an earlier run"
+    else:
+        summary += "; processing is queued for the workers"
+    console.print(summary)
 
 
 @app.command()
 def worker(
     follow: Annotated[bool, typer.Option(help="Keep polling for new events.")] = False,
     interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
+    batch_size: Annotated[int, typer.Option(help="Events per transaction.")] = 100,
 ) -> None:
     """Process pending inbound events without a broker (the in-process worker)."""
     import time
@@ -123,7 +136,7 @@ def worker(
     from socialdesk.ingest.actions import process_pending
 
     while True:
-        result = process_pending()
+        result = process_pending(batch_size=batch_size)
         if result.processed:
             console.print(f"processed {result.processed} events")
         if not follow:

@@ -25,6 +25,17 @@ from socialdesk.ingest.models import EventStatus, RawEvent
 log = logging.getLogger(__name__)
 
 
+def storable(value: Any) -> Any:
+    """The payload minus NUL characters, which PostgreSQL's jsonb cannot hold and no post means."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, Mapping):
+        return {storable(k): storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [storable(v) for v in value]
+    return value
+
+
 def receive_event(
     channel: Channel, event_id: str, payload: Mapping[str, Any], received_at: datetime | None = None
 ) -> bool:
@@ -36,7 +47,7 @@ def receive_event(
             raw = RawEvent.objects.create(
                 channel=channel,
                 event_id=event_id,
-                payload=dict(payload),
+                payload=storable(payload),
                 received_at=received_at or timezone.now(),
             )
     except IntegrityError:
@@ -52,7 +63,7 @@ def receive_events(channel: Channel, events: Sequence[tuple[str, Mapping[str, An
     ids = [event_id for event_id, _ in events]
     existing = set(RawEvent.objects.filter(channel=channel, event_id__in=ids).values_list("event_id", flat=True))
     rows = [
-        RawEvent(channel=channel, event_id=event_id, payload=dict(payload), received_at=now)
+        RawEvent(channel=channel, event_id=event_id, payload=storable(payload), received_at=now)
         for event_id, payload in events
         if event_id not in existing
     ]

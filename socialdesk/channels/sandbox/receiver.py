@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from socialdesk.channels.models import AccountRole, Channel, Network
 from socialdesk.channels.registry import PayloadError
 from socialdesk.channels.sandbox.payloads import ScenarioPost
-from socialdesk.ingest.actions import receive_event
+from socialdesk.ingest.actions import receive_event, receive_events
 from socialdesk.workspaces.models import Workspace
 
 
@@ -104,3 +104,13 @@ def replay(
         if progress:
             progress(1)
     return result
+
+
+def store_backlog(workspace: Workspace, posts: list[ScenarioPost]) -> int:
+    """Store posts as raw events without processing them: a backlog, as after a broker outage."""
+    stored = 0
+    for network in sorted({p.network for p in posts}):
+        channel = sandbox_channel(workspace, network)
+        events = [(p.id, p.model_dump(mode="json", exclude_none=True)) for p in posts if p.network == network]
+        stored += len(receive_events(channel, events))
+    return stored

@@ -1,0 +1,99 @@
+"""Test setup: a private data directory, a fixed secret, and no network beyond this machine.
+
+Database tests use real commits (transactional_db): the pipeline enqueues work on commit, as in production.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("SOCIALDESK_DATA_DIR", tempfile.mkdtemp(prefix="socialdesk-test-"))
+os.environ.setdefault("SOCIALDESK_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
+os.environ.pop("SOCIALDESK_BROKER_URL", None)
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise ConnectionRefusedError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture
+def scenario_path() -> Path:
+    from socialdesk.demo import SCENARIO_PATH
+
+    return SCENARIO_PATH
+
+
+@pytest.fixture
+def workspace(transactional_db: None) -> Any:
+    from socialdesk.workspaces.actions import create_workspace
+
+    return create_workspace("acme", "Acme Telecom")
+
+
+@pytest.fixture
+def other_workspace(transactional_db: None) -> Any:
+    from socialdesk.workspaces.actions import create_workspace
+
+    return create_workspace("globex", "Globex Bank")
+
+
+@pytest.fixture
+def x_channel(workspace: Any) -> Any:
+    from socialdesk.channels.sandbox.receiver import sandbox_channel
+
+    return sandbox_channel(workspace, "x")
+
+
+@pytest.fixture
+def agent(workspace: Any) -> Any:
+    from socialdesk.workspaces.actions import add_member, create_user
+    from socialdesk.workspaces.models import Role
+
+    user = create_user("alice", "correct horse battery staple")
+    add_member(workspace, user, Role.AGENT)
+    return user
+
+
+@pytest.fixture
+def isolated_database_url(tmp_path: Path, settings: Any) -> Iterator[str]:
+    """A database of its own for tests that run the CLI in subprocesses, on the engine under test."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine.endswith("sqlite3"):
+        yield f"sqlite:///{tmp_path / 'subprocess.sqlite3'}"
+        return
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    name = f"socialdesk_sub_{os.getpid()}_{abs(hash(str(tmp_path))) % 10_000_000}"
+    admin_dsn = f"host={db['HOST']} port={db['PORT'] or 5432} user={db['USER']} dbname=postgres"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+    finally:
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

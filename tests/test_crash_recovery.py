@@ -1,0 +1,153 @@
+"""A worker killed mid-work loses nothing and processes every event exactly once.
+
+These run the real CLI in subprocesses against a database of their own and SIGKILL them inside the
+processing transaction (SOCIALDESK_FAULT_KILL_AT), then restart and count what landed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialdesk.demo import SCENARIO_PATH
+
+pytestmark = pytest.mark.slow
+
+COUNT_SCRIPT = """
+import json, django
+django.setup()
+from django.db.models import Count
+from socialdesk.conversations.models import Message
+from socialdesk.ingest.models import RawEvent
+per_event = RawEvent.objects.annotate(n=Count("messages")).values_list("n", flat=True)
+print(json.dumps({
+    "raw": RawEvent.objects.count(),
+    "pending": RawEvent.objects.filter(status="pending").count(),
+    "processed": RawEvent.objects.filter(status="processed").count(),
+    "messages": Message.objects.count(),
+    "distinct_ids": Message.objects.values("network_message_id").distinct().count(),
+    "messages_per_event": sorted(set(per_event)),
+}))
+"""
+
+
+def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALDESK_FAULT")}
+    env.pop("SOCIALDESK_BROKER_URL", None)
+    env.update(
+        DATABASE_URL=database_url,
+        SOCIALDESK_DATA_DIR=str(tmp_path / "data"),
+        DJANGO_SETTINGS_MODULE="socialdesk.settings",
+        **extra,
+    )
+    return env
+
+
+def _cli(env: dict[str, str], *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "socialdesk.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def _counts(env: dict[str, str]) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", COUNT_SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
+    isolated_database_url: str, tmp_path: Path
+) -> None:
+    env = _env(isolated_database_url, tmp_path)
+    assert _cli(env, "migrate").returncode == 0
+
+    killed = _cli({**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:150"}, "sandbox", "replay", str(SCENARIO_PATH))
+    assert killed.returncode == -signal.SIGKILL
+    # The 150th event was stored; its processing died before commit, so it left no message behind.
+    assert _counts(env) == {
+        "raw": 150, "pending": 1, "processed": 149, "messages": 149, "distinct_ids": 149,
+        "messages_per_event": [0, 1],
+    }
+
+    restarted = _cli(env, "sandbox", "replay", str(SCENARIO_PATH))
+    assert restarted.returncode == 0, restarted.stderr
+    assert "308 posts: 158 new, 150 already received; 1 recovered from an earlier run" in restarted.stdout
+    assert _counts(env) == {
+        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "messages_per_event": [1],
+    }
+
+
+def test_worker_killed_mid_batch_rolls_back_the_batch_and_resumes(
+    isolated_database_url: str, tmp_path: Path
+) -> None:
+    env = _env(isolated_database_url, tmp_path)
+    assert _cli(env, "migrate").returncode == 0
+    stored = _cli(env, "sandbox", "replay", "--store-only", str(SCENARIO_PATH))
+    assert "308 new raw events stored, not processed" in stored.stdout
+
+    killed = _cli({**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:130"}, "worker", "--batch-size", "100")
+    assert killed.returncode == -signal.SIGKILL
+    # Batch one (100 events) committed; batch two died on its 30th event and rolled back whole.
+    counts = _counts(env)
+    assert (counts["processed"], counts["pending"], counts["messages"]) == (100, 208, 100)
+
+    assert _cli(env, "worker", "--batch-size", "100").returncode == 0
+    assert _counts(env) == {
+        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "messages_per_event": [1],
+    }
+
+
+def _redis_available() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping())
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+def test_celery_worker_on_redis_killed_mid_task_then_restarted(isolated_database_url: str, tmp_path: Path) -> None:
+    if not _redis_available():
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (start it: see README 'Services')")
+    import redis
+
+    broker = "redis://127.0.0.1:6379/14"
+    redis.Redis.from_url(broker).flushdb()
+    env = _env(isolated_database_url, tmp_path, SOCIALDESK_BROKER_URL=broker)
+    assert _cli(env, "migrate").returncode == 0
+    # With a broker the replay only stores and enqueues: processing happens in the worker.
+    replayed = _cli(env, "sandbox", "replay", str(SCENARIO_PATH))
+    assert replayed.returncode == 0, replayed.stderr
+    assert _counts(env)["pending"] == 308
+
+    celery = [sys.executable, "-m", "celery", "-A", "socialdesk", "worker", "--pool", "solo", "--loglevel", "WARNING"]
+    worker = subprocess.run(
+        celery, env={**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:40"}, capture_output=True, timeout=120
+    )
+    assert worker.returncode == -signal.SIGKILL
+    assert _counts(env)["processed"] == 39
+
+    restarted = subprocess.Popen(celery, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and _counts(env)["pending"]:
+            time.sleep(1)
+    finally:
+        restarted.send_signal(signal.SIGTERM)
+        restarted.wait(timeout=30)
+    assert _counts(env) == {
+        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "messages_per_event": [1],
+    }
+    redis.Redis.from_url(broker).flushdb()
