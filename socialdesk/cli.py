@@ -7,11 +7,14 @@ import secrets
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
+
+if TYPE_CHECKING:
+    from socialdesk.workspaces.models import Workspace
 
 console = Console()
 app = typer.Typer(help="Socialdesk: a social-media customer-care desk.", no_args_is_help=True)
@@ -70,17 +73,19 @@ def serve(
     waitress_serve(application, host=host, port=port, threads=threads)
 
 
-def _workspace(slug: str, name: str | None = None) -> object:
+def _workspace(slug: str) -> Workspace:
     from socialdesk.workspaces.actions import create_workspace
 
-    return create_workspace(slug, name or slug.replace("-", " ").title())
+    return create_workspace(slug, slug.replace("-", " ").title())
 
 
 @sandbox_app.command("replay")
 def sandbox_replay(
     scenario: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSONL scenario file.")],
     workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "demo",
-    speed: Annotated[float, typer.Option(help="0 = as fast as possible; 60 = one scenario minute per second.")] = 0,
+    speed: Annotated[
+        float, typer.Option(help="0 = as fast as possible; 60 = one scenario minute per second.")
+    ] = 0,
     end_now: Annotated[bool, typer.Option(help="Shift timestamps so the last post is now.")] = False,
     store_only: Annotated[
         bool, typer.Option(help="Only store the raw events (a backlog for `socialdesk worker`).")
@@ -90,7 +95,6 @@ def sandbox_replay(
     _setup()
     from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay, store_backlog
     from socialdesk.ingest.actions import process_pending
-    from socialdesk.workspaces.models import Workspace
 
     try:
         posts = read_scenario(scenario)
@@ -98,7 +102,6 @@ def sandbox_replay(
         console.print(f"[red]scenario is invalid:[/red]\n{exc}")
         raise typer.Exit(2) from exc
     ws = _workspace(workspace)
-    assert isinstance(ws, Workspace)
     if store_only:
         stored = store_backlog(ws, posts)
         console.print(f"{len(posts)} posts: {stored} new raw events stored, not processed")
@@ -112,7 +115,10 @@ def sandbox_replay(
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("replaying", total=len(posts))
         result = replay(
-            ws, posts, speed=speed, end_at=datetime.now(tz=UTC) if end_now else None,
+            ws,
+            posts,
+            speed=speed,
+            end_at=datetime.now(tz=UTC) if end_now else None,
             progress=lambda n: progress.advance(task, n),
         )
     summary = f"{result.posts} posts: {result.stored} new, {result.duplicates} already received"
@@ -153,15 +159,16 @@ def import_twcs(
     """Import the 'Customer Support on Twitter' CSV with threads and response times."""
     _setup()
     from socialdesk.importers.twcs import TwcsError, import_twcs_file
-    from socialdesk.workspaces.models import Workspace
 
     ws = _workspace(workspace)
-    assert isinstance(ws, Workspace)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=None)
         try:
             result = import_twcs_file(
-                ws, csv_file, limit=limit or None, progress=lambda n: progress.advance(task, n),
+                ws,
+                csv_file,
+                limit=limit or None,
+                progress=lambda n: progress.advance(task, n),
                 on_total=lambda total: progress.update(task, total=total),
             )
         except TwcsError as exc:
@@ -176,7 +183,9 @@ def import_twcs(
 @bench_app.command("ingest")
 def bench_ingest(
     messages: Annotated[list[int] | None, typer.Option("--messages", help="Sizes to run.")] = None,
-    database: Annotated[list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")] = None,
+    database: Annotated[
+        list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
+    ] = None,
     output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
 ) -> None:
     """Messages/s through the whole pipeline, and p50/p99 latency from receipt to conversation."""
@@ -194,7 +203,9 @@ def bench_ingest(
 def demo(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the web desk after loading.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Start the web desk after loading.")
+    ] = True,
 ) -> None:
     """Set up the demo desk (Nimbus Mobile, sandbox channels, a day of posts) and serve it."""
     _setup()
@@ -208,15 +219,19 @@ def demo(
     workspace = create_workspace("nimbus", "Nimbus Mobile", timezone="Europe/Madrid")
     password = secrets.token_urlsafe(12)
     user = create_user("demo", password, email="demo@nimbus.example")
-    user.is_staff = True  # type: ignore[attr-defined]
-    user.is_superuser = True  # type: ignore[attr-defined]
+    user.is_staff = True
+    user.is_superuser = True
     user.save()
     add_member(workspace, user, Role.ADMIN)
     process_pending()
     result = replay(workspace, read_scenario(SCENARIO_PATH), end_at=datetime.now(tz=UTC))
     process_pending()
-    console.print(f"Demo workspace [bold]Nimbus Mobile[/bold]: {result.stored} new posts, {result.duplicates} known")
-    console.print(f"Log in at http://{host}:{port}/ as [bold]demo[/bold] with password [bold]{password}[/bold]")
+    console.print(
+        f"Demo workspace [bold]Nimbus Mobile[/bold]: {result.stored} new posts, {result.duplicates} known"
+    )
+    console.print(
+        f"Log in at http://{host}:{port}/ as [bold]demo[/bold] with password [bold]{password}[/bold]"
+    )
     sys.stdout.flush()
     if serve_after:
         serve(host=host, port=port)

@@ -1,4 +1,4 @@
-"""Environment configuration: every setting is `SOCIALDESK_*` (or `DATABASE_URL`), secrets also from `*_FILE`."""
+"""Environment configuration: `SOCIALDESK_*` and `DATABASE_URL` variables; secrets also from `*_FILE`."""
 
 from __future__ import annotations
 
@@ -64,7 +64,9 @@ def parse_database_url(url: str) -> dict[str, Any]:
         # sqlite:///relative.db and sqlite:////absolute.db, as in most twelve-factor tools.
         name = unquote(parts.path[1:]) if parts.path.startswith("/") else unquote(parts.path)
         if not name:
-            raise ConfigError("DATABASE_URL for sqlite needs a file path, e.g. sqlite:///var/socialdesk.sqlite3")
+            raise ConfigError(
+                "DATABASE_URL for sqlite needs a file path, e.g. sqlite:///var/socialdesk.sqlite3"
+            )
         return sqlite_database(Path(name))
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         return {

@@ -1,4 +1,4 @@
-"""Encryption at rest for secrets (channel credentials): Fernet (AES-128-CBC + HMAC-SHA256) with key rotation."""
+"""Encryption at rest for secrets (channel credentials): Fernet (AES-CBC + HMAC-SHA256), keys rotatable."""
 
 from __future__ import annotations
 
@@ -42,10 +42,13 @@ def decrypt_json(token: str) -> Any:
         raise DecryptionError("credentials cannot be decrypted with the configured keys") from exc
 
 
-class EncryptedJSONField(models.TextField):  # type: ignore[type-arg]
-    """A JSON value stored as a Fernet token; the database never sees the plaintext."""
+class EncryptedJSONField(models.Field[Any, Any]):
+    """A JSON value stored as a Fernet token in a text column; the database never sees the plaintext."""
 
     description = "JSON encrypted at rest"
+
+    def get_internal_type(self) -> str:
+        return "TextField"
 
     def from_db_value(self, value: str | None, expression: object, connection: object) -> Any:
         if value is None or value == "":

@@ -1,5 +1,8 @@
-"""Fault injection for crash tests: `SOCIALDESK_FAULT_KILL_AT=<point>:<n>` SIGKILLs this process the n-th
-time it passes `point`. Off unless the variable is set; lets a test kill a worker mid-transaction on purpose."""
+"""Fault injection for crash tests.
+
+`SOCIALDESK_FAULT_KILL_AT=<point>:<n>` SIGKILLs this process the n-th time it passes `point`. Off unless
+the variable is set; it lets a test kill a worker inside a transaction on purpose.
+"""
 
 from __future__ import annotations
 

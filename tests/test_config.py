@@ -9,7 +9,11 @@ def test_postgres_url_becomes_a_django_database() -> None:
     db = parse_database_url("postgres://sd:p%40ss@db.internal:6543/desk?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
     assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
-        "desk", "sd", "p@ss", "db.internal", "6543",
+        "desk",
+        "sd",
+        "p@ss",
+        "db.internal",
+        "6543",
     )
     assert db["OPTIONS"] == {"sslmode": "require"}
 

@@ -53,12 +53,18 @@ def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
 
 def _cli(env: dict[str, str], *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "socialdesk.cli", *args], env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "socialdesk.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
 def _counts(env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-c", COUNT_SCRIPT], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_SCRIPT], env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
@@ -70,11 +76,17 @@ def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
     env = _env(isolated_database_url, tmp_path)
     assert _cli(env, "migrate").returncode == 0
 
-    killed = _cli({**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:150"}, "sandbox", "replay", str(SCENARIO_PATH))
+    killed = _cli(
+        {**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:150"}, "sandbox", "replay", str(SCENARIO_PATH)
+    )
     assert killed.returncode == -signal.SIGKILL
     # The 150th event was stored; its processing died before commit, so it left no message behind.
     assert _counts(env) == {
-        "raw": 150, "pending": 1, "processed": 149, "messages": 149, "distinct_ids": 149,
+        "raw": 150,
+        "pending": 1,
+        "processed": 149,
+        "messages": 149,
+        "distinct_ids": 149,
         "messages_per_event": [0, 1],
     }
 
@@ -82,7 +94,11 @@ def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
     assert restarted.returncode == 0, restarted.stderr
     assert "308 posts: 158 new, 150 already received; 1 recovered from an earlier run" in restarted.stdout
     assert _counts(env) == {
-        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "raw": 308,
+        "pending": 0,
+        "processed": 308,
+        "messages": 308,
+        "distinct_ids": 308,
         "messages_per_event": [1],
     }
 
@@ -103,7 +119,11 @@ def test_worker_killed_mid_batch_rolls_back_the_batch_and_resumes(
 
     assert _cli(env, "worker", "--batch-size", "100").returncode == 0
     assert _counts(env) == {
-        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "raw": 308,
+        "pending": 0,
+        "processed": 308,
+        "messages": 308,
+        "distinct_ids": 308,
         "messages_per_event": [1],
     }
 
@@ -117,7 +137,9 @@ def _redis_available() -> bool:
         return False
 
 
-def test_celery_worker_on_redis_killed_mid_task_then_restarted(isolated_database_url: str, tmp_path: Path) -> None:
+def test_celery_worker_on_redis_killed_mid_task_then_restarted(
+    isolated_database_url: str, tmp_path: Path
+) -> None:
     if not _redis_available():
         pytest.fail("Redis is not running on 127.0.0.1:6379 (start it: see README 'Services')")
     import redis
@@ -131,9 +153,23 @@ def test_celery_worker_on_redis_killed_mid_task_then_restarted(isolated_database
     assert replayed.returncode == 0, replayed.stderr
     assert _counts(env)["pending"] == 308
 
-    celery = [sys.executable, "-m", "celery", "-A", "socialdesk", "worker", "--pool", "solo", "--loglevel", "WARNING"]
+    celery = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "socialdesk",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "WARNING",
+    ]
     worker = subprocess.run(
-        celery, env={**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:40"}, capture_output=True, timeout=120
+        celery,
+        env={**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:40"},
+        capture_output=True,
+        timeout=120,
     )
     assert worker.returncode == -signal.SIGKILL
     assert _counts(env)["processed"] == 39
@@ -147,7 +183,11 @@ def test_celery_worker_on_redis_killed_mid_task_then_restarted(isolated_database
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(timeout=30)
     assert _counts(env) == {
-        "raw": 308, "pending": 0, "processed": 308, "messages": 308, "distinct_ids": 308,
+        "raw": 308,
+        "pending": 0,
+        "processed": 308,
+        "messages": 308,
+        "distinct_ids": 308,
         "messages_per_event": [1],
     }
     redis.Redis.from_url(broker).flushdb()

@@ -10,7 +10,10 @@ from socialdesk.crypto import DecryptionError, _fernet
 
 def test_credentials_are_encrypted_at_rest(workspace: Any) -> None:
     channel = Channel.objects.create(
-        workspace=workspace, network=Network.X, handle="@acme", credentials={"access_token": "tok-PLAINTEXT-123"}
+        workspace=workspace,
+        network=Network.X,
+        handle="@acme",
+        credentials={"access_token": "tok-PLAINTEXT-123"},
     )
     with connection.cursor() as cursor:
         cursor.execute("SELECT credentials FROM channels_channel WHERE id = %s", [channel.pk])
@@ -21,7 +24,9 @@ def test_credentials_are_encrypted_at_rest(workspace: Any) -> None:
 
 
 def test_rotated_key_still_reads_old_data_and_wrong_key_fails_clearly(workspace: Any) -> None:
-    channel = Channel.objects.create(workspace=workspace, network=Network.X, handle="@acme", credentials={"k": "v"})
+    channel = Channel.objects.create(
+        workspace=workspace, network=Network.X, handle="@acme", credentials={"k": "v"}
+    )
     new_key = "Vt1N5Vq0tQ2m3bq9m0c1x8Yw9wR3gJ5P7sQ2kF6hL0A="
     _fernet.cache_clear()
     try:

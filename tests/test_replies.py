@@ -19,7 +19,9 @@ def test_reply_is_delivered_once_and_starts_the_response_clock(x_channel: Any, a
     assert reply.in_reply_to == "a"
     delivery = SandboxDelivery.objects.get()
     assert (delivery.text, delivery.in_reply_to, delivery.recipient) == (
-        "Sorry to hear that, checking now.", "a", "Name u1",
+        "Sorry to hear that, checking now.",
+        "a",
+        "Name u1",
     )
     # A retried task (e.g. after a crash) sends nothing new.
     assert deliver_message(reply.pk) == DeliveryStatus.SENT
@@ -36,7 +38,11 @@ def test_customer_answer_to_our_reply_joins_the_conversation(x_channel: Any, age
     conversation = Conversation.objects.get()
     reply = send_reply(conversation, agent, "Can you DM us?")
     reply.refresh_from_db()
-    receive_event(x_channel, "2", post("b", "done", author="u1", minutes=5, kind="reply", reply_to=reply.network_message_id))
+    receive_event(
+        x_channel,
+        "2",
+        post("b", "done", author="u1", minutes=5, kind="reply", reply_to=reply.network_message_id),
+    )
     assert Message.objects.get(network_message_id="b").conversation_id == conversation.pk
     assert Conversation.objects.count() == 1
 

@@ -37,8 +37,12 @@ def test_dms_from_one_contact_share_a_conversation_and_others_do_not(x_channel: 
 
 
 def test_comments_whose_parent_we_never_saw_group_by_thread_root(x_channel: Any) -> None:
-    receive_event(x_channel, "1", post("c1", "reply 1", author="u1", kind="comment", reply_to="p9", thread="c0"))
-    receive_event(x_channel, "2", post("c2", "reply 2", author="u2", kind="comment", reply_to="c1x", thread="c0"))
+    receive_event(
+        x_channel, "1", post("c1", "reply 1", author="u1", kind="comment", reply_to="p9", thread="c0")
+    )
+    receive_event(
+        x_channel, "2", post("c2", "reply 2", author="u2", kind="comment", reply_to="c1x", thread="c0")
+    )
     receive_event(x_channel, "3", post("c3", "top-level", author="u3", kind="comment", thread=None))
     assert _conv("c1") == _conv("c2")
     assert _conv("c3") != _conv("c1")
@@ -80,9 +84,11 @@ def test_same_user_on_two_networks_is_two_handles_until_merged(workspace: Any) -
     assert Contact.objects.count() == 2
     survivor = Message.objects.get(network_message_id="a").contact
     duplicate = Message.objects.get(network_message_id="b").contact
+    assert survivor is not None and duplicate is not None
     merge_contacts(survivor, duplicate)
     assert sorted(survivor.handles.values_list("network", "network_user_id")) == [
-        ("facebook", "fb-77"), ("x", "same-id"),
+        ("facebook", "fb-77"),
+        ("x", "same-id"),
     ]
     assert Conversation.objects.filter(contact=survivor).count() == 2
     receive_event(fb, "3", post("c", "again", author="fb-77", network="facebook", kind="comment", minutes=9))

@@ -11,13 +11,22 @@ SAMPLE = Path(__file__).parent / "fixtures" / "twcs_sample.csv"
 
 def test_import_keeps_threads_and_response_times(workspace: Any) -> None:
     result = import_twcs_file(workspace, SAMPLE)
-    assert (result.tweets, result.inbound, result.outbound, result.conversations, result.skipped) == (11, 5, 4, 3, 2)
+    assert (result.tweets, result.inbound, result.outbound, result.conversations, result.skipped) == (
+        11,
+        5,
+        4,
+        3,
+        2,
+    )
 
     sprint = Conversation.objects.get(channel__handle="@sprintcare")
     thread = list(sprint.messages.order_by("sent_at").values_list("network_message_id", "direction"))
     assert thread == [
-        ("5", Direction.INBOUND), ("4", Direction.OUTBOUND), ("3", Direction.INBOUND),
-        ("1", Direction.OUTBOUND), ("2", Direction.INBOUND),
+        ("5", Direction.INBOUND),
+        ("4", Direction.OUTBOUND),
+        ("3", Direction.INBOUND),
+        ("1", Direction.OUTBOUND),
+        ("2", Direction.INBOUND),
     ]
     assert sprint.first_response_at is not None
     assert (sprint.first_response_at - sprint.first_inbound_at).total_seconds() == 314
@@ -26,7 +35,10 @@ def test_import_keeps_threads_and_response_times(workspace: Any) -> None:
     apple = Conversation.objects.get(channel__handle="@AppleSupport")
     assert apple.first_response_at is not None
     assert (apple.first_response_at - apple.first_inbound_at).total_seconds() == 750
-    assert apple.messages.get(network_message_id="10").text == "@AppleSupport my battery drains & the phone gets hot"
+    assert (
+        apple.messages.get(network_message_id="10").text
+        == "@AppleSupport my battery drains & the phone gets hot"
+    )
 
     # Addressed to no brand by @, but answered by one: it belongs to that brand.
     amazon = Conversation.objects.get(channel__handle="@AmazonHelp")

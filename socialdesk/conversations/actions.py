@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.contrib.auth.models import User
+from django.db import IntegrityError, models, transaction
+from django.db.models import Case, F, QuerySet, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
@@ -24,12 +25,17 @@ from socialdesk.workspaces.models import Workspace
 SUBJECT_CHARS = 120
 
 
+def _first[M: models.Model](queryset: QuerySet[M]) -> M | None:
+    """The first row in whatever order the database finds it: `.first()` would add an ORDER BY."""
+    return next(iter(queryset[:1]), None)
+
+
 def upsert_handle(workspace: Workspace, network: str, author: Author) -> ContactHandle:
     """The handle for this network user, creating its contact the first time we see them."""
-    handle = (
-        ContactHandle.objects.select_related("contact")
-        .filter(workspace=workspace, network=network, network_user_id=author.network_user_id)
-        .first()
+    handle = _first(
+        ContactHandle.objects.select_related("contact").filter(
+            workspace=workspace, network=network, network_user_id=author.network_user_id
+        )
     )
     if handle is not None:
         if author.handle and handle.handle != author.handle:
@@ -75,19 +81,17 @@ def _find_conversation(channel: Channel, inbound: InboundMessage, key: str) -> C
     own replies); else the live conversation of the same thread (DMs per contact, a thread whose parent we
     never saw); else none. A closed conversation is never reused: the customer starts a new one."""
     if inbound.in_reply_to:
-        parent = (
-            Message.objects.filter(channel=channel, network_message_id=inbound.in_reply_to)
-            .select_related("conversation")
-            .first()
+        parent = _first(
+            Message.objects.filter(channel=channel, network_message_id=inbound.in_reply_to).select_related(
+                "conversation"
+            )
         )
         if parent is not None and parent.conversation.status != Status.CLOSED:
             return parent.conversation
-    return Conversation.objects.filter(channel=channel, thread_key=key).exclude(status=Status.CLOSED).first()
+    return _first(Conversation.objects.filter(channel=channel, thread_key=key).exclude(status=Status.CLOSED))
 
 
-def _open_conversation(
-    channel: Channel, inbound: InboundMessage, key: str, contact: Contact
-) -> Conversation:
+def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, contact: Contact) -> Conversation:
     try:
         with transaction.atomic():
             return Conversation.objects.create(
@@ -109,14 +113,16 @@ def _open_conversation(
 def thread_inbound(channel: Channel, inbound: InboundMessage, raw_event_id: int | None = None) -> Message:
     """Store an inbound message in its conversation. Idempotent on the network message id: the same
     post delivered twice (webhook and poll, or a redelivery) is one message."""
-    existing = Message.objects.filter(channel=channel, network_message_id=inbound.message_id).first()
+    existing = _first(Message.objects.filter(channel=channel, network_message_id=inbound.message_id))
     if existing is not None:
         return existing
     workspace = channel.workspace
     handle = upsert_handle(workspace, inbound.network, inbound.author)
     contact = live_contact(handle.contact)
     key = thread_key_for(inbound, handle)
-    conversation = _find_conversation(channel, inbound, key) or _open_conversation(channel, inbound, key, contact)
+    conversation = _find_conversation(channel, inbound, key) or _open_conversation(
+        channel, inbound, key, contact
+    )
     message = Message.objects.create(
         workspace=workspace,
         conversation=conversation,
@@ -134,18 +140,15 @@ def thread_inbound(channel: Channel, inbound: InboundMessage, raw_event_id: int 
         raw_event_id=raw_event_id,
         delivery_status=DeliveryStatus.RECEIVED,
     )
-    reopened = Status.OPEN if conversation.status in {Status.RESOLVED, Status.PENDING} else conversation.status
+    waiting = [Status.RESOLVED, Status.PENDING]
     Conversation.objects.filter(pk=conversation.pk).update(
         message_count=F("message_count") + 1,
-        status=reopened,
-        resolved_at=None if reopened != conversation.status else conversation.resolved_at,
-    )
-    # Out-of-order deliveries must not move the clock backwards.
-    Conversation.objects.filter(pk=conversation.pk, last_inbound_at__lt=inbound.created_at).update(
-        last_inbound_at=inbound.created_at
-    )
-    Conversation.objects.filter(pk=conversation.pk, last_message_at__lt=inbound.created_at).update(
-        last_message_at=inbound.created_at
+        # A customer writing again reopens a resolved or pending conversation.
+        status=Case(When(status__in=waiting, then=Value(Status.OPEN)), default=F("status")),
+        resolved_at=Case(When(status__in=waiting, then=Value(None)), default=F("resolved_at")),
+        # Out-of-order deliveries must not move the clocks backwards.
+        last_inbound_at=Greatest(F("last_inbound_at"), Value(inbound.created_at)),
+        last_message_at=Greatest(F("last_message_at"), Value(inbound.created_at)),
     )
     return message
 
@@ -167,7 +170,7 @@ def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
 
 
 def send_reply(
-    conversation: Conversation, author: AbstractBaseUser, text: str, *, is_private: bool | None = None
+    conversation: Conversation, author: User, text: str, *, is_private: bool | None = None
 ) -> Message:
     """Queue a reply in the conversation's thread; delivery happens in a task after commit."""
     from socialdesk.conversations.tasks import deliver_message_task
@@ -211,7 +214,9 @@ def deliver_message(message_id: int) -> str:
     except DeliveryError as exc:
         if not exc.permanent:
             raise
-        Message.objects.filter(pk=message.pk).update(delivery_status=DeliveryStatus.FAILED, delivery_error=str(exc))
+        Message.objects.filter(pk=message.pk).update(
+            delivery_status=DeliveryStatus.FAILED, delivery_error=str(exc)
+        )
         return DeliveryStatus.FAILED
     now = timezone.now()
     Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(

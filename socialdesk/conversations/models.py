@@ -15,7 +15,9 @@ class Contact(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="contacts")
     display_name = models.CharField(max_length=200, blank=True)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -70,7 +72,7 @@ class Conversation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="conversations")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="conversations")
-    # How later messages find this conversation: `root:<network id>` for public threads, `dm:<handle>` for DMs.
+    # How later messages find this conversation: `root:<network id>` (public threads), `dm:<handle>` (DMs).
     thread_key = models.CharField(max_length=250)
     is_private = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
@@ -93,7 +95,9 @@ class Conversation(models.Model):
         constraints = [
             # At most one live conversation per thread: concurrent workers cannot split a thread in two.
             models.UniqueConstraint(
-                fields=["channel", "thread_key"], condition=~Q(status="closed"), name="one_live_conversation_per_thread"
+                fields=["channel", "thread_key"],
+                condition=~Q(status="closed"),
+                name="one_live_conversation_per_thread",
             )
         ]
         indexes = [models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox")]
@@ -122,7 +126,7 @@ class Message(models.Model):
     is_private = models.BooleanField(default=False)
     kind = models.CharField(max_length=16)
     # Network ids; blank for an outbound message until the network accepted it.
-    network_message_id = models.CharField(max_length=200, null=True, blank=True)
+    network_message_id = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 (NULLs are not unique)
     in_reply_to = models.CharField(max_length=200, blank=True)
     contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     author_user = models.ForeignKey(
@@ -141,7 +145,9 @@ class Message(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["channel", "network_message_id"], name="one_message_per_network_id")
+            models.UniqueConstraint(
+                fields=["channel", "network_message_id"], name="one_message_per_network_id"
+            )
         ]
         indexes = [models.Index(fields=["conversation", "sent_at"], name="msg_thread")]
 

@@ -17,96 +17,177 @@ from socialdesk.demo import SCENARIO_PATH
 DAY = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 BRAND = "@NimbusMobile"
 
-FIRST = ["Ana", "Luis", "Maria", "John", "Priya", "Tom", "Lucia", "Pedro", "Sofia", "Carlos", "Emma", "Liam",
-         "Joao", "Beatriz", "Rafael", "Chloe", "Marta", "Diego", "Olivia", "Noah", "Ines", "Hugo", "Camila", "Ben",
-         "Aisha", "Kenji", "Fatima", "Jorge", "Paula", "Sam"]
-LAST = ["Garcia", "Smith", "Silva", "Lopez", "Patel", "Brown", "Santos", "Martinez", "Costa", "Jones",
-        "Fernandez", "Oliveira", "Wilson", "Ruiz", "Pereira", "Taylor"]
+FIRST = [
+    "Ana",
+    "Luis",
+    "Maria",
+    "John",
+    "Priya",
+    "Tom",
+    "Lucia",
+    "Pedro",
+    "Sofia",
+    "Carlos",
+    "Emma",
+    "Liam",
+    "Joao",
+    "Beatriz",
+    "Rafael",
+    "Chloe",
+    "Marta",
+    "Diego",
+    "Olivia",
+    "Noah",
+    "Ines",
+    "Hugo",
+    "Camila",
+    "Ben",
+    "Aisha",
+    "Kenji",
+    "Fatima",
+    "Jorge",
+    "Paula",
+    "Sam",
+]
+LAST = [
+    "Garcia",
+    "Smith",
+    "Silva",
+    "Lopez",
+    "Patel",
+    "Brown",
+    "Santos",
+    "Martinez",
+    "Costa",
+    "Jones",
+    "Fernandez",
+    "Oliveira",
+    "Wilson",
+    "Ruiz",
+    "Pereira",
+    "Taylor",
+]
 PUBLIC_NETWORKS = ["x", "x", "x", "facebook", "instagram", "mastodon", "bluesky", "reddit"]
 PRIVATE_NETWORKS = ["whatsapp", "telegram", "x", "facebook", "instagram"]
 
 # (intent, category, sentiment) -> texts per language. {brand} is the @handle where the network has one.
 TEMPLATES: dict[tuple[str, str, str], dict[str, list[str]]] = {
     ("question", "billing", "neutral"): {
-        "en": ["{brand} why is my bill higher this month? I didn't change my plan",
-               "{brand} when is the monthly invoice generated? Need it for my expenses",
-               "{brand} how do I switch to paperless billing?",
-               "{brand} is there a fee for paying by card instead of direct debit?"],
-        "es": ["{brand} ¿por qué mi factura de este mes es más alta? No cambié de tarifa",
-               "{brand} ¿cómo descargo la factura de octubre?",
-               "{brand} ¿cuándo se cobra la cuota mensual?"],
-        "pt": ["{brand} por que minha fatura veio mais alta este mês?",
-               "{brand} como faço para receber a fatura por email?"],
+        "en": [
+            "{brand} why is my bill higher this month? I didn't change my plan",
+            "{brand} when is the monthly invoice generated? Need it for my expenses",
+            "{brand} how do I switch to paperless billing?",
+            "{brand} is there a fee for paying by card instead of direct debit?",
+        ],
+        "es": [
+            "{brand} ¿por qué mi factura de este mes es más alta? No cambié de tarifa",
+            "{brand} ¿cómo descargo la factura de octubre?",
+            "{brand} ¿cuándo se cobra la cuota mensual?",
+        ],
+        "pt": [
+            "{brand} por que minha fatura veio mais alta este mês?",
+            "{brand} como faço para receber a fatura por email?",
+        ],
     },
     ("question", "technical", "neutral"): {
-        "en": ["{brand} how do I set up eSIM on a Pixel 9?",
-               "{brand} what are the APN settings for mobile data?",
-               "{brand} does my plan include 5G or do I need to upgrade?",
-               "{brand} can I use wifi calling abroad?"],
-        "es": ["{brand} ¿cómo activo la eSIM en un iPhone 16?",
-               "{brand} ¿cuál es la configuración APN para datos móviles?",
-               "{brand} ¿mi tarifa incluye 5G?"],
+        "en": [
+            "{brand} how do I set up eSIM on a Pixel 9?",
+            "{brand} what are the APN settings for mobile data?",
+            "{brand} does my plan include 5G or do I need to upgrade?",
+            "{brand} can I use wifi calling abroad?",
+        ],
+        "es": [
+            "{brand} ¿cómo activo la eSIM en un iPhone 16?",
+            "{brand} ¿cuál es la configuración APN para datos móviles?",
+            "{brand} ¿mi tarifa incluye 5G?",
+        ],
         "pt": ["{brand} como ativo o eSIM no meu Samsung?", "{brand} o meu plano tem roaming na Europa?"],
         "fr": ["{brand} comment activer l'eSIM sur mon téléphone ?"],
     },
     ("question", "management", "neutral"): {
-        "en": ["{brand} how do I port my number from another carrier?",
-               "{brand} can I add a second line to my account?",
-               "{brand} how do I change the account holder's address?"],
-        "es": ["{brand} ¿cómo hago la portabilidad de mi número?", "{brand} ¿puedo añadir una segunda línea?"],
+        "en": [
+            "{brand} how do I port my number from another carrier?",
+            "{brand} can I add a second line to my account?",
+            "{brand} how do I change the account holder's address?",
+        ],
+        "es": [
+            "{brand} ¿cómo hago la portabilidad de mi número?",
+            "{brand} ¿puedo añadir una segunda línea?",
+        ],
         "pt": ["{brand} como faço a portabilidade do meu número?"],
     },
     ("complaint", "line_problem", "negative"): {
-        "en": ["{brand} my calls keep dropping at home, third time this week. Fix it",
-               "{brand} no signal in my flat since yesterday and nobody tells me anything",
-               "{brand} mobile data is unusable in the evenings, 0.2 Mbps. Paying for 5G for this?",
-               "{brand} line has been dead for two days, I work from home, this is a disaster"],
-        "es": ["{brand} se me cortan las llamadas en casa, tercera vez esta semana",
-               "{brand} llevo dos días sin línea y nadie me da una solución",
-               "{brand} los datos no funcionan por la noche, una vergüenza"],
-        "pt": ["{brand} minha linha está sem sinal desde ontem, que absurdo",
-               "{brand} as chamadas caem o tempo todo em casa"],
+        "en": [
+            "{brand} my calls keep dropping at home, third time this week. Fix it",
+            "{brand} no signal in my flat since yesterday and nobody tells me anything",
+            "{brand} mobile data is unusable in the evenings, 0.2 Mbps. Paying for 5G for this?",
+            "{brand} line has been dead for two days, I work from home, this is a disaster",
+        ],
+        "es": [
+            "{brand} se me cortan las llamadas en casa, tercera vez esta semana",
+            "{brand} llevo dos días sin línea y nadie me da una solución",
+            "{brand} los datos no funcionan por la noche, una vergüenza",
+        ],
+        "pt": [
+            "{brand} minha linha está sem sinal desde ontem, que absurdo",
+            "{brand} as chamadas caem o tempo todo em casa",
+        ],
         "fr": ["{brand} plus de réseau depuis hier soir, c'est inadmissible"],
     },
     ("complaint", "billing", "negative"): {
-        "en": ["{brand} you charged me twice for November. I want my money back",
-               "{brand} roaming charges of 80€ for a weekend in Porto?? I was told roaming was included",
-               "{brand} still waiting for the refund you promised 3 weeks ago"],
-        "es": ["{brand} me habéis cobrado dos veces la factura de noviembre",
-               "{brand} sigo esperando el reembolso que me prometisteis hace un mes"],
+        "en": [
+            "{brand} you charged me twice for November. I want my money back",
+            "{brand} roaming charges of 80€ for a weekend in Porto?? I was told roaming was included",
+            "{brand} still waiting for the refund you promised 3 weeks ago",
+        ],
+        "es": [
+            "{brand} me habéis cobrado dos veces la factura de noviembre",
+            "{brand} sigo esperando el reembolso que me prometisteis hace un mes",
+        ],
         "pt": ["{brand} fui cobrado duas vezes este mês, quero o reembolso"],
     },
     ("complaint", "technical", "negative"): {
-        "en": ["{brand} your app logs me out every time I open it. Useless",
-               "{brand} eSIM activation failed three times and the shop sent me to Twitter"],
+        "en": [
+            "{brand} your app logs me out every time I open it. Useless",
+            "{brand} eSIM activation failed three times and the shop sent me to Twitter",
+        ],
         "es": ["{brand} la app no me deja entrar desde la actualización"],
         "pt": ["{brand} o aplicativo não funciona desde a atualização"],
     },
     ("praise", "other", "positive"): {
-        "en": ["{brand} shoutout to Marta in the Gran Via store, sorted my eSIM in 5 minutes!",
-               "{brand} honestly the best coverage I've had on the train to Valencia",
-               "{brand} thanks for fixing my billing issue so quickly, great service",
-               "Loving the new unlimited plan from {brand} 🙌"],
-        "es": ["{brand} gracias por la atención de ayer, me solucionaron todo en un momento",
-               "{brand} la cobertura en el pueblo ha mejorado muchísimo, gracias"],
+        "en": [
+            "{brand} shoutout to Marta in the Gran Via store, sorted my eSIM in 5 minutes!",
+            "{brand} honestly the best coverage I've had on the train to Valencia",
+            "{brand} thanks for fixing my billing issue so quickly, great service",
+            "Loving the new unlimited plan from {brand} 🙌",
+        ],
+        "es": [
+            "{brand} gracias por la atención de ayer, me solucionaron todo en un momento",
+            "{brand} la cobertura en el pueblo ha mejorado muchísimo, gracias",
+        ],
         "pt": ["{brand} obrigado pelo atendimento rápido, resolveram tudo!"],
         "fr": ["{brand} merci pour votre aide rapide, service au top"],
     },
     ("spam", "other", "neutral"): {
-        "en": ["{brand} 🔥 Earn $5000/week from home!!! DM me for the secret crypto method 🔥 bit.ly/xx",
-               "{brand} FREE iPhone 17 giveaway click here now http://free-phones.example.win",
-               "Follow me for follow back {brand} #f4f #followback"],
+        "en": [
+            "{brand} 🔥 Earn $5000/week from home!!! DM me for the secret crypto method 🔥 bit.ly/xx",
+            "{brand} FREE iPhone 17 giveaway click here now http://free-phones.example.win",
+            "Follow me for follow back {brand} #f4f #followback",
+        ],
         "es": ["{brand} GANA DINERO DESDE CASA 💰💰 escríbeme por privado"],
     },
     ("abuse", "other", "negative"): {
-        "en": ["{brand} you are a bunch of useless idiots, worst company on earth",
-               "{brand} f*** you and your pathetic support, morons"],
+        "en": [
+            "{brand} you are a bunch of useless idiots, worst company on earth",
+            "{brand} f*** you and your pathetic support, morons",
+        ],
         "es": ["{brand} sois unos inútiles y unos ladrones, idiotas"],
     },
 }
 
 LEGAL = {
-    "en": "{brand} this is my last warning. If the double charge isn't refunded by Friday my lawyer will file a "
+    "en": "{brand} this is my last warning. If the double charge isn't refunded by Friday my lawyer "
+    "will file a "
     "claim and I'm reporting you to the consumer protection agency",
     "es": "{brand} como no me devolváis el dinero os denuncio. Ya he hablado con mi abogado y con la OCU",
 }
@@ -120,15 +201,19 @@ PII = [
 ]
 
 OUTAGE = {
-    "en": ["{brand} is the network down? no signal since 2pm in Madrid",
-           "{brand} is there an outage? No service at all in Madrid centre",
-           "{brand} network down?? can't call or use data",
-           "{brand} anyone else with no signal? Is Nimbus down in Madrid?",
-           "{brand} no service for the last hour, is it an outage?"],
-    "es": ["{brand} ¿hay una caída de red? Sin cobertura desde las 14h en Madrid",
-           "{brand} ¿se ha caído la red? No puedo llamar ni usar datos",
-           "{brand} sin servicio en Madrid, ¿qué pasa?",
-           "{brand} ¿hay alguna avería? Llevo una hora sin línea"],
+    "en": [
+        "{brand} is the network down? no signal since 2pm in Madrid",
+        "{brand} is there an outage? No service at all in Madrid centre",
+        "{brand} network down?? can't call or use data",
+        "{brand} anyone else with no signal? Is Nimbus down in Madrid?",
+        "{brand} no service for the last hour, is it an outage?",
+    ],
+    "es": [
+        "{brand} ¿hay una caída de red? Sin cobertura desde las 14h en Madrid",
+        "{brand} ¿se ha caído la red? No puedo llamar ni usar datos",
+        "{brand} sin servicio en Madrid, ¿qué pasa?",
+        "{brand} ¿hay alguna avería? Llevo una hora sin línea",
+    ],
     "pt": ["{brand} a rede caiu? estou sem sinal em Madrid"],
 }
 
@@ -140,10 +225,14 @@ FOLLOW_UPS = {
 }
 
 DMS = {
-    "en": ["Hi, I was told to DM you about my bill. Account holder: {name}",
-           "Hello, my line has had no signal for two days, postcode 28013"],
-    "es": ["Hola, os escribo por privado por lo de la factura duplicada",
-           "Hola, sigo sin línea, ¿me podéis ayudar?"],
+    "en": [
+        "Hi, I was told to DM you about my bill. Account holder: {name}",
+        "Hello, my line has had no signal for two days, postcode 28013",
+    ],
+    "es": [
+        "Hola, os escribo por privado por lo de la factura duplicada",
+        "Hola, sigo sin línea, ¿me podéis ayudar?",
+    ],
     "pt": ["Olá, escrevo por mensagem privada sobre a minha fatura"],
 }
 
@@ -161,13 +250,26 @@ class _Writer:
         self.people[person["id"]] = person
         return person
 
-    def post(self, at: datetime, network: str, kind: str, author: dict[str, str], text: str,
-             truth: dict[str, str], reply_to: str | None = None, thread: str | None = None) -> str:
+    def post(
+        self,
+        at: datetime,
+        network: str,
+        kind: str,
+        author: dict[str, str],
+        text: str,
+        truth: dict[str, str],
+        reply_to: str | None = None,
+        thread: str | None = None,
+    ) -> str:
         post_id = f"nimbus-{len(self.posts) + 1:04d}"
         brand = "" if kind in {"dm", "email"} else BRAND
         body: dict[str, Any] = {
-            "id": post_id, "at": at.isoformat().replace("+00:00", "Z"), "network": network, "kind": kind,
-            "author": author, "text": text.format(brand=brand, name=author["name"]).strip(),
+            "id": post_id,
+            "at": at.isoformat().replace("+00:00", "Z"),
+            "network": network,
+            "kind": kind,
+            "author": author,
+            "text": text.format(brand=brand, name=author["name"]).strip(),
         }
         if reply_to:
             body["reply_to"] = reply_to
@@ -201,8 +303,16 @@ def generate(seed: int = 20261120) -> list[dict[str, Any]]:
         if intent == "complaint" and rng.random() < 0.25:
             follow_at = at + timedelta(minutes=rng.randint(20, 120))
             follow_lang = lang if lang in FOLLOW_UPS else "en"
-            w.post(follow_at, network, "reply", author, rng.choice(FOLLOW_UPS[follow_lang]),
-                   {**truth, "lang": follow_lang}, reply_to=first, thread=first)
+            w.post(
+                follow_at,
+                network,
+                "reply",
+                author,
+                rng.choice(FOLLOW_UPS[follow_lang]),
+                {**truth, "lang": follow_lang},
+                reply_to=first,
+                thread=first,
+            )
     # Private conversations: a DM, sometimes a second one from the same person.
     for _ in range(25):
         lang = rng.choice(list(DMS))
@@ -212,32 +322,84 @@ def generate(seed: int = 20261120) -> list[dict[str, Any]]:
         truth = {"lang": lang, "intent": "question", "category": "billing", "sentiment": "neutral"}
         w.post(at, network, "dm", author, rng.choice(DMS[lang]), truth)
         if rng.random() < 0.4:
-            w.post(at + timedelta(minutes=rng.randint(2, 30)), network, "dm", author,
-                   rng.choice(FOLLOW_UPS[lang]), truth)
+            w.post(
+                at + timedelta(minutes=rng.randint(2, 30)),
+                network,
+                "dm",
+                author,
+                rng.choice(FOLLOW_UPS[lang]),
+                truth,
+            )
     # Email: two messages of one thread.
     author = w.person("en")
-    first = w.post(_at(rng, 2, 3), "email", "email", author,
-                   "Subject: Contract cancellation\n\nHello, I'd like to cancel my contract at the end of the month. "
-                   "What do I need to do?", {"lang": "en", "intent": "question", "category": "management",
-                                             "sentiment": "neutral"})
-    w.post(_at(rng, 5, 6), "email", "email", author, "Subject: Re: Contract cancellation\n\nAny news?",
-           {"lang": "en", "intent": "complaint", "category": "management", "sentiment": "negative"},
-           reply_to=first, thread=first)
+    first = w.post(
+        _at(rng, 2, 3),
+        "email",
+        "email",
+        author,
+        "Subject: Contract cancellation\n\nHello, I'd like to cancel my contract at the end of the month. "
+        "What do I need to do?",
+        {"lang": "en", "intent": "question", "category": "management", "sentiment": "neutral"},
+    )
+    w.post(
+        _at(rng, 5, 6),
+        "email",
+        "email",
+        author,
+        "Subject: Re: Contract cancellation\n\nAny news?",
+        {"lang": "en", "intent": "complaint", "category": "management", "sentiment": "negative"},
+        reply_to=first,
+        thread=first,
+    )
     for lang, text in LEGAL.items():
-        w.post(_at(rng, 9, 11), "x", "mention", w.person(lang), text,
-               {"lang": lang, "intent": "complaint", "category": "billing", "sentiment": "negative", "legal": "yes"})
+        w.post(
+            _at(rng, 9, 11),
+            "x",
+            "mention",
+            w.person(lang),
+            text,
+            {
+                "lang": lang,
+                "intent": "complaint",
+                "category": "billing",
+                "sentiment": "negative",
+                "legal": "yes",
+            },
+        )
     for lang, text in PII:
-        w.post(_at(rng, 3, 16), rng.choice(["x", "facebook", "instagram"]), "mention", w.person(lang), text,
-               {"lang": lang, "intent": "complaint", "category": "line_problem", "sentiment": "negative",
-                "pii": "yes"})
+        w.post(
+            _at(rng, 3, 16),
+            rng.choice(["x", "facebook", "instagram"]),
+            "mention",
+            w.person(lang),
+            text,
+            {
+                "lang": lang,
+                "intent": "complaint",
+                "category": "line_problem",
+                "sentiment": "negative",
+                "pii": "yes",
+            },
+        )
     # The outage: 14:00-16:30 UTC, 48 people ask the same thing.
     for i in range(48):
         lang = "en" if i % 2 == 0 else ("es" if i % 7 else "pt")
         network = rng.choice(["x", "x", "facebook", "instagram", "bluesky", "mastodon"])
         kind = "comment" if network in {"facebook", "instagram"} else "mention"
-        w.post(_at(rng, 8.0, 10.5), network, kind, w.person(lang), rng.choice(OUTAGE[lang]),
-               {"lang": lang, "intent": "question", "category": "line_problem", "sentiment": "negative",
-                "incident": "madrid-outage"})
+        w.post(
+            _at(rng, 8.0, 10.5),
+            network,
+            kind,
+            w.person(lang),
+            rng.choice(OUTAGE[lang]),
+            {
+                "lang": lang,
+                "intent": "question",
+                "category": "line_problem",
+                "sentiment": "negative",
+                "incident": "madrid-outage",
+            },
+        )
     w.posts.sort(key=lambda p: (p["at"], p["id"]))
     return w.posts
 

@@ -23,7 +23,15 @@ from socialdesk.conversations.models import Conversation, DeliveryStatus, Direct
 from socialdesk.ingest.schema import Author, InboundMessage
 from socialdesk.workspaces.models import Workspace
 
-COLUMNS = ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id"]
+COLUMNS = [
+    "tweet_id",
+    "author_id",
+    "inbound",
+    "created_at",
+    "text",
+    "response_tweet_id",
+    "in_response_to_tweet_id",
+]
 MENTION = re.compile(r"@(\w{1,50})")
 BATCH = 1000
 
@@ -55,7 +63,9 @@ def _parse_time(value: str, line: int) -> datetime:
     try:
         return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
     except ValueError as exc:
-        raise TwcsError(f"line {line}: created_at {value!r} is not like 'Tue Oct 31 22:10:47 +0000 2017'") from exc
+        raise TwcsError(
+            f"line {line}: created_at {value!r} is not like 'Tue Oct 31 22:10:47 +0000 2017'"
+        ) from exc
 
 
 def read_tweets(path: Path, limit: int | None = None) -> list[Tweet]:

@@ -61,7 +61,9 @@ def receive_events(channel: Channel, events: Sequence[tuple[str, Mapping[str, An
     """Store many deliveries in one statement (bulk pollers, benchmarks). Returns the new rows' ids."""
     now = timezone.now()
     ids = [event_id for event_id, _ in events]
-    existing = set(RawEvent.objects.filter(channel=channel, event_id__in=ids).values_list("event_id", flat=True))
+    existing = set(
+        RawEvent.objects.filter(channel=channel, event_id__in=ids).values_list("event_id", flat=True)
+    )
     rows = [
         RawEvent(channel=channel, event_id=event_id, payload=storable(payload), received_at=now)
         for event_id, payload in events
@@ -69,7 +71,9 @@ def receive_events(channel: Channel, events: Sequence[tuple[str, Mapping[str, An
     ]
     RawEvent.objects.bulk_create(rows, ignore_conflicts=True)
     return list(
-        RawEvent.objects.filter(channel=channel, event_id__in=[r.event_id for r in rows]).values_list("pk", flat=True)
+        RawEvent.objects.filter(channel=channel, event_id__in=[r.event_id for r in rows]).values_list(
+            "pk", flat=True
+        )
     )
 
 
@@ -119,7 +123,9 @@ def _claim(raw_ids: Sequence[int]) -> list[RawEvent]:
     if not ids:
         return []
     RawEvent.objects.filter(pk__in=ids).update(status=EventStatus.PROCESSED, processed_at=timezone.now())
-    return list(RawEvent.objects.filter(pk__in=ids).select_related("channel", "channel__workspace").order_by("pk"))
+    return list(
+        RawEvent.objects.filter(pk__in=ids).select_related("channel", "channel__workspace").order_by("pk")
+    )
 
 
 def _process_batch(raw_ids: Sequence[int]) -> ProcessResult:

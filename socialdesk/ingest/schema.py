@@ -26,9 +26,7 @@ def clean_text(value: str) -> str:
     Direction overrides and zero-width characters stay in storage (they can be meaningful in RTL
     languages); the web layer renders them inert.
     """
-    cleaned = "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc"
-    )
+    cleaned = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     return cleaned[:MAX_TEXT_CHARS]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -52,9 +53,9 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = get_object_or_404(_conversations(request).select_related("channel"), pk=pk)
     text = request.POST.get("text", "")
-    if text.strip():
-        assert request.user.is_authenticated  # login_required guarantees it; narrows the type
-        send_reply(conversation, request.user, text, is_private=request.POST.get("private") == "1")
+    user = request.user
+    if text.strip() and isinstance(user, User):
+        send_reply(conversation, user, text, is_private=request.POST.get("private") == "1")
     return redirect("web:conversation", pk=conversation.pk)
 
 

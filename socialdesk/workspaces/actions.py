@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from socialdesk.workspaces.models import Membership, Role, Team, Workspace
@@ -14,8 +13,10 @@ def create_workspace(slug: str, name: str, timezone: str = "UTC") -> Workspace:
     return workspace
 
 
-def add_member(workspace: Workspace, user: AbstractBaseUser, role: Role = Role.AGENT) -> Membership:
-    membership, _ = Membership.objects.update_or_create(workspace=workspace, user=user, defaults={"role": role})
+def add_member(workspace: Workspace, user: User, role: Role = Role.AGENT) -> Membership:
+    membership, _ = Membership.objects.update_or_create(
+        workspace=workspace, user=user, defaults={"role": role}
+    )
     return membership
 
 
@@ -24,16 +25,15 @@ def ensure_team(workspace: Workspace, slug: str, name: str) -> Team:
     return team
 
 
-def workspaces_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Workspace]:
+def workspaces_for(user: User | AnonymousUser) -> QuerySet[Workspace]:
     """The workspaces a user may read; the root of every scoped query."""
     if not user.is_authenticated:
         return Workspace.objects.none()
     return Workspace.objects.filter(memberships__user=user)
 
 
-def create_user(username: str, password: str, email: str = "") -> AbstractBaseUser:
-    user_model = get_user_model()
-    user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
+def create_user(username: str, password: str, email: str = "") -> User:
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": email})
     user.set_password(password)
     user.save()
     return user

@@ -1,4 +1,4 @@
-"""The built-in sandbox network: runs the desk with no accounts (scenario replay in, stored deliveries out)."""
+"""The built-in sandbox network: no accounts needed (scenario replay in, stored deliveries out)."""
 
 from __future__ import annotations
 

@@ -43,7 +43,9 @@ class ScenarioPost(BaseModel):
             message_id=self.id,
             kind=self.kind,
             is_private=self.kind in PRIVATE_KINDS,
-            author=Author(network_user_id=self.author.id, handle=self.author.handle, display_name=self.author.name),
+            author=Author(
+                network_user_id=self.author.id, handle=self.author.handle, display_name=self.author.name
+            ),
             text=self.text,
             created_at=self.at,
             in_reply_to=self.reply_to,
