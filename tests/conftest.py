@@ -8,16 +8,11 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("SOCIALDESK_DATA_DIR", tempfile.mkdtemp(prefix="socialdesk-test-"))
-os.environ.setdefault("SOCIALDESK_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
-os.environ.pop("SOCIALDESK_BROKER_URL", None)
 
 _real_connect = socket.socket.connect
 
