@@ -92,7 +92,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 _broker_url = env("SOCIALDESK_BROKER_URL") or ""
 CELERY_TASK_ALWAYS_EAGER = not _broker_url
 # Eager tasks never touch the broker; "memory://" keeps Celery from looking for one on localhost.
-CELERY_BROKER_URL = _broker_url or "memory://"
+CELERY_BROKER_URL = _broker_url or "memory://localhost/"
+CELERY_TASK_DEFAULT_QUEUE = env("SOCIALDESK_QUEUE") or "socialdesk"
 CELERY_TASK_EAGER_PROPAGATES = True
 # A worker killed mid-task must not lose the task: ack only after the task finished.
 CELERY_TASK_ACKS_LATE = True
