@@ -38,6 +38,16 @@ print(json.dumps({
 }))
 """
 
+# The whole demo day landed, one message per raw event, none twice.
+EVERY_EVENT_ONCE = {
+    "raw": 308,
+    "pending": 0,
+    "processed": 308,
+    "messages": 308,
+    "distinct_ids": 308,
+    "messages_per_event": [1],
+}
+
 
 def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALDESK_FAULT")}
@@ -93,14 +103,7 @@ def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
     restarted = _cli(env, "sandbox", "replay", str(SCENARIO_PATH))
     assert restarted.returncode == 0, restarted.stderr
     assert "308 posts: 158 new, 150 already received; 1 recovered from an earlier run" in restarted.stdout
-    assert _counts(env) == {
-        "raw": 308,
-        "pending": 0,
-        "processed": 308,
-        "messages": 308,
-        "distinct_ids": 308,
-        "messages_per_event": [1],
-    }
+    assert _counts(env) == EVERY_EVENT_ONCE
 
 
 def test_worker_killed_mid_batch_rolls_back_the_batch_and_resumes(
@@ -118,14 +121,7 @@ def test_worker_killed_mid_batch_rolls_back_the_batch_and_resumes(
     assert (counts["processed"], counts["pending"], counts["messages"]) == (100, 208, 100)
 
     assert _cli(env, "worker", "--batch-size", "100").returncode == 0
-    assert _counts(env) == {
-        "raw": 308,
-        "pending": 0,
-        "processed": 308,
-        "messages": 308,
-        "distinct_ids": 308,
-        "messages_per_event": [1],
-    }
+    assert _counts(env) == EVERY_EVENT_ONCE
 
 
 def _broker_reachable(url: str) -> bool:
@@ -186,14 +182,7 @@ def test_celery_worker_killed_mid_task_then_restarted(
     finally:
         restarted.send_signal(signal.SIGTERM)
         restarted.wait(timeout=30)
-    assert _counts(env) == {
-        "raw": 308,
-        "pending": 0,
-        "processed": 308,
-        "messages": 308,
-        "distinct_ids": 308,
-        "messages_per_event": [1],
-    }
+    assert _counts(env) == EVERY_EVENT_ONCE
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "socialdesk", "purge", "-f", "-Q", queue],
         env=env,
