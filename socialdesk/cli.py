@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 if TYPE_CHECKING:
+    from socialdesk.policy.schema import Policy
     from socialdesk.workspaces.models import Workspace
 
 console = Console()
@@ -23,7 +24,9 @@ import_app = typer.Typer(help="Import conversations from other tools and dataset
 bench_app = typer.Typer(help="Benchmarks; results are appended to docs/benchmarks.md.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(import_app, name="import")
+policy_app = typer.Typer(help="The action policy file: validate, export its schema, render its documents.")
 app.add_typer(bench_app, name="bench")
+app.add_typer(policy_app, name="policy")
 
 
 def _setup() -> None:
@@ -235,6 +238,76 @@ def demo(
     sys.stdout.flush()
     if serve_after:
         serve(host=host, port=port)
+
+
+def _read_policy(path: Path) -> tuple[str, Policy]:
+    from socialdesk.policy.loader import PolicyError, load_policy
+
+    text = path.read_text(encoding="utf-8")
+    try:
+        return text, load_policy(text, source=str(path))
+    except PolicyError as exc:
+        console.print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(1) from exc
+
+
+@policy_app.command("validate")
+def policy_validate(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)]) -> None:
+    """Check a policy file; every problem is reported with its line and column."""
+    _setup()
+    _, policy = _read_policy(file)
+    console.print(f"{file}: valid (version {policy.version})")
+
+
+@policy_app.command("schema")
+def policy_schema(
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """The policy file's JSON Schema (for editors and CI of policy repositories)."""
+    import json
+
+    from socialdesk.policy.schema import Policy
+
+    text = json.dumps(Policy.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+@policy_app.command("render")
+def policy_render(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    out: Annotated[Path, typer.Option(help="Directory for public.md/.html and internal.md/.html.")] = Path(
+        "policy"
+    ),
+) -> None:
+    """Render the public and the internal policy document (Markdown and HTML) from one policy file."""
+    _setup()
+    from socialdesk.policy.render import render_internal, render_public, to_html
+
+    _, policy = _read_policy(file)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, markdown in (("public", render_public(policy)), ("internal", render_internal(policy))):
+        (out / f"{name}.md").write_text(markdown, encoding="utf-8")
+        (out / f"{name}.html").write_text(
+            to_html(markdown, f"{policy.brand} — {name} policy"), encoding="utf-8"
+        )
+    console.print(f"wrote public.md, public.html, internal.md, internal.html to {out}")
+
+
+@policy_app.command("load")
+def policy_load(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False)],
+    workspace: Annotated[str, typer.Option(help="Workspace slug.")] = "demo",
+) -> None:
+    """Save a policy file as the workspace's new active version."""
+    _setup()
+    from socialdesk.policy.actions import save_policy
+
+    text, _ = _read_policy(file)
+    version = save_policy(_workspace(workspace), text)
+    console.print(f"{workspace}: policy version {version.number} ({version.label}) is active")
 
 
 def main() -> None:

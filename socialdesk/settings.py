@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "socialdesk.channels",
     "socialdesk.conversations",
     "socialdesk.ingest",
+    "socialdesk.policy",
     "socialdesk.web",
 ]
 

@@ -1,0 +1,50 @@
+"""Saving and reading a workspace's policy."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+
+from socialdesk.policy.loader import load_policy
+from socialdesk.policy.models import PolicyVersion
+from socialdesk.policy.schema import Policy
+from socialdesk.workspaces.models import Workspace
+
+
+def save_policy(
+    workspace: Workspace, source: str, author: User | None = None, activate: bool = True
+) -> PolicyVersion:
+    """Validate and store a new version; an invalid file raises PolicyError and stores nothing."""
+    policy = load_policy(source, source=f"{workspace.slug} policy")
+    with transaction.atomic():
+        # Lock the workspace row so two saves cannot take the same version number.
+        Workspace.objects.select_for_update().filter(pk=workspace.pk).first()
+        latest = PolicyVersion.objects.filter(workspace=workspace).aggregate(n=Max("number"))["n"] or 0
+        if activate:
+            PolicyVersion.objects.filter(workspace=workspace, is_active=True).update(is_active=False)
+        return PolicyVersion.objects.create(
+            workspace=workspace,
+            number=latest + 1,
+            label=policy.version,
+            source=source,
+            is_active=activate,
+            created_by=author,
+        )
+
+
+@lru_cache(maxsize=256)
+def _parsed(version_id: int, source: str) -> Policy:
+    return load_policy(source)
+
+
+def active_policy(workspace: Workspace) -> Policy | None:
+    """The workspace's active policy (parsed once per version and process)."""
+    row = (
+        PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "source").first()
+    )
+    if row is None:
+        return None
+    return _parsed(row[0], row[1])

@@ -1,0 +1,399 @@
+"""The action policy file: one versioned, validated YAML document per workspace.
+
+Every model forbids unknown keys, so a typo is an error with its line and column, not a silently
+ignored rule. Cross-references (teams, categories, moderation reasons) are checked as a whole.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, time
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import holidays
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from socialdesk.policy.networks import DEFAULT_NETWORK_RULES, NetworkName, NetworkRules
+
+Priority = Literal["low", "normal", "high", "urgent"]
+PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
+Intent = Literal["question", "complaint", "praise", "spam", "abuse", "other"]
+Sentiment = Literal["negative", "neutral", "positive"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Role = Literal["agent", "lead", "admin", "legal"]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
+TEMPLATE_VARIABLES = {"name", "brand", "expected_response", "agent", "initials", "phone", "email", "incident"}
+
+
+def template_variables(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _check_template(text: str, allowed: set[str]) -> str:
+    try:
+        used = template_variables(text)
+    except ValueError as exc:
+        raise ValueError(f"template is malformed ({exc}); write literal braces as {{{{ and }}}}") from exc
+    unknown = sorted(used - allowed)
+    if unknown:
+        raise ValueError(
+            f"unknown template variable(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+        )
+    return text
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReplyExample(Strict):
+    situation: str
+    good: str
+    bad: str
+    why: str
+
+
+class Signature(Strict):
+    required: bool = True
+    style: str = Field(description="How agents sign, in words (shown to agents and in the public policy).")
+    pattern: str = Field(description="Regular expression a signed reply must end with, e.g. '\\^[A-Z]{2}$'.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+        return value
+
+
+class Identity(Strict):
+    personality: str
+    tone: list[str] = Field(min_length=1)
+    signature: Signature
+    guidelines: list[str] = Field(default_factory=list)
+    examples: list[ReplyExample] = Field(default_factory=list)
+
+
+class Account(Strict):
+    network: NetworkName
+    role: Literal["brand", "support"]
+    handle: str = Field(min_length=1)
+    redirect_questions_to_support: bool = Field(
+        default=False,
+        description="Questions reaching this brand account are answered from the support account.",
+    )
+
+
+class OfflineChannel(Strict):
+    kind: Literal["phone", "email", "web", "store"]
+    address: str
+    hours: str = ""
+    public: bool = Field(default=True, description="May be given to customers in public replies.")
+
+
+class Channels(Strict):
+    accounts: list[Account] = Field(min_length=1)
+    offline: list[OfflineChannel] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _support_exists_for_redirects(self) -> Channels:
+        for account in self.accounts:
+            if account.redirect_questions_to_support and not any(
+                a.network == account.network and a.role == "support" for a in self.accounts
+            ):
+                raise ValueError(
+                    f"{account.handle} redirects questions to support, "
+                    f"but {account.network} has no support account"
+                )
+        return self
+
+
+class AckTemplate(Strict):
+    language: str = Field(default="*", description="ISO 639-1 code, or * for any language.")
+    network: NetworkName | Literal["*"] = "*"
+    text: str
+
+    @field_validator("text")
+    @classmethod
+    def _variables(cls, value: str) -> str:
+        return _check_template(value, TEMPLATE_VARIABLES)
+
+
+class FirstContact(Strict):
+    enabled: bool = True
+    within_minutes: int = Field(ge=0, le=24 * 60, description="Send the acknowledgment this soon.")
+    visibility: Literal["public", "private", "same_as_message"] = "same_as_message"
+    skip_intents: list[Intent] = Field(default_factory=lambda: list[Intent](["spam", "abuse"]))
+    templates: list[AckTemplate] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _fallback(self) -> FirstContact:
+        if not any(t.language == "*" and t.network == "*" for t in self.templates):
+            raise ValueError("first_contact.templates needs a fallback with language '*' and network '*'")
+        return self
+
+
+TIME_RANGE = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class Holidays(Strict):
+    country: str | None = Field(default=None, description="ISO 3166 country code for the `holidays` package.")
+    subdivision: str | None = None
+    extra: list[date] = Field(default_factory=list, description="Company closing days.")
+
+    @model_validator(mode="after")
+    def _known(self) -> Holidays:
+        if self.country is None:
+            if self.subdivision:
+                raise ValueError("a holiday subdivision needs a country")
+            return self
+        supported = holidays.list_supported_countries()
+        if self.country not in supported:
+            raise ValueError(f"holidays: unknown country {self.country!r}")
+        if self.subdivision and self.subdivision not in supported[self.country]:
+            raise ValueError(f"holidays: {self.country} has no subdivision {self.subdivision!r}")
+        return self
+
+
+class BusinessHours(Strict):
+    timezone: str
+    week: dict[Weekday, list[str]] = Field(description="Opening hours per day, e.g. mon: ['08:00-20:00'].")
+    holidays: Holidays = Field(default_factory=Holidays)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name like Europe/Madrid)") from exc
+        return value
+
+    @field_validator("week")
+    @classmethod
+    def _ranges(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, ranges in value.items():
+            for item in ranges:
+                if not TIME_RANGE.match(item):
+                    raise ValueError(f"{day}: {item!r} is not a range like '08:00-20:00'")
+                start, end = (time.fromisoformat(p) if p != "24:00" else time.max for p in item.split("-"))
+                if end <= start:
+                    raise ValueError(f"{day}: {item!r} ends before it starts")
+        if not any(value.values()):
+            raise ValueError("business hours are empty: no day has opening hours")
+        return value
+
+
+class Targets(Strict):
+    first_response_minutes: int = Field(gt=0)
+    next_response_minutes: int = Field(gt=0)
+    resolution_minutes: int = Field(gt=0)
+    business_hours: bool = Field(
+        default=True, description="Count only business hours (else the clock runs 24/7)."
+    )
+
+
+class SlaRule(Strict):
+    priority: Priority
+    networks: list[NetworkName] = Field(default_factory=list, description="Empty: every network.")
+    targets: Targets
+
+
+class Sla(Strict):
+    rules: list[SlaRule] = Field(min_length=1)
+    warn_before_minutes: int = Field(default=15, ge=0)
+    still_working_after_minutes: int | None = Field(
+        default=None, gt=0, description="Send a 'still working on it' update when a case runs this long."
+    )
+    still_working_template: str = ""
+
+    @field_validator("still_working_template")
+    @classmethod
+    def _variables(cls, value: str) -> str:
+        return _check_template(value, TEMPLATE_VARIABLES)
+
+    @model_validator(mode="after")
+    def _every_priority_has_a_default(self) -> Sla:
+        missing = [p for p in PRIORITIES if not any(r.priority == p and not r.networks for r in self.rules)]
+        if missing:
+            raise ValueError(f"sla.rules needs a rule without networks for priority {', '.join(missing)}")
+        if self.still_working_after_minutes and not self.still_working_template:
+            raise ValueError("sla.still_working_after_minutes needs a still_working_template")
+        return self
+
+
+class Condition(Strict):
+    """All given fields must hold; within a list any value matches."""
+
+    intent: list[Intent] = Field(default_factory=list)
+    sentiment: list[Sentiment] = Field(default_factory=list)
+    category: list[str] = Field(default_factory=list)
+    language: list[str] = Field(default_factory=list)
+    network: list[NetworkName] = Field(default_factory=list)
+    keywords: list[str] = Field(
+        default_factory=list, description="Any of these words or phrases (case-insensitive)."
+    )
+    legal_threat: bool | None = None
+    abuse: bool | None = None
+    personal_data: bool | None = None
+    incident: bool | None = None
+    private: bool | None = None
+
+
+class Team(Strict):
+    slug: Slug
+    name: str
+
+
+class RoutingRule(Strict):
+    name: str
+    when: Condition
+    team: str | None = None
+    priority: Priority | None = None
+    tags: list[str] = Field(default_factory=list)
+    stop: bool = Field(default=False, description="Do not evaluate later rules when this one matches.")
+
+
+class EscalationRule(Strict):
+    name: str
+    when: Condition
+    team: str
+    priority: Priority = "urgent"
+    notify_roles: list[Role] = Field(default_factory=list)
+    requires_approval: bool = Field(
+        default=False, description="Replies need a lead's approval before sending."
+    )
+
+
+class ModerationReason(Strict):
+    code: Slug
+    label: str
+    description: str
+    actions: list[Literal["hide", "delete"]] = Field(min_length=1)
+
+
+class Moderation(Strict):
+    reasons: list[ModerationReason] = Field(min_length=1)
+
+
+class SavedReply(Strict):
+    name: str
+    text: str
+    private: bool = False
+
+    @field_validator("text")
+    @classmethod
+    def _variables(cls, value: str) -> str:
+        return _check_template(value, TEMPLATE_VARIABLES)
+
+
+class Category(Strict):
+    code: Slug
+    name: str
+    description: str = ""
+    examples: list[str] = Field(
+        default_factory=list, description="Example customer messages (trains triage)."
+    )
+    playbook: list[str] = Field(default_factory=list, description="The steps agents follow.")
+    saved_replies: list[SavedReply] = Field(default_factory=list)
+
+
+class ReplyRules(Strict):
+    sales_terms: list[str] = Field(
+        default_factory=list, description="Promotional words not allowed in service replies."
+    )
+    personal_data_requests: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions for asking for personal data (refused in public).",
+    )
+    condescending_phrases: list[str] = Field(default_factory=list)
+    require_signature: bool = True
+
+    @field_validator("personal_data_requests")
+    @classmethod
+    def _compile(cls, value: list[str]) -> list[str]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+        return value
+
+
+class NetworkRuleOverride(Strict):
+    public_max: int | None = Field(default=None, ge=1)
+    private_max: int | None = Field(default=None, ge=1)
+    messaging_window_hours: int | None = Field(default=None, ge=1)
+    can_hide: bool | None = None
+    can_delete_others: bool | None = None
+
+
+class Policy(Strict):
+    schema_version: Literal[1] = 1
+    version: str = Field(min_length=1, description="The brand's own version label, e.g. 2026.11-1.")
+    brand: str
+    identity: Identity
+    channels: Channels
+    teams: list[Team] = Field(min_length=1)
+    first_contact: FirstContact
+    business_hours: BusinessHours
+    sla: Sla
+    routing: list[RoutingRule] = Field(default_factory=list)
+    escalation: list[EscalationRule] = Field(default_factory=list)
+    moderation: Moderation
+    network_rules: dict[NetworkName, NetworkRuleOverride] = Field(default_factory=dict)
+    categories: list[Category] = Field(min_length=1)
+    reply_rules: ReplyRules = Field(default_factory=ReplyRules)
+
+    def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Names that point nowhere or twice: (location in the file, message). `load_policy` refuses a
+        policy with any, reporting each at its line."""
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        teams = [t.slug for t in self.teams]
+        categories = [c.code for c in self.categories]
+        for section, codes, field in (
+            ("teams", teams, "slug"),
+            ("categories", categories, "code"),
+            ("moderation", self._reasons(), "code"),
+        ):
+            for index, code in enumerate(codes):
+                if code in codes[:index]:
+                    where: tuple[str | int, ...] = (section, index, field)
+                    if section == "moderation":
+                        where = ("moderation", "reasons", index, "code")
+                    problems.append((where, f"{code!r} is defined twice"))
+        located: list[tuple[str, int, RoutingRule | EscalationRule]] = [
+            *(("routing", i, r) for i, r in enumerate(self.routing)),
+            *(("escalation", i, r) for i, r in enumerate(self.escalation)),
+        ]
+        for section, index, rule in located:
+            if rule.team is not None and rule.team not in teams:
+                message = f"unknown team {rule.team!r} (teams: {', '.join(teams)})"
+                problems.append(((section, index, "team"), message))
+            unknown = sorted(set(rule.when.category) - set(categories))
+            if unknown:
+                problems.append(
+                    ((section, index, "when", "category"), f"unknown category {', '.join(unknown)}")
+                )
+        return problems
+
+    def _reasons(self) -> list[str]:
+        return [r.code for r in self.moderation.reasons]
+
+    def rules_for(self, network: str) -> NetworkRules:
+        """The network's rules with this policy's overrides applied."""
+        base = DEFAULT_NETWORK_RULES[network]
+        override = self.network_rules.get(network)  # type: ignore[call-overload]
+        if override is None:
+            return base
+        return base.model_copy(update=override.model_dump(exclude_none=True))
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def moderation_reason(self, code: str) -> ModerationReason | None:
+        return next((r for r in self.moderation.reasons if r.code == code), None)

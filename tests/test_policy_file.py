@@ -1,0 +1,100 @@
+"""The policy file: examples load, errors point at line and column, the schema exports."""
+
+from pathlib import Path
+
+import pytest
+
+from socialdesk.policy.loader import PolicyError, load_policy
+from socialdesk.policy.schema import Policy
+
+EXAMPLES = Path(__file__).parents[1] / "socialdesk" / "policy" / "examples"
+TELECOM = (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8")
+BANK = (EXAMPLES / "bank.yaml").read_text(encoding="utf-8")
+
+
+def test_example_policies_load() -> None:
+    telecom = load_policy(TELECOM)
+    bank = load_policy(BANK)
+    assert (telecom.brand, telecom.version, len(telecom.categories)) == ("Nimbus Mobile", "2026.11-1", 4)
+    assert (bank.brand, bank.version) == ("Lumen Bank", "2026.10-3")
+    assert [(a.handle, a.role) for a in bank.channels.accounts if a.network == "x"] == [
+        ("@LumenBank", "brand"),
+        ("@LumenHelp", "support"),
+    ]
+    assert telecom.rules_for("mastodon").public_max == 500
+    assert telecom.rules_for("x").public_max == 280
+
+
+def _issues(text: str) -> list[str]:
+    with pytest.raises(PolicyError) as caught:
+        load_policy(text, source="telecom.yaml")
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_errors_have_line_column_and_explanation() -> None:
+    broken = (
+        TELECOM.replace("timezone: Europe/Madrid", "timezone: Europe/Madird")
+        .replace("  within_minutes: 10", "  within_minute: 10")
+        .replace('mon: ["08:00-22:00"]', 'mon: ["22:00-08:00"]')
+    )
+    assert _issues(broken) == [
+        "line 49, column 3: first_contact.within_minutes: missing required key 'within_minutes'",
+        "line 50, column 3: first_contact.within_minute: unknown key (check the spelling; see "
+        "`socialdesk policy schema`)",
+        "line 63, column 13: business_hours.timezone: unknown time zone 'Europe/Madird' "
+        "(use an IANA name like Europe/Madrid)",
+        "line 65, column 5: business_hours.week: mon: '22:00-08:00' ends before it starts",
+    ]
+
+
+def test_cross_references_are_checked() -> None:
+    broken = TELECOM.replace("    team: billing\n", "    team: bill1ng\n", 1).replace(
+        "when: {category: [line_problem]}", "when: {category: [line_problems]}"
+    )
+    assert _issues(broken) == [
+        "line 96, column 22: routing[0].when.category: unknown category line_problems",
+        "line 101, column 11: routing[1].team: unknown team 'bill1ng' "
+        "(teams: care, network, billing, legal, leads)",
+    ]
+
+
+def test_template_variables_and_regexes_are_checked() -> None:
+    broken = TELECOM.replace("within {expected_response}.", "within {expected_reply}.", 1).replace(
+        r"pattern: '\^[A-Z]{2,3}\s*$'", "pattern: '^[A-Z'"
+    )
+    issues = _issues(broken)
+    assert len(issues) == 2
+    assert issues[0].startswith(
+        "line 16, column 14: identity.signature.pattern: not a valid regular expression:"
+    )
+    assert issues[1] == (
+        "line 56, column 13: first_contact.templates[0].text: unknown template variable(s) expected_reply; "
+        "allowed: agent, brand, email, expected_response, incident, initials, name, phone"
+    )
+
+
+def test_yaml_syntax_error_and_wrong_top_level() -> None:
+    assert _issues("brand: [Nimbus\nversion: 1\n") == [
+        "line 2, column 8: YAML syntax: expected ',' or ']', but got ':'"
+    ]
+    assert _issues("- just\n- a list\n") == [
+        "line 1, column 1: a policy is a mapping of keys at the top level"
+    ]
+
+
+def test_every_priority_needs_a_default_sla() -> None:
+    broken = TELECOM.replace(
+        "    - priority: low\n      targets: {first_response_minutes: 240, next_response_minutes: 480, "
+        "resolution_minutes: 2880}\n",
+        "",
+    )
+    assert _issues(broken) == [
+        "line 78, column 3: sla: sla.rules needs a rule without networks for priority low"
+    ]
+
+
+def test_json_schema_exports_every_section() -> None:
+    schema = Policy.model_json_schema()
+    assert sorted(schema["properties"]) == sorted(Policy.model_fields)
+    assert schema["additionalProperties"] is False
+    assert "identity" in schema["required"]
