@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from socialdesk.workspaces.models import Workspace
 
 console = Console()
+POLICY_EXAMPLES = Path(__file__).parent / "policy" / "examples"
 app = typer.Typer(help="Socialdesk: a social-media customer-care desk.", no_args_is_help=True)
 sandbox_app = typer.Typer(help="The built-in sandbox network.", no_args_is_help=True)
 import_app = typer.Typer(help="Import conversations from other tools and datasets.", no_args_is_help=True)
@@ -138,16 +139,21 @@ def worker(
     interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
     batch_size: Annotated[int, typer.Option(help="Events per transaction.")] = 100,
 ) -> None:
-    """Process pending inbound events without a broker (the in-process worker)."""
+    """Process pending inbound events and the policy's timed work (acknowledgments, follow-ups, SLA
+    warnings) without a broker: the in-process worker."""
     import time
 
     _setup()
     from socialdesk.ingest.actions import process_pending
+    from socialdesk.policy.enforce import policy_tick
 
     while True:
         result = process_pending(batch_size=batch_size)
         if result.processed:
             console.print(f"processed {result.processed} events")
+        done = policy_tick()
+        if any(done.values()):
+            console.print(f"policy: {done}")
         if not follow:
             return
         time.sleep(interval)
@@ -216,10 +222,13 @@ def demo(
     from socialdesk.channels.sandbox.receiver import read_scenario, replay
     from socialdesk.demo import SCENARIO_PATH
     from socialdesk.ingest.actions import process_pending
+    from socialdesk.policy.actions import active_policy, save_policy
     from socialdesk.workspaces.actions import add_member, create_user, create_workspace
     from socialdesk.workspaces.models import Role
 
     workspace = create_workspace("nimbus", "Nimbus Mobile", timezone="Europe/Madrid")
+    if active_policy(workspace) is None:
+        save_policy(workspace, (POLICY_EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
     password = secrets.token_urlsafe(12)
     user = create_user("demo", password, email="demo@nimbus.example")
     user.is_staff = True
@@ -237,7 +246,28 @@ def demo(
     )
     sys.stdout.flush()
     if serve_after:
+        _start_policy_clock()
         serve(host=host, port=port)
+
+
+def _start_policy_clock(interval: float = 15.0) -> None:
+    """Without a broker nothing else runs the policy's timed work, so the demo server does."""
+    import threading
+    import time
+
+    from django.db import close_old_connections
+
+    from socialdesk.policy.enforce import policy_tick
+
+    def run() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                policy_tick()
+            finally:
+                close_old_connections()
+
+    threading.Thread(target=run, name="policy-clock", daemon=True).start()
 
 
 def _read_policy(path: Path) -> tuple[str, Policy]:

@@ -104,6 +104,7 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-events": {"task": "socialdesk.ingest.tasks.sweep_pending_events", "schedule": 30.0},
+    "policy-tick": {"task": "socialdesk.policy.tasks.policy_tick", "schedule": 30.0},
 }
 
 LOGGING = {

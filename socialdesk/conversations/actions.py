@@ -20,6 +20,7 @@ from socialdesk.conversations.models import (
     Status,
 )
 from socialdesk.ingest.schema import Author, InboundMessage
+from socialdesk.policy.checker import Violation
 from socialdesk.workspaces.models import Workspace
 
 SUBJECT_CHARS = 120
@@ -110,12 +111,14 @@ def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, cont
         return Conversation.objects.exclude(status=Status.CLOSED).get(channel=channel, thread_key=key)
 
 
-def thread_inbound(channel: Channel, inbound: InboundMessage, raw_event_id: int | None = None) -> Message:
-    """Store an inbound message in its conversation. Idempotent on the network message id: the same
-    post delivered twice (webhook and poll, or a redelivery) is one message."""
+def thread_inbound(
+    channel: Channel, inbound: InboundMessage, raw_event_id: int | None = None
+) -> tuple[Message, bool]:
+    """Store an inbound message in its conversation; returns it and whether it is new. Idempotent on the
+    network message id: the same post delivered twice (webhook and poll, a redelivery) is one message."""
     existing = _first(Message.objects.filter(channel=channel, network_message_id=inbound.message_id))
     if existing is not None:
-        return existing
+        return existing, False
     workspace = channel.workspace
     handle = upsert_handle(workspace, inbound.network, inbound.author)
     contact = live_contact(handle.contact)
@@ -150,7 +153,7 @@ def thread_inbound(channel: Channel, inbound: InboundMessage, raw_event_id: int 
         last_inbound_at=Greatest(F("last_inbound_at"), Value(inbound.created_at)),
         last_message_at=Greatest(F("last_message_at"), Value(inbound.created_at)),
     )
-    return message
+    return message, True
 
 
 def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
@@ -169,36 +172,94 @@ def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
     return survivor
 
 
-def send_reply(
-    conversation: Conversation, author: User, text: str, *, is_private: bool | None = None
+class ReplyRejected(ValueError):
+    """The reply breaks the policy's reply rules; each violation says why."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(v.message for v in violations))
+
+
+def queue_outbound(
+    conversation: Conversation,
+    text: str,
+    *,
+    is_private: bool,
+    author: User | None = None,
+    automatic: bool = False,
+    hold: bool = False,
 ) -> Message:
-    """Queue a reply in the conversation's thread; delivery happens in a task after commit."""
+    """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
     from socialdesk.conversations.tasks import deliver_message_task
 
-    if not text.strip():
-        raise ValueError("a reply needs text")
-    last_inbound = conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at").first()
+    last_inbound = _first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
+    channel = conversation.reply_channel or conversation.channel
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
             workspace_id=conversation.workspace_id,
             conversation=conversation,
-            channel_id=conversation.channel_id,
+            channel=channel,
             direction=Direction.OUTBOUND,
-            is_private=conversation.is_private if is_private is None else is_private,
-            kind="dm" if (is_private if is_private is not None else conversation.is_private) else "reply",
+            is_private=is_private,
+            kind="dm" if is_private else "reply",
             in_reply_to=(last_inbound.network_message_id or "") if last_inbound else "",
             author_user=author,
-            author_handle=conversation.channel.handle,
+            author_handle=channel.handle,
             text=text,
             sent_at=now,
-            delivery_status=DeliveryStatus.QUEUED,
+            automatic=automatic,
+            delivery_status=DeliveryStatus.AWAITING_APPROVAL if hold else DeliveryStatus.QUEUED,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        if not hold:
+            message_id = message.pk
+            transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+    return message
+
+
+def send_reply(
+    conversation: Conversation, author: User, text: str, *, is_private: bool | None = None
+) -> Message:
+    """An agent's reply: checked against the policy's reply rules, held for approval where the policy
+    says so, otherwise queued for delivery."""
+    from socialdesk.policy.enforce import check_outgoing
+
+    if not text.strip():
+        raise ValueError("a reply needs text")
+    private = conversation.is_private if is_private is None else is_private
+    violations = check_outgoing(conversation, text, private=private)
+    if violations:
+        raise ReplyRejected(violations)
+    with transaction.atomic():
+        message = queue_outbound(
+            conversation, text, is_private=private, author=author, hold=conversation.requires_approval
+        )
+        updates: dict[str, object] = {"next_response_due_at": None}
         if conversation.status == Status.NEW:
-            Conversation.objects.filter(pk=conversation.pk).update(status=Status.OPEN)
+            updates["status"] = Status.OPEN
+        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    return message
+
+
+def approve_reply(message: Message, approver: User) -> Message:
+    """A lead, admin or legal member releases a held reply."""
+    from socialdesk.workspaces.models import Membership, Role
+
+    allowed = {Role.LEAD, Role.ADMIN, Role.LEGAL}
+    if not Membership.objects.filter(
+        workspace_id=message.workspace_id, user=approver, role__in=allowed
+    ).exists():
+        raise PermissionError("only a lead, admin or legal member may approve replies")
+    updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL).update(
+        delivery_status=DeliveryStatus.QUEUED
+    )
+    if updated:
+        from socialdesk.conversations.tasks import deliver_message_task
+
         message_id = message.pk
         transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+    message.refresh_from_db()
     return message
 
 
@@ -222,7 +283,9 @@ def deliver_message(message_id: int) -> str:
     Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
         delivery_status=DeliveryStatus.SENT, network_message_id=network_id
     )
-    Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
-        first_response_at=now
-    )
+    if not message.automatic:
+        # An automatic acknowledgment is not a response: the first-response clock keeps running.
+        Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
+            first_response_at=now
+        )
     return DeliveryStatus.SENT

@@ -90,6 +90,28 @@ class Conversation(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What triage found, as the policy sees it (from the messages so far).
+    language = models.CharField(max_length=8, blank=True)
+    sentiment = models.CharField(max_length=10, blank=True)
+    intent = models.CharField(max_length=12, blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    legal_threat = models.BooleanField(default=False)
+    has_personal_data = models.BooleanField(default=False)
+    # The policy at work: due times (business hours applied), acknowledgment, escalation.
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    next_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    sla_warned_at = models.DateTimeField(null=True, blank=True)
+    ack_due_at = models.DateTimeField(null=True, blank=True)
+    ack_sent_at = models.DateTimeField(null=True, blank=True)
+    ack_skipped = models.CharField(max_length=200, blank=True, help_text="Why no acknowledgment was sent.")
+    still_working_sent_at = models.DateTimeField(null=True, blank=True)
+    requires_approval = models.BooleanField(default=False)
+    # Questions to a brand account that the policy answers from the support account.
+    reply_channel = models.ForeignKey(
+        Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -100,7 +122,10 @@ class Conversation(models.Model):
                 name="one_live_conversation_per_thread",
             )
         ]
-        indexes = [models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox")]
+        indexes = [
+            models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox"),
+            models.Index(fields=["ack_due_at"], name="conv_ack_due", condition=Q(ack_sent_at__isnull=True)),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.subject}"
@@ -113,6 +138,7 @@ class Direction(models.TextChoices):
 
 class DeliveryStatus(models.TextChoices):
     RECEIVED = "received", "Received"
+    AWAITING_APPROVAL = "approval", "Awaiting approval"
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
@@ -142,6 +168,17 @@ class Message(models.Model):
     )
     delivery_status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
     delivery_error = models.TextField(blank=True)
+    # Sent by the desk itself (acknowledgments, follow-ups), not by an agent.
+    automatic = models.BooleanField(default=False)
+    hidden = models.BooleanField(default=False)
+    deleted = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)
+    sentiment = models.CharField(max_length=10, blank=True)
+    intent = models.CharField(max_length=12, blank=True)
+    category = models.CharField(max_length=60, blank=True)
+    personal_data = models.JSONField(default=list, blank=True)
+    legal_threat = models.BooleanField(default=False)
+    abusive = models.BooleanField(default=False)
 
     class Meta:
         constraints = [
@@ -153,3 +190,51 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.network_message_id}"
+
+
+class ModerationAction(models.TextChoices):
+    HIDE = "hide", "Hide"
+    DELETE = "delete", "Delete"
+
+
+class ModerationLog(models.Model):
+    """Every hide or delete, with the policy reason that allowed it: the audit trail."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="moderation_log")
+    action = models.CharField(max_length=8, choices=ModerationAction.choices)
+    reason = models.CharField(max_length=60)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    policy_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.action} message {self.message_id} ({self.reason})"
+
+
+class AlertKind(models.TextChoices):
+    SLA_WARNING = "sla_warning", "Response target about to be missed"
+    ESCALATION = "escalation", "Escalated by policy"
+
+
+class Alert(models.Model):
+    """Something a lead, legal or the assignee must see now."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    roles = models.JSONField(default=list, blank=True)
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "kind", "text"], name="one_alert_per_reason")
+        ]
+
+    def __str__(self) -> str:
+        return self.text

@@ -21,6 +21,7 @@ from socialdesk.channels.registry import PayloadError, adapter_for
 from socialdesk.conversations.actions import thread_inbound
 from socialdesk.faults import checkpoint
 from socialdesk.ingest.models import EventStatus, RawEvent
+from socialdesk.policy.enforce import apply_policy_to_inbound
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,9 @@ def _process_claimed(raw: RawEvent) -> ProcessResult:
         log.info("raw event %s is of a type the desk does not handle", raw.pk)
         return ProcessResult(ignored=1)
     for message in inbound:
-        thread_inbound(raw.channel, message, raw_event_id=raw.pk)
+        stored, new = thread_inbound(raw.channel, message, raw_event_id=raw.pk)
+        if new:
+            apply_policy_to_inbound(stored)
         checkpoint("ingest.threaded")
     return ProcessResult(processed=1)
 

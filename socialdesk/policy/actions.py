@@ -36,15 +36,21 @@ def save_policy(
 
 
 @lru_cache(maxsize=256)
-def _parsed(version_id: int, source: str) -> Policy:
-    return load_policy(source)
+def _parsed(version_id: int) -> Policy:
+    # Versions are immutable once saved, so the id is a safe cache key.
+    return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
 
-def active_policy(workspace: Workspace) -> Policy | None:
-    """The workspace's active policy (parsed once per version and process)."""
+def active_policy_version(workspace: Workspace) -> tuple[int, Policy] | None:
+    """(version number, policy) of the workspace's active policy, parsed once per version and process."""
     row = (
-        PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "source").first()
+        PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "number").first()
     )
     if row is None:
         return None
-    return _parsed(row[0], row[1])
+    return row[1], _parsed(row[0])
+
+
+def active_policy(workspace: Workspace) -> Policy | None:
+    found = active_policy_version(workspace)
+    return found[1] if found else None
