@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
 from django.db.models import Case, F, QuerySet, Value, When
@@ -188,13 +190,14 @@ def queue_outbound(
     author: User | None = None,
     automatic: bool = False,
     hold: bool = False,
+    now: datetime | None = None,
 ) -> Message:
     """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
     from socialdesk.conversations.tasks import deliver_message_task
 
     last_inbound = _first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
     channel = conversation.reply_channel or conversation.channel
-    now = timezone.now()
+    now = now or timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
             workspace_id=conversation.workspace_id,

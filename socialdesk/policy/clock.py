@@ -98,12 +98,26 @@ def due_at(policy: Policy, start: datetime, minutes: int, business_hours: bool) 
     return BusinessCalendar(policy.business_hours).add(start, minutes)
 
 
-def humanize_minutes(minutes: int) -> str:
+UNITS = {
+    # language: (minute, minutes, hour, hours, day, days)
+    "en": ("minute", "minutes", "hour", "hours", "day", "days"),
+    "es": ("minuto", "minutos", "hora", "horas", "día", "días"),
+    "pt": ("minuto", "minutos", "hora", "horas", "dia", "dias"),
+    "fr": ("minute", "minutes", "heure", "heures", "jour", "jours"),
+    "de": ("Minute", "Minuten", "Stunde", "Stunden", "Tag", "Tage"),
+    "it": ("minuto", "minuti", "ora", "ore", "giorno", "giorni"),
+}
+
+
+def humanize_minutes(minutes: int, language: str = "en") -> str:
+    """'45 minutes', '1 hour', '2 hours 30 minutes', '1.7 days' in the customer's language (English
+    when it has no entry)."""
+    one_min, many_min, one_hour, many_hours, one_day, many_days = UNITS.get(language, UNITS["en"])
     if minutes < 60:
-        return f"{minutes} minutes"
+        return f"{minutes} {one_min if minutes == 1 else many_min}"
     hours, rest = divmod(minutes, 60)
     if hours < 24:
-        unit = "hour" if hours == 1 else "hours"
-        return f"{hours} {unit}" + (f" {rest} minutes" if rest else "")
+        text = f"{hours} {one_hour if hours == 1 else many_hours}"
+        return text + (f" {rest} {one_min if rest == 1 else many_min}" if rest else "")
     days = round(minutes / 1440, 1)
-    return f"{days:g} day" + ("" if days == 1 else "s")
+    return f"{days:g} {one_day if days == 1 else many_days}"

@@ -289,6 +289,24 @@ def choose_template(policy: Policy, language: str, network: str) -> AckTemplate:
     return max(policy.first_contact.templates, key=score)
 
 
+class _Values(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill_template(text: str, policy: Policy, conversation: Conversation, **extra: str) -> str:
+    """A policy template with the conversation's values; variables without a value become empty."""
+    offline = {o.kind: o.address for o in policy.channels.offline}
+    values = _Values(
+        name=_first_name(conversation),
+        brand=policy.brand,
+        phone=offline.get("phone", ""),
+        email=offline.get("email", ""),
+        **extra,
+    )
+    return text.format_map(values)
+
+
 def _first_name(conversation: Conversation) -> str:
     name = conversation.contact.display_name.strip()
     return name.split()[0] if name else "there"
@@ -349,15 +367,16 @@ def _acknowledge(conversation: Conversation, now: datetime) -> int:
     network = conversation.channel.effective_network
     targets = targets_for(policy, PRIORITY_NAME[conversation.priority], network)
     template = choose_template(policy, conversation.language, network)
-    text = template.text.format(
-        name=_first_name(conversation),
-        brand=policy.brand,
-        expected_response=humanize_minutes(targets.first_response_minutes),
+    text = fill_template(
+        template.text,
+        policy,
+        conversation,
+        expected_response=humanize_minutes(targets.first_response_minutes, template.language),
     )
     used, limit = length_budget(policy, text, network=network, private=private)
     if limit is not None and used > limit:
         return skip(f"acknowledgment template is too long for {network} ({used} of {limit})")
-    queue_outbound(conversation, text, is_private=private, automatic=True)
+    queue_outbound(conversation, text, is_private=private, automatic=True, now=now)
     return 1
 
 
@@ -386,10 +405,8 @@ def send_still_working_updates(now: datetime | None = None) -> int:
             ).update(still_working_sent_at=now)
             if not claimed:
                 continue
-            text = policy.sla.still_working_template.format(
-                name=_first_name(conversation), brand=policy.brand, expected_response=""
-            )
-            queue_outbound(conversation, text, is_private=conversation.is_private, automatic=True)
+            text = fill_template(policy.sla.still_working_template, policy, conversation)
+            queue_outbound(conversation, text, is_private=conversation.is_private, automatic=True, now=now)
             sent += 1
     return sent
 

@@ -1,0 +1,266 @@
+"""The running desk enforces the policy: sandbox posts in, exact acknowledgments, routing, due times,
+escalations, approvals, reply checks and moderation out."""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialdesk.channels.models import AccountRole, Channel, Network, SandboxDelivery
+from socialdesk.channels.sandbox.receiver import sandbox_channel
+from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
+from socialdesk.conversations.models import (
+    Alert,
+    Conversation,
+    DeliveryStatus,
+    Message,
+    ModerationLog,
+    Priority,
+)
+from socialdesk.ingest.actions import receive_event
+from socialdesk.policy.actions import save_policy
+from socialdesk.policy.enforce import ModerationRefused, moderate, policy_tick
+from socialdesk.workspaces.actions import add_member, create_user
+from socialdesk.workspaces.models import Role
+from tests.helpers import T0, post
+
+EXAMPLES = Path(__file__).parents[1] / "socialdesk" / "policy" / "examples"
+DROPPING = "@NimbusMobile my calls keep dropping at home, third time this week"
+
+
+@pytest.fixture
+def telecom(workspace: Any) -> Any:
+    save_policy(workspace, (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
+    return workspace
+
+
+def _conversation(message_id: str) -> Conversation:
+    return Message.objects.get(network_message_id=message_id).conversation
+
+
+def _team(conversation: Conversation) -> str:
+    return conversation.team.slug if conversation.team else ""
+
+
+def _texts() -> list[str]:
+    return list(SandboxDelivery.objects.order_by("pk").values_list("text", flat=True))
+
+
+def test_acknowledgment_goes_out_at_the_policy_time_and_only_once(telecom: Any, x_channel: Any) -> None:
+    receive_event(x_channel, "1", post("a", DROPPING))
+    conversation = _conversation("a")
+    assert (conversation.intent, conversation.category, _team(conversation)) == (
+        "complaint",
+        "line_problem",
+        "network",
+    )
+    assert conversation.priority == Priority.HIGH
+    assert conversation.ack_due_at == T0 + timedelta(minutes=10)
+    assert conversation.first_response_due_at == T0 + timedelta(minutes=30)
+
+    assert policy_tick(T0 + timedelta(minutes=9, seconds=59))["acknowledgments"] == 0
+    assert _texts() == []
+    assert policy_tick(T0 + timedelta(minutes=10))["acknowledgments"] == 1
+    assert policy_tick(T0 + timedelta(minutes=11))["acknowledgments"] == 0
+    assert _texts() == [
+        "Hi Name, thanks for writing to us. A person from our team will answer within 30 minutes."
+    ]
+    delivery = SandboxDelivery.objects.get()
+    assert (delivery.in_reply_to, delivery.is_private) == ("a", False)
+    conversation.refresh_from_db()
+    # An acknowledgment is not a response: the first-response clock still runs.
+    assert conversation.first_response_at is None
+    assert conversation.ack_sent_at == T0 + timedelta(minutes=10)
+
+
+def test_acknowledgment_in_the_customers_language(telecom: Any, x_channel: Any) -> None:
+    receive_event(x_channel, "1", post("a", "@NimbusMobile ¿cómo activo la eSIM en un iPhone 16?"))
+    policy_tick(T0 + timedelta(minutes=10))
+    assert _texts() == ["Hola Name, gracias por escribirnos. Una persona del equipo te responderá en 1 hora."]
+    assert _team(_conversation("a")) == "care"
+
+
+def test_no_acknowledgment_to_spam_or_after_an_agent_answered(
+    telecom: Any, x_channel: Any, agent: Any
+) -> None:
+    receive_event(
+        x_channel, "1", post("s", "@NimbusMobile FREE iPhone 17 giveaway click here http://x.example.win")
+    )
+    receive_event(x_channel, "2", post("q", "@NimbusMobile how do I port my number?", author="u2"))
+    send_reply(_conversation("q"), agent, "Hi! Here's how: nimbus.example/port ^AL")
+    assert policy_tick(T0 + timedelta(minutes=15))["acknowledgments"] == 0
+    assert _conversation("s").ack_skipped == "not acknowledged: spam"
+    assert _conversation("q").ack_skipped == "an agent answered first"
+    assert _texts() == ["Hi! Here's how: nimbus.example/port ^AL"]
+
+
+def test_no_private_acknowledgment_outside_the_24_hour_window(telecom: Any, workspace: Any) -> None:
+    whatsapp = sandbox_channel(workspace, "whatsapp")
+    # Wed 23 Dec 2026, 21:55 Madrid. Thursday is a closing day, Friday Christmas: the first response is
+    # due on Saturday, but the worker only runs 25 hours later, after WhatsApp's window closed.
+    at = datetime(2026, 12, 23, 20, 55, tzinfo=UTC)
+    message = post("w", "Hola, sigo sin línea, ¿me podéis ayudar?", network="whatsapp", kind="dm")
+    message["at"] = at.isoformat()
+    receive_event(whatsapp, "1", message)
+    conversation = _conversation("w")
+    assert conversation.first_response_due_at == datetime(2026, 12, 26, 8, 25, tzinfo=UTC)
+    assert policy_tick(at + timedelta(hours=25))["acknowledgments"] == 0
+    conversation.refresh_from_db()
+    assert conversation.ack_skipped == "outside the 24-hour messaging window"
+    assert _texts() == []
+
+
+def test_sla_warning_before_breach_once(telecom: Any, x_channel: Any) -> None:
+    receive_event(x_channel, "1", post("a", DROPPING))
+    assert policy_tick(T0 + timedelta(minutes=14, seconds=59))["sla_warnings"] == 0
+    assert policy_tick(T0 + timedelta(minutes=15))["sla_warnings"] == 1
+    assert policy_tick(T0 + timedelta(minutes=16))["sla_warnings"] == 0
+    assert list(Alert.objects.values_list("kind", "text", "roles")) == [
+        ("sla_warning", "first response due 2026-11-20 10:30", ["lead"])
+    ]
+
+
+def test_still_working_update_when_resolution_runs_long(telecom: Any, x_channel: Any) -> None:
+    receive_event(x_channel, "1", post("a", DROPPING))
+    policy_tick(T0 + timedelta(minutes=10))  # the acknowledgment
+    assert policy_tick(T0 + timedelta(hours=4, minutes=5))["still_working"] == 0
+    assert policy_tick(T0 + timedelta(hours=4, minutes=10))["still_working"] == 1
+    assert policy_tick(T0 + timedelta(hours=9))["still_working"] == 0
+    assert _texts()[1:] == ["Name, we're still on it and haven't forgotten you. Next update soon."]
+
+
+def test_legal_threat_escalates_and_replies_need_approval(telecom: Any, x_channel: Any, agent: Any) -> None:
+    lead = create_user("lena", "lead-password-123")
+    add_member(telecom, lead, Role.LEAD)
+    receive_event(
+        x_channel, "1", post("a", "@NimbusMobile refund the double charge or my lawyer files a claim")
+    )
+    conversation = _conversation("a")
+    assert (_team(conversation), conversation.priority, conversation.requires_approval) == (
+        "legal",
+        Priority.URGENT,
+        True,
+    )
+    assert conversation.first_response_due_at == T0 + timedelta(minutes=15)
+    assert list(Alert.objects.values_list("kind", "text", "roles")) == [
+        ("escalation", "Legal threats go to legal", ["legal", "lead"])
+    ]
+    reply = send_reply(conversation, agent, "Ana, we've refunded the double charge today. ^AL")
+    assert reply.delivery_status == DeliveryStatus.AWAITING_APPROVAL
+    with pytest.raises(PermissionError, match="only a lead, admin or legal member"):
+        approve_reply(reply, agent)
+    assert _texts() == []
+    assert approve_reply(reply, lead).delivery_status == DeliveryStatus.SENT
+    assert _texts() == ["Ana, we've refunded the double charge today. ^AL"]
+
+
+def test_legal_threat_in_a_later_message_escalates_then(telecom: Any, x_channel: Any) -> None:
+    receive_event(x_channel, "1", post("a", "@NimbusMobile how do I port my number?"))
+    assert _conversation("a").priority == Priority.NORMAL
+    receive_event(
+        x_channel,
+        "2",
+        post("b", "still nothing, my lawyer will hear about this", minutes=30, kind="reply", reply_to="a"),
+    )
+    conversation = _conversation("a")
+    assert (_team(conversation), conversation.priority) == ("legal", Priority.URGENT)
+    assert conversation.first_response_due_at == T0 + timedelta(minutes=15)
+
+
+def test_reply_breaking_the_rules_is_refused_with_reasons(telecom: Any, x_channel: Any, agent: Any) -> None:
+    receive_event(x_channel, "1", post("a", DROPPING))
+    with pytest.raises(ReplyRejected) as refused:
+        send_reply(
+            _conversation("a"), agent, "Calm down, our new plan fixes it. Send us your DNI and address"
+        )
+    assert [v.rule for v in refused.value.violations] == [
+        "no_selling",
+        "no_personal_data_in_public",
+        "no_condescension",
+        "signature",
+    ]
+    assert Message.objects.filter(direction="out").count() == 0
+
+
+def test_moderation_needs_a_listed_reason_and_is_audited(telecom: Any, workspace: Any, agent: Any) -> None:
+    x = sandbox_channel(workspace, "x")
+    facebook = sandbox_channel(workspace, "facebook")
+    receive_event(x, "1", post("s", "@NimbusMobile FREE iPhone giveaway click here"))
+    receive_event(
+        facebook, "2", post("f", "GANA DINERO DESDE CASA bit.ly/x", network="facebook", kind="comment")
+    )
+    spam_x = Message.objects.get(network_message_id="s")
+    spam_fb = Message.objects.get(network_message_id="f")
+
+    refusals = [
+        (spam_x, "hide", ""),
+        (spam_x, "hide", "rude"),
+        (spam_x, "delete", "abuse"),
+        (spam_x, "delete", "spam"),
+    ]
+    messages = []
+    for message, action, reason in refusals:
+        with pytest.raises(ModerationRefused) as refused:
+            moderate(message, action, reason, agent)
+        messages.append(str(refused.value))
+    assert messages == [
+        "no reason is not a moderation reason in the policy (spam, abuse, personal_data)",
+        "rude is not a moderation reason in the policy (spam, abuse, personal_data)",
+        "the policy allows only hide for abuse, not delete",
+        "x does not let the brand delete others' messages",
+    ]
+    assert ModerationLog.objects.count() == 0
+
+    moderate(spam_x, "hide", "spam", agent, note="giveaway scam")
+    moderate(spam_fb, "delete", "spam", agent)
+    with pytest.raises(ModerationRefused, match="already hidden"):
+        moderate(spam_x, "hide", "spam", agent)
+    log = list(
+        ModerationLog.objects.order_by("pk").values_list(
+            "message__network_message_id", "action", "reason", "actor__username", "policy_version", "note"
+        )
+    )
+    assert log == [
+        ("s", "hide", "spam", "alice", 1, "giveaway scam"),
+        ("f", "delete", "spam", "alice", 1, ""),
+    ]
+    assert (Message.objects.get(pk=spam_x.pk).hidden, Message.objects.get(pk=spam_fb.pk).deleted) == (
+        True,
+        True,
+    )
+
+
+def test_bank_answers_brand_account_questions_from_the_support_account(workspace: Any, agent: Any) -> None:
+    save_policy(workspace, (EXAMPLES / "bank.yaml").read_text(encoding="utf-8"))
+    brand = sandbox_channel(workspace, "x")
+    support = Channel.objects.create(
+        workspace=workspace,
+        network=Network.SANDBOX,
+        handle="@LumenHelp",
+        account_role=AccountRole.SUPPORT,
+        config={"simulates": "x"},
+    )
+    receive_event(brand, "1", post("q", "@LumenBank why hasn't my transfer arrived?"))
+    conversation = _conversation("q")
+    assert conversation.reply_channel == support
+    send_reply(conversation, agent, "We'll check it with you in a private message. - Alice")
+    delivery = SandboxDelivery.objects.get()
+    assert (delivery.channel_id, delivery.in_reply_to) == (support.pk, "q")
+    assert Message.objects.get(direction="out").author_handle == "@LumenHelp"
+
+
+def test_invalid_policy_is_refused_and_the_active_one_stays(telecom: Any) -> None:
+    from socialdesk.policy.loader import PolicyError
+    from socialdesk.policy.models import PolicyVersion
+
+    with pytest.raises(PolicyError, match="line 1, column 1: a policy is a mapping"):
+        save_policy(telecom, "- not a policy\n")
+    assert list(PolicyVersion.objects.values_list("number", "is_active")) == [(1, True)]
+    save_policy(
+        telecom, (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8").replace("2026.11-1", "2026.11-2")
+    )
+    assert list(PolicyVersion.objects.order_by("number").values_list("number", "label", "is_active")) == [
+        (1, "2026.11-1", False),
+        (2, "2026.11-2", True),
+    ]
