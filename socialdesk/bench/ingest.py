@@ -1,6 +1,8 @@
 """`socialdesk bench ingest`: messages/s through store -> normalize -> thread -> persist, with latency.
 
-Each (database, size, mode) runs in a fresh subprocess against a fresh database, because Django's
+The workspace runs the example telecom policy, so triage, routing, due times and acknowledgment
+scheduling are part of every message's path. Each (database, size, mode) runs in a fresh subprocess
+against a fresh database, because Django's
 database settings are fixed per process. Modes:
 - webhook: every event is received on its own (one insert, one commit) and processed in-process
   right after, as the demo desk and a broker-less install do;
@@ -26,6 +28,7 @@ from typing import Any
 from rich.console import Console
 
 PAGE = 100
+POLICY_EXAMPLES = Path(__file__).parents[1] / "policy" / "examples"
 
 
 def synthetic_posts(count: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -73,10 +76,13 @@ def run_one(size: int, mode: str) -> dict[str, Any]:
     from socialdesk.channels.sandbox.receiver import sandbox_channel
     from socialdesk.conversations.models import Conversation, Message
     from socialdesk.ingest.actions import process_raw_events, receive_event, receive_events
+    from socialdesk.policy.actions import save_policy
     from socialdesk.workspaces.actions import create_workspace
 
     call_command("migrate", interactive=False, verbosity=0)
     workspace = create_workspace("bench", "Bench")
+    # The whole pipeline includes triage and the policy (routing, due times, acknowledgment scheduling).
+    save_policy(workspace, (POLICY_EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
     channel = sandbox_channel(workspace, "x")
     posts = synthetic_posts(size)
     started = time.perf_counter()
@@ -158,7 +164,8 @@ def _append_markdown(rows: list[dict[str, Any]], output: Path) -> None:
         f"## Ingest pipeline — {datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC",
         "",
         f"`socialdesk bench ingest` on {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-        f"Django {django.get_version()}. Store raw event -> normalize -> thread -> persist; latency is "
+        f"Django {django.get_version()}. Store raw event -> normalize -> thread -> triage -> policy -> "
+        "persist, with the example telecom policy active; latency is "
         "receipt to message in its conversation.",
         "",
         "| database | mode | messages | seconds | messages/s | p50 latency ms | p99 latency ms "

@@ -83,15 +83,14 @@ def _find_conversation(channel: Channel, inbound: InboundMessage, key: str) -> C
     """Rules, in order: the parent message's conversation (reply chains, comment replies, replies to our
     own replies); else the live conversation of the same thread (DMs per contact, a thread whose parent we
     never saw); else none. A closed conversation is never reused: the customer starts a new one."""
+    live = Conversation.objects.exclude(status=Status.CLOSED)
     if inbound.in_reply_to:
         parent = _first(
-            Message.objects.filter(channel=channel, network_message_id=inbound.in_reply_to).select_related(
-                "conversation"
-            )
+            live.filter(messages__channel=channel, messages__network_message_id=inbound.in_reply_to)
         )
-        if parent is not None and parent.conversation.status != Status.CLOSED:
-            return parent.conversation
-    return _first(Conversation.objects.filter(channel=channel, thread_key=key).exclude(status=Status.CLOSED))
+        if parent is not None:
+            return parent
+    return _first(live.filter(channel=channel, thread_key=key))
 
 
 def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, contact: Contact) -> Conversation:
@@ -118,9 +117,9 @@ def thread_inbound(
 ) -> tuple[Message, bool]:
     """Store an inbound message in its conversation; returns it and whether it is new. Idempotent on the
     network message id: the same post delivered twice (webhook and poll, a redelivery) is one message."""
-    existing = _first(Message.objects.filter(channel=channel, network_message_id=inbound.message_id))
-    if existing is not None:
-        return existing, False
+    known = Message.objects.filter(channel=channel, network_message_id=inbound.message_id)
+    if known.exists():
+        return known.get(), False
     workspace = channel.workspace
     handle = upsert_handle(workspace, inbound.network, inbound.author)
     contact = live_contact(handle.contact)
@@ -128,6 +127,8 @@ def thread_inbound(
     conversation = _find_conversation(channel, inbound, key) or _open_conversation(
         channel, inbound, key, contact
     )
+    if conversation.channel_id == channel.pk:
+        conversation.channel = channel  # saves the policy step a query
     message = Message.objects.create(
         workspace=workspace,
         conversation=conversation,

@@ -41,7 +41,7 @@ def _parsed(version_id: int) -> Policy:
     return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
 
-def active_policy_version(workspace: Workspace) -> tuple[int, Policy] | None:
+def active_policy_version(workspace: Workspace | int) -> tuple[int, Policy] | None:
     """(version number, policy) of the workspace's active policy, parsed once per version and process."""
     row = (
         PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "number").first()
@@ -51,6 +51,6 @@ def active_policy_version(workspace: Workspace) -> tuple[int, Policy] | None:
     return row[1], _parsed(row[0])
 
 
-def active_policy(workspace: Workspace) -> Policy | None:
+def active_policy(workspace: Workspace | int) -> Policy | None:
     found = active_policy_version(workspace)
     return found[1] if found else None

@@ -92,10 +92,23 @@ def targets_for(policy: Policy, priority: Priority, network: str) -> Targets:
     return (specific or default)[0].targets
 
 
+_calendars: dict[int, tuple[BusinessHours, BusinessCalendar]] = {}
+
+
+def calendar_for(hours: BusinessHours) -> BusinessCalendar:
+    """One calendar per parsed policy: building the holiday tables is the expensive part."""
+    cached = _calendars.get(id(hours))
+    if cached is None or cached[0] is not hours:
+        if len(_calendars) > 256:
+            _calendars.clear()
+        cached = _calendars[id(hours)] = (hours, BusinessCalendar(hours))
+    return cached[1]
+
+
 def due_at(policy: Policy, start: datetime, minutes: int, business_hours: bool) -> datetime:
     if not business_hours:
         return start + timedelta(minutes=minutes)
-    return BusinessCalendar(policy.business_hours).add(start, minutes)
+    return calendar_for(policy.business_hours).add(start, minutes)
 
 
 UNITS = {

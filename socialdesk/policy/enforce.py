@@ -30,7 +30,7 @@ from socialdesk.conversations.models import (
 )
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import Violation, check_reply, length_budget
-from socialdesk.policy.clock import BusinessCalendar, due_at, humanize_minutes, targets_for
+from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targets_for
 from socialdesk.policy.schema import AckTemplate, Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
 from socialdesk.triage.baseline import Triage, triage
@@ -128,8 +128,9 @@ def _support_channel(policy: Policy, conversation: Conversation) -> Channel | No
 def apply_policy_to_inbound(message: Message) -> None:
     """Triage the message and apply the workspace policy to its conversation (inside the ingest
     transaction, so it happens exactly once per message)."""
-    conversation = Conversation.objects.select_related("channel").get(pk=message.conversation_id)
-    found = active_policy_version(conversation.workspace)
+    # The conversation as threading left it: the fields read here are not changed by threading.
+    conversation = message.conversation
+    found = active_policy_version(conversation.workspace_id)
     policy = found[1] if found else None
     categories = [(c.code, c.examples) for c in policy.categories] if policy else []
     result = triage(message.text, categories)
@@ -392,7 +393,7 @@ def send_still_working_updates(now: datetime | None = None) -> int:
         if found is None or not found[1].sla.still_working_after_minutes:
             continue
         policy = found[1]
-        calendar = BusinessCalendar(policy.business_hours)
+        calendar = calendar_for(policy.business_hours)
         threshold = timedelta(minutes=policy.sla.still_working_after_minutes or 0)
         if calendar.elapsed(conversation.first_inbound_at, now) < threshold:
             continue
@@ -442,9 +443,7 @@ def warn_before_breach(now: datetime | None = None) -> int:
         ):
             if due is None or due - warn > now:
                 continue
-            text = (
-                f"{label} due {due.astimezone(BusinessCalendar(found[1].business_hours).zone):%Y-%m-%d %H:%M}"
-            )
+            text = f"{label} due {due.astimezone(calendar_for(found[1].business_hours).zone):%Y-%m-%d %H:%M}"
             try:
                 with transaction.atomic():
                     Alert.objects.create(
