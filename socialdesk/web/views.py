@@ -11,9 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import SandboxDelivery
-from socialdesk.conversations.actions import send_reply
+from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
 from socialdesk.conversations.models import Conversation, Status
+from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate
 from socialdesk.workspaces.actions import workspaces_for
+from socialdesk.workspaces.models import Membership, Role
 
 
 def _conversations(request: HttpRequest) -> QuerySet[Conversation]:
@@ -34,28 +37,124 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _policy_context(conversation: Conversation) -> dict[str, object]:
+    """What the policy says about this conversation: playbook, saved replies, moderation reasons, limits."""
+    found = active_policy_version(conversation.workspace_id)
+    if found is None:
+        return {"policy": None}
+    policy = found[1]
+    category = policy.category(conversation.category)
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    rules = policy.rules_for(network)
+    saved = []
+    for item in category.saved_replies if category else []:
+        saved.append(
+            {
+                "name": item.name,
+                "text": fill_template(item.text, policy, conversation),
+                "private": item.private,
+            }
+        )
+    return {
+        "policy": policy,
+        "policy_number": found[0],
+        "category": category,
+        "saved_replies": saved,
+        "moderation_reasons": policy.moderation.reasons,
+        "network_rules": rules,
+        "network": network,
+    }
+
+
+def _conversation_page(
+    request: HttpRequest, conversation: Conversation, *, status: int = 200, **extra: object
+) -> HttpResponse:
+    messages = conversation.messages.select_related("author_user").order_by("sent_at", "pk")
+    context = {
+        "conversation": conversation,
+        "messages": messages,
+        "handles": conversation.contact.handles.all(),
+        "alerts": conversation.alerts.order_by("created_at"),
+        "is_approver": _is_approver(request, conversation),
+        **_policy_context(conversation),
+        **extra,
+    }
+    return render(request, "web/conversation.html", context, status=status)
+
+
+def _is_approver(request: HttpRequest, conversation: Conversation) -> bool:
+    return Membership.objects.filter(
+        workspace_id=conversation.workspace_id,
+        user_id=request.user.pk or 0,
+        role__in=[Role.LEAD, Role.ADMIN, Role.LEGAL],
+    ).exists()
+
+
+def _get_conversation(request: HttpRequest, pk: int) -> Conversation:
+    return get_object_or_404(
+        _conversations(request).select_related("contact", "channel", "workspace", "team", "reply_channel"),
+        pk=pk,
+    )
+
+
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = get_object_or_404(
-        _conversations(request).select_related("contact", "channel", "workspace"), pk=pk
-    )
-    messages = conversation.messages.select_related("author_user").order_by("sent_at", "pk")
-    handles = conversation.contact.handles.all()
-    return render(
-        request,
-        "web/conversation.html",
-        {"conversation": conversation, "messages": messages, "handles": handles},
-    )
+    return _conversation_page(request, _get_conversation(request, pk))
 
 
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = get_object_or_404(_conversations(request).select_related("channel"), pk=pk)
+    conversation = _get_conversation(request, pk)
     text = request.POST.get("text", "")
     user = request.user
-    if text.strip() and isinstance(user, User):
-        send_reply(conversation, user, text, is_private=request.POST.get("private") == "1")
+    private = request.POST.get("private") == "1"
+    if not isinstance(user, User) or not text.strip():
+        return redirect("web:conversation", pk=conversation.pk)
+    try:
+        send_reply(conversation, user, text, is_private=private)
+    except ReplyRejected as refused:
+        # Nothing was sent: show why, and keep the draft.
+        return _conversation_page(
+            request,
+            conversation,
+            status=422,
+            violations=refused.violations,
+            draft=text,
+            draft_private=private,
+        )
+    return redirect("web:conversation", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def moderate_message(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    conversation = _get_conversation(request, pk)
+    message = get_object_or_404(
+        conversation.messages.select_related("channel", "conversation"), pk=message_id
+    )
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("login")
+    try:
+        moderate(message, request.POST.get("action", ""), request.POST.get("reason", ""), user)
+    except ModerationRefused as refused:
+        return _conversation_page(request, conversation, status=422, moderation_error=str(refused))
+    return redirect("web:conversation", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    conversation = _get_conversation(request, pk)
+    message = get_object_or_404(conversation.messages, pk=message_id)
+    user = request.user
+    if not isinstance(user, User):
+        return redirect("login")
+    try:
+        approve_reply(message, user)
+    except PermissionError as refused:
+        return _conversation_page(request, conversation, status=403, moderation_error=str(refused))
     return redirect("web:conversation", pk=conversation.pk)
 
 
