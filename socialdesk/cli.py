@@ -277,7 +277,7 @@ def _read_policy(path: Path) -> tuple[str, Policy]:
     try:
         return text, load_policy(text, source=str(path))
     except PolicyError as exc:
-        console.print(f"[red]{exc}[/red]", highlight=False)
+        console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from exc
 
 

@@ -91,7 +91,23 @@ def matches(when: Condition, facts: Facts) -> bool:
     )
 
 
-def _facts(conversation: Conversation, message: Message, result: Triage) -> Facts:
+def in_crisis(policy: Policy, conversation: Conversation, at: datetime) -> bool:
+    """Many negative conversations opened in the window (this one included)?"""
+    crisis = policy.crisis
+    if crisis is None or conversation.sentiment != "negative":
+        return False
+    recent = Conversation.objects.filter(
+        workspace_id=conversation.workspace_id,
+        sentiment="negative",
+        first_inbound_at__gt=at - timedelta(minutes=crisis.window_minutes),
+        first_inbound_at__lte=at,
+    )
+    if crisis.same_category:
+        recent = recent.filter(category=conversation.category)
+    return recent.count() >= crisis.min_conversations
+
+
+def _facts(conversation: Conversation, message: Message, result: Triage, incident: bool) -> Facts:
     return Facts(
         intent=conversation.intent,
         sentiment=result.sentiment,
@@ -102,7 +118,7 @@ def _facts(conversation: Conversation, message: Message, result: Triage) -> Fact
         legal_threat=conversation.legal_threat,
         abuse=result.abusive,
         personal_data=conversation.has_personal_data,
-        incident=False,
+        incident=incident,
         private=conversation.is_private,
     )
 
@@ -156,7 +172,9 @@ def apply_policy_to_inbound(message: Message) -> None:
     if policy is None or found is None:
         conversation.save(update_fields=fields)
         return
-    facts = _facts(conversation, message, result)
+    # Saved first so the crisis count includes this conversation.
+    conversation.save(update_fields=fields)
+    facts = _facts(conversation, message, result, in_crisis(policy, conversation, message.sent_at))
     fields += _route(policy, conversation, facts, first)
     fields += _escalate(policy, conversation, facts, message.sent_at)
     if first:

@@ -248,6 +248,13 @@ def render_internal(policy: Policy) -> str:
         )
         for r in policy.escalation
     ]
+    if policy.crisis:
+        same = " about the same category" if policy.crisis.same_category else ""
+        lines += [
+            "",
+            f"Crisis: {policy.crisis.min_conversations} negative conversations{same} within "
+            f"{humanize_minutes(policy.crisis.window_minutes)}.",
+        ]
     lines += [
         "",
         "## Moderation",

@@ -276,6 +276,15 @@ class ModerationReason(Strict):
     actions: list[Literal["hide", "delete"]] = Field(min_length=1)
 
 
+class Crisis(Strict):
+    """When this many negative conversations open within the window, the desk is in a crisis: the
+    `incident` condition holds for new ones (e.g. to escalate them to the leads)."""
+
+    window_minutes: int = Field(gt=0, le=24 * 60)
+    min_conversations: int = Field(ge=2)
+    same_category: bool = Field(default=True, description="Count only conversations of the same category.")
+
+
 class Moderation(Strict):
     reasons: list[ModerationReason] = Field(min_length=1)
 
@@ -345,6 +354,7 @@ class Policy(Strict):
     routing: list[RoutingRule] = Field(default_factory=list)
     escalation: list[EscalationRule] = Field(default_factory=list)
     moderation: Moderation
+    crisis: Crisis | None = None
     network_rules: dict[NetworkName, NetworkRuleOverride] = Field(default_factory=dict)
     categories: list[Category] = Field(min_length=1)
     reply_rules: ReplyRules = Field(default_factory=ReplyRules)
