@@ -40,7 +40,7 @@ def test_render_writes_both_documents_in_markdown_and_html(tmp_path: Path) -> No
         (tmp_path / "public.md").read_text(encoding="utf-8").startswith("# Nimbus Mobile on social media\n")
     )
     assert "<h2>Problem-solving protocol</h2>" in (tmp_path / "internal.html").read_text(encoding="utf-8")
-    assert "Crisis: 20 negative conversations about the same category within 30 minutes." in (
+    assert "Crisis: 12 negative conversations about the same category within 1 hour." in (
         tmp_path / "internal.md"
     ).read_text(encoding="utf-8")
 

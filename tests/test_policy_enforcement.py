@@ -267,14 +267,11 @@ def test_invalid_policy_is_refused_and_the_active_one_stays(telecom: Any) -> Non
 
 
 def test_a_crisis_escalates_new_conversations_to_the_leads(telecom: Any, x_channel: Any) -> None:
-    # The telecom policy: 20 negative line-problem conversations within 30 minutes are a crisis.
-    for i in range(21):
-        receive_event(
-            x_channel,
-            str(i),
-            post(f"o{i}", "@NimbusMobile no signal, my calls keep dropping", author=f"u{i}", minutes=i),
-        )
-    teams = [_team(_conversation(f"o{i}")) for i in range(21)]
-    assert teams == ["network"] * 19 + ["leads"] * 2
-    assert _conversation("o20").priority == Priority.URGENT
+    # The telecom policy: 12 negative line-problem conversations within an hour are a crisis.
+    for i in range(13):
+        text = "@NimbusMobile no signal, my calls keep dropping"
+        receive_event(x_channel, str(i), post(f"o{i}", text, author=f"u{i}", minutes=i * 5))
+    teams = [_team(_conversation(f"o{i}")) for i in range(13)]
+    assert teams == ["network"] * 11 + ["leads"] * 2
+    assert _conversation("o12").priority == Priority.URGENT
     assert Alert.objects.filter(kind="escalation", text="Crises go to the shift leads").count() == 2

@@ -381,13 +381,13 @@ def generate(seed: int = 20261120) -> list[dict[str, Any]]:
                 "pii": "yes",
             },
         )
-    # The outage: 14:00-16:30 UTC, 48 people ask the same thing.
+    # The outage: 14:00-15:30 UTC, 48 people ask the same thing.
     for i in range(48):
         lang = "en" if i % 2 == 0 else ("es" if i % 7 else "pt")
         network = rng.choice(["x", "x", "facebook", "instagram", "bluesky", "mastodon"])
         kind = "comment" if network in {"facebook", "instagram"} else "mention"
         w.post(
-            _at(rng, 8.0, 10.5),
+            _at(rng, 8.0, 9.5),
             network,
             kind,
             w.person(lang),
