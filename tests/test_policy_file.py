@@ -64,8 +64,9 @@ def test_template_variables_and_regexes_are_checked() -> None:
     )
     issues = _issues(broken)
     assert len(issues) == 2
-    assert issues[0].startswith(
-        "line 16, column 14: identity.signature.pattern: not a valid regular expression:"
+    assert issues[0] == (
+        "line 16, column 14: identity.signature.pattern: '^[A-Z' is not a valid regular expression: "
+        "unterminated character set at position 1"
     )
     assert issues[1] == (
         "line 56, column 13: first_contact.templates[0].text: unknown template variable(s) expected_reply; "

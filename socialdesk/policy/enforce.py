@@ -234,23 +234,32 @@ def _tag(conversation: Conversation, names: list[str]) -> None:
         conversation.tags.add(tag)
 
 
+def raise_alert(
+    conversation: Conversation, kind: AlertKind, roles: list[str], text: str, at: datetime
+) -> bool:
+    """Create the alert unless the same one exists (then False): alerts are idempotent per reason."""
+    try:
+        with transaction.atomic():
+            Alert.objects.create(
+                workspace_id=conversation.workspace_id,
+                conversation=conversation,
+                kind=kind,
+                roles=roles,
+                text=text[:300],
+                created_at=at,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def _escalate(policy: Policy, conversation: Conversation, facts: Facts, at: datetime) -> list[str]:
     """Escalation rules apply whenever they start to match (a legal threat in a later message too)."""
     fields: list[str] = []
     for rule in policy.escalation:
         if not matches(rule.when, facts):
             continue
-        try:
-            with transaction.atomic():
-                Alert.objects.create(
-                    workspace_id=conversation.workspace_id,
-                    conversation=conversation,
-                    kind=AlertKind.ESCALATION,
-                    roles=list(rule.notify_roles),
-                    text=rule.name[:300],
-                    created_at=at,
-                )
-        except IntegrityError:
+        if not raise_alert(conversation, AlertKind.ESCALATION, list(rule.notify_roles), rule.name, at):
             continue  # already escalated by this rule
         conversation.team = _team(policy, conversation.workspace_id, rule.team)
         if PRIORITY_VALUE[rule.priority] > conversation.priority:
@@ -462,20 +471,9 @@ def warn_before_breach(now: datetime | None = None) -> int:
             if due is None or due - warn > now:
                 continue
             text = f"{label} due {due.astimezone(calendar_for(found[1].business_hours).zone):%Y-%m-%d %H:%M}"
-            try:
-                with transaction.atomic():
-                    Alert.objects.create(
-                        workspace_id=conversation.workspace_id,
-                        conversation=conversation,
-                        kind=AlertKind.SLA_WARNING,
-                        roles=["lead"],
-                        text=text,
-                        created_at=now,
-                    )
-                    Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
+            if raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now):
+                Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
                 created += 1
-            except IntegrityError:
-                continue
     return created
 
 

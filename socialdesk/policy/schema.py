@@ -44,6 +44,14 @@ def _check_template(text: str, allowed: set[str]) -> str:
     return text
 
 
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
+    return pattern
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -63,11 +71,7 @@ class Signature(Strict):
     @field_validator("pattern")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from exc
-        return value
+        return _check_regex(value)
 
 
 class Identity(Strict):
@@ -325,12 +329,7 @@ class ReplyRules(Strict):
     @field_validator("personal_data_requests")
     @classmethod
     def _compile(cls, value: list[str]) -> list[str]:
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from exc
-        return value
+        return [_check_regex(pattern) for pattern in value]
 
 
 class NetworkRuleOverride(Strict):
