@@ -275,3 +275,19 @@ def test_a_crisis_escalates_new_conversations_to_the_leads(telecom: Any, x_chann
     assert teams == ["network"] * 11 + ["leads"] * 2
     assert _conversation("o12").priority == Priority.URGENT
     assert Alert.objects.filter(kind="escalation", text="Crises go to the shift leads").count() == 2
+
+
+def test_next_response_due_and_warned_after_the_customer_writes_again(
+    telecom: Any, x_channel: Any, agent: Any
+) -> None:
+    receive_event(x_channel, "1", post("a", DROPPING))
+    send_reply(_conversation("a"), agent, "Sorry Name, checking your area now. ^AL")
+    assert policy_tick(T0 + timedelta(minutes=20))["sla_warnings"] == 0  # answered: no first-response warning
+    receive_event(x_channel, "2", post("b", "still dropping", minutes=60, kind="reply", reply_to="a"))
+    conversation = _conversation("a")
+    # High priority: the next response is due 60 business minutes after the customer's new message.
+    assert conversation.next_response_due_at == T0 + timedelta(minutes=120)
+    assert policy_tick(T0 + timedelta(minutes=104))["sla_warnings"] == 0
+    assert policy_tick(T0 + timedelta(minutes=105))["sla_warnings"] == 1
+    assert policy_tick(T0 + timedelta(minutes=106))["sla_warnings"] == 0
+    assert list(Alert.objects.values_list("text", flat=True)) == ["next response due 2026-11-20 12:00"]

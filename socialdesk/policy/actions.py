@@ -36,7 +36,7 @@ def save_policy(
 
 
 @lru_cache(maxsize=256)
-def _parsed(version_id: int) -> Policy:
+def parsed_policy(version_id: int) -> Policy:
     # Versions are immutable once saved, so the id is a safe cache key.
     return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
@@ -48,7 +48,7 @@ def active_policy_version(workspace: Workspace | int) -> tuple[int, Policy] | No
     )
     if row is None:
         return None
-    return row[1], _parsed(row[0])
+    return row[1], parsed_policy(row[0])
 
 
 def active_policy(workspace: Workspace | int) -> Policy | None:

@@ -8,6 +8,7 @@ every step is idempotent: a job run twice, or after a crash, sends nothing twice
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,9 +29,10 @@ from socialdesk.conversations.models import (
     Priority,
     Status,
 )
-from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.actions import active_policy_version, parsed_policy
 from socialdesk.policy.checker import Violation, check_reply, length_budget
 from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targets_for
+from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import AckTemplate, Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
 from socialdesk.triage.baseline import Triage, triage
@@ -185,7 +187,8 @@ def apply_policy_to_inbound(message: Message) -> None:
         conversation.next_response_due_at = due_at(
             policy, message.sent_at, targets.next_response_minutes, targets.business_hours
         )
-        fields.append("next_response_due_at")
+        conversation.sla_warned_at = None  # a new due time gets its own warning
+        fields += ["next_response_due_at", "sla_warned_at"]
     conversation.save(update_fields=sorted(set(fields)))
 
 
@@ -267,8 +270,10 @@ def _escalate(policy: Policy, conversation: Conversation, facts: Facts, at: date
         conversation.requires_approval = conversation.requires_approval or rule.requires_approval
         fields += ["team", "priority", "requires_approval"]
         if conversation.policy_version is not None:
-            # Already under way: the targets of the new priority apply from the first message.
-            fields += _due_times(policy, conversation)
+            # Already under way: the targets of the new priority apply from the first message,
+            # and the new due time gets its own warning.
+            conversation.sla_warned_at = None
+            fields += [*_due_times(policy, conversation), "sla_warned_at"]
     return fields
 
 
@@ -408,34 +413,53 @@ def _acknowledge(conversation: Conversation, now: datetime) -> int:
     return 1
 
 
-def send_still_working_updates(now: datetime | None = None) -> int:
+def active_policies() -> Iterator[tuple[int, Policy]]:
+    """(workspace id, policy) for every workspace with an active policy: the periodic jobs work per
+    workspace so each can use its own thresholds in the query."""
+    rows = PolicyVersion.objects.filter(is_active=True).values_list("workspace_id", "pk")
+    for workspace_id, version_id in rows:
+        yield workspace_id, parsed_policy(version_id)
+
+
+def send_still_working_updates(now: datetime | None = None, batch: int = 500) -> int:
     """When a case runs longer than the policy allows without news, tell the customer we're on it."""
     now = now or timezone.now()
     sent = 0
-    candidates = Conversation.objects.filter(
-        status__in=LIVE, still_working_sent_at__isnull=True, policy_version__isnull=False
-    ).select_related("workspace", "channel", "contact")
-    for conversation in candidates[:2000]:
-        found = active_policy_version(conversation.workspace)
-        if found is None or not found[1].sla.still_working_after_minutes:
+    for workspace_id, policy in active_policies():
+        minutes = policy.sla.still_working_after_minutes
+        if not minutes:
             continue
-        policy = found[1]
+        threshold = timedelta(minutes=minutes)
         calendar = calendar_for(policy.business_hours)
-        threshold = timedelta(minutes=policy.sla.still_working_after_minutes or 0)
-        if calendar.elapsed(conversation.first_inbound_at, now) < threshold:
-            continue
-        last_out = _last_outbound_at(conversation)
-        if last_out is not None and calendar.elapsed(last_out, now) < threshold:
-            continue
-        with transaction.atomic():
-            claimed = Conversation.objects.filter(
-                pk=conversation.pk, still_working_sent_at__isnull=True
-            ).update(still_working_sent_at=now)
-            if not claimed:
+        # Business time never runs faster than the wall clock, so this prefilter loses nothing.
+        candidates = (
+            Conversation.objects.filter(
+                workspace_id=workspace_id,
+                status__in=LIVE,
+                still_working_sent_at__isnull=True,
+                policy_version__isnull=False,
+                first_inbound_at__lte=now - threshold,
+            )
+            .select_related("channel", "contact")
+            .order_by("first_inbound_at")[:batch]
+        )
+        for conversation in candidates:
+            if calendar.elapsed(conversation.first_inbound_at, now) < threshold:
                 continue
-            text = fill_template(policy.sla.still_working_template, policy, conversation)
-            queue_outbound(conversation, text, is_private=conversation.is_private, automatic=True, now=now)
-            sent += 1
+            last_out = _last_outbound_at(conversation)
+            if last_out is not None and calendar.elapsed(last_out, now) < threshold:
+                continue
+            with transaction.atomic():
+                claimed = Conversation.objects.filter(
+                    pk=conversation.pk, still_working_sent_at__isnull=True
+                ).update(still_working_sent_at=now)
+                if not claimed:
+                    continue
+                text = fill_template(policy.sla.still_working_template, policy, conversation)
+                queue_outbound(
+                    conversation, text, is_private=conversation.is_private, automatic=True, now=now
+                )
+                sent += 1
     return sent
 
 
@@ -448,32 +472,29 @@ def _last_outbound_at(conversation: Conversation) -> datetime | None:
     )
 
 
-def warn_before_breach(now: datetime | None = None) -> int:
-    """One alert per due time that is about to pass (or has passed) without a response."""
+def warn_before_breach(now: datetime | None = None, batch: int = 2000) -> int:
+    """One alert per due time about to pass (or passed) without a response. `sla_warned_at` marks a
+    conversation as warned until the customer writes again after our reply (a new next-response due)."""
     now = now or timezone.now()
     created = 0
-    open_first = Q(first_response_at__isnull=True, first_response_due_at__isnull=False)
-    open_next = Q(next_response_due_at__isnull=False)
-    for conversation in Conversation.objects.filter(open_first | open_next, status__in=LIVE).select_related(
-        "workspace"
-    )[:5000]:
-        found = active_policy_version(conversation.workspace)
-        if found is None:
-            continue
-        warn = timedelta(minutes=found[1].sla.warn_before_minutes)
-        for label, due in (
-            (
-                "first response",
-                conversation.first_response_due_at if conversation.first_response_at is None else None,
-            ),
-            ("next response", conversation.next_response_due_at),
-        ):
-            if due is None or due - warn > now:
+    for workspace_id, policy in active_policies():
+        horizon = now + timedelta(minutes=policy.sla.warn_before_minutes)
+        zone = calendar_for(policy.business_hours).zone
+        first_due = Q(first_response_at__isnull=True, first_response_due_at__lte=horizon)
+        next_due = Q(next_response_due_at__lte=horizon)
+        candidates = Conversation.objects.filter(
+            first_due | next_due, workspace_id=workspace_id, status__in=LIVE, sla_warned_at__isnull=True
+        ).order_by("pk")[:batch]
+        for conversation in candidates:
+            first = conversation.first_response_at is None and conversation.first_response_due_at is not None
+            label = "first response" if first else "next response"
+            due = conversation.first_response_due_at if first else conversation.next_response_due_at
+            if due is None:
                 continue
-            text = f"{label} due {due.astimezone(calendar_for(found[1].business_hours).zone):%Y-%m-%d %H:%M}"
-            if raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now):
-                Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
-                created += 1
+            text = f"{label} due {due.astimezone(zone):%Y-%m-%d %H:%M}"
+            raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now)
+            Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
+            created += 1
     return created
 
 
