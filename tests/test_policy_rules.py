@@ -161,8 +161,59 @@ def test_every_saved_reply_passes_its_own_policy(policy: object) -> None:
     for category in policy.categories:
         for reply in category.saved_replies:
             filled = reply.text.format(
-                name="Ana", initials="LG", agent="Marta", phone="+44 20 7946 0000", incident="https://x.example/i",
-                brand=policy.brand, expected_response="1 hour", email="help@example.com",
-            )  # fmt: skip
+                name="Ana",
+                initials="LG",
+                agent="Marta",
+                phone="+44 20 7946 0000",
+                incident="https://x.example/i",
+                brand=policy.brand,
+                expected_response="1 hour",
+                email="help@example.com",
+            )
             problems = check_reply(policy, filled, network="x", private=reply.private)
             assert problems == [], (reply.name, problems)
+
+
+def test_conditions_match_on_every_given_field() -> None:
+    from socialdesk.policy.enforce import Facts, matches
+    from socialdesk.policy.schema import Condition
+
+    facts = Facts(
+        intent="complaint",
+        sentiment="negative",
+        category="billing",
+        language="es",
+        network="x",
+        text="Me habéis cobrado DOS veces",
+        legal_threat=False,
+        abuse=False,
+        personal_data=False,
+        incident=False,
+        private=False,
+    )
+    assert matches(Condition(), facts) is True
+    assert matches(Condition(language=["es", "pt"], network=["x"], keywords=["dos veces"]), facts) is True
+    assert matches(Condition(language=["en"]), facts) is False
+    assert matches(Condition(keywords=["reembolso"]), facts) is False
+    assert matches(Condition(intent=["complaint"], legal_threat=True), facts) is False
+    assert matches(Condition(private=False, abuse=False), facts) is True
+
+
+def test_acknowledgment_template_prefers_language_then_network() -> None:
+    from socialdesk.policy.enforce import choose_template
+    from socialdesk.policy.schema import AckTemplate, FirstContact
+
+    contact = FirstContact(
+        within_minutes=5,
+        templates=[
+            AckTemplate(text="any"),
+            AckTemplate(network="whatsapp", text="any language on WhatsApp"),
+            AckTemplate(language="es", text="español"),
+            AckTemplate(language="es", network="whatsapp", text="español en WhatsApp"),
+        ],
+    )
+    policy = TELECOM.model_copy(update={"first_contact": contact})
+    assert choose_template(policy, "es", "whatsapp").text == "español en WhatsApp"
+    assert choose_template(policy, "es", "x").text == "español"
+    assert choose_template(policy, "fr", "whatsapp").text == "any language on WhatsApp"
+    assert choose_template(policy, "fr", "x").text == "any"
