@@ -235,14 +235,17 @@ def send_reply(
     violations = check_outgoing(conversation, text, private=private)
     if violations:
         raise ReplyRejected(violations)
+    held = conversation.requires_approval
     with transaction.atomic():
-        message = queue_outbound(
-            conversation, text, is_private=private, author=author, hold=conversation.requires_approval
-        )
-        updates: dict[str, object] = {"next_response_due_at": None}
+        message = queue_outbound(conversation, text, is_private=private, author=author, hold=held)
+        updates: dict[str, object] = {}
+        if not held:
+            # Answered: the next-response clock stops (a held reply stops it only once approved).
+            updates["next_response_due_at"] = None
         if conversation.status == Status.NEW:
             updates["status"] = Status.OPEN
-        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        if updates:
+            Conversation.objects.filter(pk=conversation.pk).update(**updates)
     return message
 
 
@@ -261,6 +264,7 @@ def approve_reply(message: Message, approver: User) -> Message:
     if updated:
         from socialdesk.conversations.tasks import deliver_message_task
 
+        Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
         message_id = message.pk
         transaction.on_commit(lambda: deliver_message_task.delay(message_id))
     message.refresh_from_db()
