@@ -61,3 +61,28 @@ def test_bulk_receive_then_drain_processes_each_once(x_channel: Any) -> None:
 def test_control_characters_are_dropped_but_text_kept(x_channel: Any) -> None:
     receive_event(x_channel, "e1", post("m1", "hi\x00 there\x07\n\u202eevil\u200b"))
     assert Message.objects.get().text == "hi there\n\u202eevil\u200b"
+
+
+def test_replay_keeps_the_scenario_rhythm_at_the_chosen_speed(workspace: Any) -> None:
+    from socialdesk.channels.sandbox.payloads import ScenarioPost
+
+    posts = [ScenarioPost.model_validate(post(f"m{i}", minutes=m)) for i, m in enumerate([0, 2, 5, 5])]
+    pauses: list[float] = []
+    result = replay(workspace, posts, speed=60, sleep=pauses.append)
+    # At 60x a scenario minute lasts a second.
+    assert pauses == [2.0, 3.0, 0.0]
+    assert (result.posts, result.stored) == (4, 4)
+
+
+def test_replay_can_end_now(workspace: Any) -> None:
+    from datetime import UTC, datetime
+
+    from socialdesk.channels.sandbox.payloads import ScenarioPost
+
+    posts = [ScenarioPost.model_validate(post(f"m{i}", minutes=m)) for i, m in enumerate([0, 90])]
+    end = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    replay(workspace, posts, end_at=end)
+    assert [m.sent_at.isoformat() for m in Message.objects.order_by("sent_at")] == [
+        "2026-11-22T10:30:00+00:00",
+        "2026-11-22T12:00:00+00:00",
+    ]
