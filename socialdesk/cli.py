@@ -196,6 +196,10 @@ def bench_ingest(
         list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
     ] = None,
     output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+    mode: Annotated[
+        list[str] | None,
+        typer.Option("--mode", help="webhook (one event per commit) and/or batched (100 per commit)."),
+    ] = None,
 ) -> None:
     """Messages/s through the whole pipeline, and p50/p99 latency from receipt to conversation."""
     from socialdesk.bench.ingest import run_ingest_benchmarks
@@ -205,6 +209,7 @@ def bench_ingest(
         databases=database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
         output=output,
         console=console,
+        modes=tuple(mode or ["webhook", "batched"]),
     )
 
 

@@ -124,11 +124,17 @@ def _fresh_postgres(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
 
 
-def run_ingest_benchmarks(sizes: list[int], databases: list[str], output: Path, console: Console) -> None:
+def run_ingest_benchmarks(
+    sizes: list[int],
+    databases: list[str],
+    output: Path,
+    console: Console,
+    modes: tuple[str, ...] = ("webhook", "batched"),
+) -> None:
     rows: list[dict[str, Any]] = []
     for database in databases:
         for size in sizes:
-            for mode in ("webhook", "batched"):
+            for mode in modes:
                 with tempfile.TemporaryDirectory(prefix="socialdesk-bench-") as tmp:
                     if database == "sqlite":
                         url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"

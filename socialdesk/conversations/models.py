@@ -125,6 +125,10 @@ class Conversation(models.Model):
         indexes = [
             models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox"),
             models.Index(fields=["ack_due_at"], name="conv_ack_due", condition=Q(ack_sent_at__isnull=True)),
+            # Crisis detection counts recent negative conversations per category.
+            models.Index(
+                fields=["workspace", "sentiment", "category", "first_inbound_at"], name="conv_crisis"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -106,7 +106,8 @@ def in_crisis(policy: Policy, conversation: Conversation, at: datetime) -> bool:
     )
     if crisis.same_category:
         recent = recent.filter(category=conversation.category)
-    return recent.count() >= crisis.min_conversations
+    # Counting stops at the threshold, and the crisis index keeps the scan inside the window.
+    return recent.order_by()[: crisis.min_conversations].count() >= crisis.min_conversations
 
 
 def _facts(conversation: Conversation, message: Message, result: Triage, incident: bool) -> Facts:
