@@ -53,6 +53,12 @@ def _locate(root: yaml.Node | None, loc: tuple[Any, ...], prefer_key: bool) -> t
     return (key_node if prefer_key and key_node is not None else node), path
 
 
+def _issue(node: yaml.Node | None, path: str, message: str) -> PolicyIssue:
+    mark = node.start_mark if node is not None else None
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return PolicyIssue(line, column, path, message)
+
+
 def _message(error: Any) -> str:
     message = str(error["msg"])
     if error["type"] == "extra_forbidden":
@@ -86,17 +92,13 @@ def load_policy(text: str, source: str = "policy") -> Policy:
             node, path = _locate(root, loc[:-1] if missing else loc, error["type"] == "extra_forbidden")
             if missing:
                 path = f"{path}.{loc[-1]}" if path else str(loc[-1])
-            mark = node.start_mark if node is not None else None
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            issues.append(PolicyIssue(line, column, path, _message(error)))
+            issues.append(_issue(node, path, _message(error)))
         raise PolicyError(sorted(issues, key=lambda i: (i.line, i.column)), source) from exc
     problems = policy.reference_problems()
     if problems:
         issues = []
         for loc, message in problems:
             node, path = _locate(root, loc, prefer_key=False)
-            mark = node.start_mark if node is not None else None
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            issues.append(PolicyIssue(line, column, path, message))
+            issues.append(_issue(node, path, message))
         raise PolicyError(issues, source)
     return policy
