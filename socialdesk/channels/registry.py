@@ -48,7 +48,3 @@ def adapter_for(network: str) -> NetworkAdapter:
         raise LookupError(f"no connector is installed for network {network!r}") from None
     adapter: NetworkAdapter = importlib.import_module(module_path).ADAPTER
     return adapter
-
-
-def networks() -> list[str]:
-    return sorted(_PACKAGES)

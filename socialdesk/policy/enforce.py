@@ -7,7 +7,6 @@ every step is idempotent: a job run twice, or after a crash, sends nothing twice
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,9 +35,8 @@ from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import AckTemplate, Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
 from socialdesk.triage.baseline import Triage, triage
+from socialdesk.workspaces.actions import ensure_team
 from socialdesk.workspaces.models import Team
-
-log = logging.getLogger(__name__)
 
 PRIORITY_VALUE: dict[PriorityName, int] = {
     "low": Priority.LOW,
@@ -225,9 +223,7 @@ def _route(policy: Policy, conversation: Conversation, facts: Facts, first: bool
 
 
 def _team(policy: Policy, workspace_id: int, slug: str) -> Team:
-    name = next((t.name for t in policy.teams if t.slug == slug), slug)
-    team, _ = Team.objects.get_or_create(workspace_id=workspace_id, slug=slug, defaults={"name": name})
-    return team
+    return ensure_team(workspace_id, slug, next((t.name for t in policy.teams if t.slug == slug), slug))
 
 
 def _tag(conversation: Conversation, names: list[str]) -> None:

@@ -20,8 +20,8 @@ def add_member(workspace: Workspace, user: User, role: Role = Role.AGENT) -> Mem
     return membership
 
 
-def ensure_team(workspace: Workspace, slug: str, name: str) -> Team:
-    team, _ = Team.objects.get_or_create(workspace=workspace, slug=slug, defaults={"name": name})
+def ensure_team(workspace_id: int, slug: str, name: str) -> Team:
+    team, _ = Team.objects.get_or_create(workspace_id=workspace_id, slug=slug, defaults={"name": name})
     return team
 
 
