@@ -78,9 +78,7 @@ def _length(policy: Policy, text: str, *, network: str, private: bool) -> list[V
     rules = policy.rules_for(network)
     if not private and not rules.public_reply:
         return [Violation("channel", f"{network} has no public replies; answer privately.")]
-    limit, unit = (
-        (rules.private_max, rules.private_unit) if private else (rules.public_max, rules.public_unit)
-    )
+    limit, unit = rules.limit(private)
     if limit is None:
         return []
     length = measure(text, unit)
@@ -98,8 +96,5 @@ def _length(policy: Policy, text: str, *, network: str, private: bool) -> list[V
 
 def length_budget(policy: Policy, text: str, *, network: str, private: bool) -> tuple[int, int | None]:
     """(used, limit) as the network counts, for the composer's counter."""
-    rules = policy.rules_for(network)
-    limit, unit = (
-        (rules.private_max, rules.private_unit) if private else (rules.public_max, rules.public_unit)
-    )
+    limit, unit = policy.rules_for(network).limit(private)
     return measure(text, unit), limit

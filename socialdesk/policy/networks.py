@@ -44,6 +44,10 @@ class NetworkRules(BaseModel):
     can_delete_others: bool = False
     delete_max_age_hours: int | None = None
 
+    def limit(self, private: bool) -> tuple[int | None, LengthUnit]:
+        """(length limit, how it is counted) for a private message or a public reply."""
+        return (self.private_max, self.private_unit) if private else (self.public_max, self.public_unit)
+
 
 DEFAULT_NETWORK_RULES: dict[str, NetworkRules] = {
     "x": NetworkRules(
