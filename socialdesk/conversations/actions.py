@@ -251,12 +251,9 @@ def send_reply(
 
 def approve_reply(message: Message, approver: User) -> Message:
     """A lead, admin or legal member releases a held reply."""
-    from socialdesk.workspaces.models import Membership, Role
+    from socialdesk.workspaces.actions import can_approve
 
-    allowed = {Role.LEAD, Role.ADMIN, Role.LEGAL}
-    if not Membership.objects.filter(
-        workspace_id=message.workspace_id, user=approver, role__in=allowed
-    ).exists():
+    if not can_approve(message.workspace_id, approver.pk):
         raise PermissionError("only a lead, admin or legal member may approve replies")
     updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL).update(
         delivery_status=DeliveryStatus.QUEUED

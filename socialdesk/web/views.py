@@ -15,8 +15,7 @@ from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_
 from socialdesk.conversations.models import Conversation, Status
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate
-from socialdesk.workspaces.actions import workspaces_for
-from socialdesk.workspaces.models import Membership, Role
+from socialdesk.workspaces.actions import can_approve, workspaces_for
 
 
 def _conversations(request: HttpRequest) -> QuerySet[Conversation]:
@@ -75,19 +74,11 @@ def _conversation_page(
         "messages": messages,
         "handles": conversation.contact.handles.all(),
         "alerts": conversation.alerts.order_by("created_at"),
-        "is_approver": _is_approver(request, conversation),
+        "is_approver": can_approve(conversation.workspace_id, request.user.pk),
         **_policy_context(conversation),
         **extra,
     }
     return render(request, "web/conversation.html", context, status=status)
-
-
-def _is_approver(request: HttpRequest, conversation: Conversation) -> bool:
-    return Membership.objects.filter(
-        workspace_id=conversation.workspace_id,
-        user_id=request.user.pk or 0,
-        role__in=[Role.LEAD, Role.ADMIN, Role.LEGAL],
-    ).exists()
 
 
 def _get_conversation(request: HttpRequest, pk: int) -> Conversation:

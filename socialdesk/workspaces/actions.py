@@ -37,3 +37,13 @@ def create_user(username: str, password: str, email: str = "") -> User:
     user.set_password(password)
     user.save()
     return user
+
+
+APPROVER_ROLES = (Role.LEAD, Role.ADMIN, Role.LEGAL)
+
+
+def can_approve(workspace_id: int, user_id: int | None) -> bool:
+    """Leads, admins and legal members release replies the policy holds for approval."""
+    return Membership.objects.filter(
+        workspace_id=workspace_id, user_id=user_id or 0, role__in=APPROVER_ROLES
+    ).exists()
