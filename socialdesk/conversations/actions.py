@@ -183,6 +183,12 @@ class ReplyRejected(ValueError):
         super().__init__("; ".join(v.message for v in violations))
 
 
+def _deliver_after_commit(message_id: int) -> None:
+    from socialdesk.conversations.tasks import deliver_message_task
+
+    transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+
+
 def queue_outbound(
     conversation: Conversation,
     text: str,
@@ -194,8 +200,6 @@ def queue_outbound(
     now: datetime | None = None,
 ) -> Message:
     """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
-    from socialdesk.conversations.tasks import deliver_message_task
-
     last_inbound = _first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
     channel = conversation.reply_channel or conversation.channel
     now = now or timezone.now()
@@ -217,8 +221,7 @@ def queue_outbound(
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         if not hold:
-            message_id = message.pk
-            transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+            _deliver_after_commit(message.pk)
     return message
 
 
@@ -259,11 +262,8 @@ def approve_reply(message: Message, approver: User) -> Message:
         delivery_status=DeliveryStatus.QUEUED
     )
     if updated:
-        from socialdesk.conversations.tasks import deliver_message_task
-
         Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
-        message_id = message.pk
-        transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+        _deliver_after_commit(message.pk)
     message.refresh_from_db()
     return message
 
