@@ -27,6 +27,7 @@ from socialdesk.conversations.models import (
     ModerationLog,
     Priority,
     Status,
+    Tag,
 )
 from socialdesk.policy.actions import active_policy_version, parsed_policy
 from socialdesk.policy.checker import Violation, check_reply, length_budget
@@ -148,8 +149,7 @@ def apply_policy_to_inbound(message: Message) -> None:
     # The conversation as threading left it: the fields read here are not changed by threading.
     conversation = message.conversation
     found = active_policy_version(conversation.workspace_id)
-    policy = found[1] if found else None
-    categories = [(c.code, c.examples) for c in policy.categories] if policy else []
+    categories = [(c.code, c.examples) for c in found[1].categories] if found else []
     result = triage(message.text, categories)
     Message.objects.filter(pk=message.pk).update(
         language=result.language,
@@ -169,17 +169,18 @@ def apply_policy_to_inbound(message: Message) -> None:
     conversation.has_personal_data = conversation.has_personal_data or (
         bool(result.personal_data) and not message.is_private
     )
-    fields = ["intent", "category", "language", "sentiment", "legal_threat", "has_personal_data"]
-    if policy is None or found is None:
-        conversation.save(update_fields=fields)
+    # Saved before the policy runs, so the crisis count includes this conversation.
+    conversation.save(
+        update_fields=["intent", "category", "language", "sentiment", "legal_threat", "has_personal_data"]
+    )
+    if found is None:
         return
-    # Saved first so the crisis count includes this conversation.
-    conversation.save(update_fields=fields)
+    number, policy = found
     facts = _facts(conversation, message, result, in_crisis(policy, conversation, message.sent_at))
-    fields += _route(policy, conversation, facts, first)
+    fields = _route(policy, conversation, facts, first)
     fields += _escalate(policy, conversation, facts, message.sent_at)
     if first:
-        conversation.policy_version = found[0]
+        conversation.policy_version = number
         fields += ["policy_version", *_start_clocks(policy, conversation, result)]
     elif conversation.first_response_at is not None and conversation.next_response_due_at is None:
         targets = targets_for(policy, PRIORITY_NAME[conversation.priority], facts.network)
@@ -188,7 +189,8 @@ def apply_policy_to_inbound(message: Message) -> None:
         )
         conversation.sla_warned_at = None  # a new due time gets its own warning
         fields += ["next_response_due_at", "sla_warned_at"]
-    conversation.save(update_fields=sorted(set(fields)))
+    if fields:
+        conversation.save(update_fields=sorted(set(fields)))
 
 
 def _route(policy: Policy, conversation: Conversation, facts: Facts, first: bool) -> list[str]:
@@ -227,8 +229,6 @@ def _team(policy: Policy, workspace_id: int, slug: str) -> Team:
 
 
 def _tag(conversation: Conversation, names: list[str]) -> None:
-    from socialdesk.conversations.models import Tag
-
     for name in names:
         tag, _ = Tag.objects.get_or_create(workspace_id=conversation.workspace_id, name=name)
         conversation.tags.add(tag)
