@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "socialdesk.conversations",
     "socialdesk.ingest",
     "socialdesk.policy",
+    "socialdesk.triage",
     "socialdesk.web",
 ]
 

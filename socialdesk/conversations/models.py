@@ -97,6 +97,8 @@ class Conversation(models.Model):
     category = models.CharField(max_length=60, blank=True)
     legal_threat = models.BooleanField(default=False)
     has_personal_data = models.BooleanField(default=False)
+    needs_response = models.BooleanField(default=False)
+    priority_score = models.PositiveSmallIntegerField(default=0, help_text="Triage's 0-100, highest message.")
     # The policy at work: due times (business hours applied), acknowledgment, escalation.
     policy_version = models.PositiveIntegerField(null=True, blank=True)
     first_response_due_at = models.DateTimeField(null=True, blank=True)
@@ -183,6 +185,11 @@ class Message(models.Model):
     personal_data = models.JSONField(default=list, blank=True)
     legal_threat = models.BooleanField(default=False)
     abusive = models.BooleanField(default=False)
+    needs_response = models.BooleanField(default=False)
+    priority_score = models.PositiveSmallIntegerField(default=0)
+    # Scores behind the labels: sentiment probabilities, complaint/offensive scores, category
+    # similarity, language confidence and mix, personal-data spans, which path ran.
+    triage = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

@@ -35,7 +35,8 @@ from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targ
 from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import AckTemplate, Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
-from socialdesk.triage.baseline import Triage, triage
+from socialdesk.triage.actions import result_fields, triage_message
+from socialdesk.triage.engine import Result as Triage
 from socialdesk.workspaces.actions import ensure_team
 from socialdesk.workspaces.models import Team
 
@@ -64,6 +65,8 @@ class Facts:
     personal_data: bool
     incident: bool
     private: bool
+    needs_response: bool = False
+    priority_score: int = 0
 
 
 def matches(when: Condition, facts: Facts) -> bool:
@@ -87,6 +90,9 @@ def matches(when: Condition, facts: Facts) -> bool:
         "incident": facts.incident,
         "private": facts.private,
     }
+    flags["needs_response"] = facts.needs_response
+    if when.min_priority_score is not None and facts.priority_score < when.min_priority_score:
+        return False
     return all(
         getattr(when, field) is None or getattr(when, field) == value for field, value in flags.items()
     )
@@ -122,6 +128,8 @@ def _facts(conversation: Conversation, message: Message, result: Triage, inciden
         personal_data=conversation.has_personal_data,
         incident=incident,
         private=conversation.is_private,
+        needs_response=conversation.needs_response,
+        priority_score=conversation.priority_score,
     )
 
 
@@ -148,18 +156,9 @@ def apply_policy_to_inbound(message: Message) -> None:
     transaction, so it happens exactly once per message)."""
     # The conversation as threading left it: the fields read here are not changed by threading.
     conversation = message.conversation
+    result = triage_message(message)
+    Message.objects.filter(pk=message.pk).update(**result_fields(result))
     found = active_policy_version(conversation.workspace_id)
-    categories = [(c.code, c.examples) for c in found[1].categories] if found else []
-    result = triage(message.text, categories)
-    Message.objects.filter(pk=message.pk).update(
-        language=result.language,
-        sentiment=result.sentiment,
-        intent=result.intent,
-        category=result.category,
-        personal_data=result.personal_data,
-        legal_threat=result.legal_threat,
-        abusive=result.abusive,
-    )
     first = conversation.policy_version is None and not conversation.intent
     if first:
         conversation.intent, conversation.category = result.intent, result.category
@@ -169,9 +168,22 @@ def apply_policy_to_inbound(message: Message) -> None:
     conversation.has_personal_data = conversation.has_personal_data or (
         bool(result.personal_data) and not message.is_private
     )
+    conversation.needs_response = result.needs_response or (
+        conversation.needs_response and conversation.first_response_at is None
+    )
+    conversation.priority_score = max(conversation.priority_score, result.priority_score)
     # Saved before the policy runs, so the crisis count includes this conversation.
     conversation.save(
-        update_fields=["intent", "category", "language", "sentiment", "legal_threat", "has_personal_data"]
+        update_fields=[
+            "intent",
+            "category",
+            "language",
+            "sentiment",
+            "legal_threat",
+            "has_personal_data",
+            "needs_response",
+            "priority_score",
+        ]
     )
     if found is None:
         return
@@ -200,6 +212,9 @@ def _route(policy: Policy, conversation: Conversation, facts: Facts, first: bool
         return []
     team_slug: str | None = None
     priority: PriorityName = "normal"
+    for name, threshold in policy.triage.priority_from_score.items():
+        if facts.priority_score >= threshold and PRIORITY_VALUE[name] > PRIORITY_VALUE[priority]:
+            priority = name
     tags: list[str] = []
     for rule in policy.routing:
         if not matches(rule.when, facts):
@@ -509,6 +524,45 @@ def policy_tick(now: datetime | None = None) -> dict[str, int]:
 
 class ModerationRefused(PermissionError):
     """Hiding or deleting is refused; the message says which policy rule stands in the way."""
+
+
+SUGGESTION_WORDS = {
+    "personal_data": ("personal_data", "personal-data", "pii", "personal data", "privacy"),
+    "spam": ("spam", "scam"),
+    "abuse": ("abuse", "insult", "harass", "profanity"),
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    why: str  # personal_data, spam or abuse
+    reason: str  # the policy's moderation reason code ("" when the policy lists none for it)
+    action: str  # hide/delete, the first the policy and the network allow ("" when none)
+    move_to_private: bool
+
+
+def suggest_moderation(policy: Policy, message: Message) -> Suggestion | None:
+    """What triage suggests for a customer's message: personal data exposed in public -> move to
+    private and hide for the policy's personal-data reason; spam and abuse -> their reasons. Only
+    reasons the policy defines, only actions the network allows; agents decide."""
+    if message.direction != Direction.INBOUND or message.hidden or message.deleted:
+        return None
+    if message.personal_data and not message.is_private:
+        why = "personal_data"
+    elif message.intent == "spam":
+        why = "spam"
+    elif message.abusive:
+        why = "abuse"
+    else:
+        return None
+    rules = policy.rules_for(message.channel.effective_network)
+    allowed = {"hide": rules.can_hide, "delete": rules.can_delete_others}
+    for listed in policy.moderation.reasons:
+        text = f"{listed.code} {listed.label}".lower()
+        if any(word in text for word in SUGGESTION_WORDS[why]):
+            action = next((a for a in listed.actions if allowed.get(a)), "")
+            return Suggestion(why, listed.code, action, why == "personal_data")
+    return Suggestion(why, "", "", why == "personal_data")
 
 
 def moderate(message: Message, action: str, reason: str, actor: User, note: str = "") -> ModerationLog:

@@ -246,6 +246,10 @@ class Condition(Strict):
     personal_data: bool | None = None
     incident: bool | None = None
     private: bool | None = None
+    needs_response: bool | None = None
+    min_priority_score: int | None = Field(
+        default=None, ge=0, le=100, description="Triage's priority score (0-100) at least this."
+    )
 
 
 class Team(Strict):
@@ -332,6 +336,54 @@ class ReplyRules(Strict):
         return [_check_regex(pattern) for pattern in value]
 
 
+class PersonalDataPattern(Strict):
+    name: Slug = Field(description="What the pattern finds, e.g. order_number; shown to agents.")
+    pattern: str = Field(description="Regular expression for the brand's own identifiers.")
+
+    @field_validator("pattern")
+    @classmethod
+    def _compile(cls, value: str) -> str:
+        return _check_regex(value)
+
+
+class TriageSettings(Strict):
+    languages: list[str] = Field(
+        default_factory=list,
+        description="ISO 639-1 codes the brand's customers write in; language detection leans to them.",
+    )
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["US"],
+        description="ISO 3166 regions for phone numbers written without a country code.",
+    )
+    personal_data_patterns: list[PersonalDataPattern] = Field(default_factory=list)
+    accurate: bool = Field(
+        default=False,
+        description="Use the accurate (embedding) path on ingest: better, ~50 posts/s per core.",
+    )
+    priority_from_score: dict[Priority, int] = Field(
+        default_factory=lambda: dict[Priority, int]({"urgent": 90, "high": 65}),
+        description="Start a new conversation at this priority when triage scores at least this.",
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not re.fullmatch(r"[a-z]{2,3}", code):
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code (e.g. en, es)")
+        return value
+
+    @field_validator("phone_regions")
+    @classmethod
+    def _regions(cls, value: list[str]) -> list[str]:
+        import phonenumbers
+
+        for region in value:
+            if region not in phonenumbers.SUPPORTED_REGIONS:
+                raise ValueError(f"{region!r} is not a region phone numbers know (e.g. US, ES, GB)")
+        return value
+
+
 class NetworkRuleOverride(Strict):
     public_max: int | None = Field(default=None, ge=1)
     private_max: int | None = Field(default=None, ge=1)
@@ -357,6 +409,7 @@ class Policy(Strict):
     network_rules: dict[NetworkName, NetworkRuleOverride] = Field(default_factory=dict)
     categories: list[Category] = Field(min_length=1)
     reply_rules: ReplyRules = Field(default_factory=ReplyRules)
+    triage: TriageSettings = Field(default_factory=TriageSettings)
 
     def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Names that point nowhere or twice: (location in the file, message). `load_policy` refuses a

@@ -14,7 +14,9 @@ from socialdesk.channels.models import SandboxDelivery
 from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
 from socialdesk.conversations.models import Conversation, Status
 from socialdesk.policy.actions import active_policy_version
-from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate
+from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate, suggest_moderation
+from socialdesk.triage.actions import CorrectionError, correct_triage
+from socialdesk.triage.engine import INTENTS
 from socialdesk.workspaces.actions import can_approve, workspaces_for
 
 
@@ -68,8 +70,12 @@ def _policy_context(conversation: Conversation) -> dict[str, object]:
 def _conversation_page(
     request: HttpRequest, conversation: Conversation, *, status: int = 200, **extra: object
 ) -> HttpResponse:
-    messages = conversation.messages.select_related("author_user").order_by("sent_at", "pk")
+    messages = list(conversation.messages.select_related("author_user", "channel").order_by("sent_at", "pk"))
+    found = active_policy_version(conversation.workspace_id)
+    for message in messages:
+        message.suggestion = suggest_moderation(found[1], message) if found else None  # type: ignore[attr-defined]
     context = {
+        "intents": INTENTS,
         "conversation": conversation,
         "messages": messages,
         "handles": conversation.contact.handles.all(),
@@ -131,6 +137,25 @@ def moderate_message(request: HttpRequest, pk: int, message_id: int) -> HttpResp
         moderate(message, request.POST.get("action", ""), request.POST.get("reason", ""), user)
     except ModerationRefused as refused:
         return _conversation_page(request, conversation, status=422, moderation_error=str(refused))
+    return redirect("web:conversation", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    """An agent fixes triage (category, intent, sentiment, language); kept for retraining."""
+    conversation = _get_conversation(request, pk)
+    message = get_object_or_404(conversation.messages.select_related("conversation"), pk=message_id)
+    user = request.user
+    try:
+        correct_triage(
+            message,
+            request.POST.get("field", ""),
+            request.POST.get("value", ""),
+            user if isinstance(user, User) else None,
+        )
+    except CorrectionError as refused:
+        return _conversation_page(request, conversation, status=422, correction_error=str(refused))
     return redirect("web:conversation", pk=conversation.pk)
 
 

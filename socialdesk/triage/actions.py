@@ -1,0 +1,185 @@
+"""Triage in the desk: the workspace's settings from its policy, triage of stored messages, agents'
+corrections, and retraining the category model from them."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from socialdesk.conversations.models import Conversation, Message
+from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.schema import Policy
+from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.engine import INTENTS, Result, Settings, triage_many
+from socialdesk.triage.heads import Array, embedder
+from socialdesk.triage.models import CategoryModel, CorrectionField, TriageCorrection
+
+_cache: OrderedDict[tuple[Any, ...], Settings] = OrderedDict()
+_cache_lock = threading.Lock()
+CACHE_SIZE = 64
+
+
+class CorrectionError(ValueError):
+    pass
+
+
+def _latest_model(workspace_id: int, policy_number: int) -> CategoryModel | None:
+    return (
+        CategoryModel.objects.filter(workspace_id=workspace_id, policy_version=policy_number)
+        .order_by("-trained_at", "-pk")
+        .first()
+    )
+
+
+def policy_examples(policy: Policy) -> list[tuple[str, str]]:
+    return [(c.code, text) for c in policy.categories for text in c.examples]
+
+
+def settings_for(workspace_id: int) -> Settings:
+    """The triage settings of a workspace's active policy, with its category index (cached per policy
+    version and category model; a retrain or a new policy version changes the key)."""
+    found = active_policy_version(workspace_id)
+    if found is None:
+        return Settings()
+    number, policy = found
+    model = _latest_model(workspace_id, number)
+    key = (workspace_id, number, model.pk if model else None)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    config = policy.triage
+    if model is not None:
+        examples = [(code, text) for code, text in model.examples]
+        vectors: Array | None = None
+        if config.accurate and model.e5_vectors:
+            flat = np.frombuffer(bytes(model.e5_vectors), dtype=np.float16).astype(np.float32)
+            vectors = flat.reshape(len(examples), -1)
+    else:
+        examples, vectors = policy_examples(policy), None
+    if config.accurate and vectors is None and examples:
+        vectors = embedder().embed([text for _, text in examples])
+    settings = Settings(
+        languages=tuple(config.languages),
+        phone_regions=tuple(config.phone_regions),
+        patterns=tuple((p.name, re.compile(p.pattern)) for p in config.personal_data_patterns),
+        categories=CategoryIndex.build(examples, vectors),
+        accurate=config.accurate,
+    )
+    with _cache_lock:
+        _cache[key] = settings
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return settings
+
+
+def result_fields(result: Result) -> dict[str, Any]:
+    """A triage result as Message fields."""
+    return {
+        "language": result.language,
+        "sentiment": result.sentiment,
+        "intent": result.intent,
+        "category": result.category,
+        "personal_data": result.personal_data,
+        "legal_threat": result.legal_threat,
+        "abusive": result.abusive,
+        "needs_response": result.needs_response,
+        "priority_score": result.priority_score,
+        "triage": {
+            "path": result.path,
+            "language_confidence": result.language_confidence,
+            "mixed_with": result.mixed_with,
+            "sentiment_scores": result.sentiment_scores,
+            "complaint_score": result.complaint_score,
+            "offensive_score": result.offensive_score,
+            "category_score": result.category_score,
+            "personal_spans": [list(span) for span in result.personal_spans],
+            "flags": result.flags,
+        },
+    }
+
+
+def triage_message(message: Message) -> Result:
+    settings = settings_for(message.conversation.workspace_id)
+    return triage_many([message.text], settings, private=[message.is_private])[0]
+
+
+ALLOWED = {
+    CorrectionField.INTENT: set(INTENTS),
+    CorrectionField.SENTIMENT: {"negative", "neutral", "positive"},
+}
+
+
+def correct_triage(message: Message, field: str, value: str, user: User | None) -> TriageCorrection:
+    """An agent fixes a triage field on a message; the message (and its conversation, if it was the
+    conversation's value) change, and the correction is kept as a training example."""
+    if field not in CorrectionField.values:
+        raise CorrectionError(f"triage has no field {field!r} to correct")
+    workspace_id = message.conversation.workspace_id
+    if field == CorrectionField.CATEGORY:
+        found = active_policy_version(workspace_id)
+        codes = {c.code for c in found[1].categories} if found else set()
+        if value not in codes:
+            raise CorrectionError(f"{value!r} is not a category of the policy ({', '.join(sorted(codes))})")
+    elif field == CorrectionField.LANGUAGE:
+        if not re.fullmatch(r"[a-z]{2,3}", value):
+            raise CorrectionError(f"{value!r} is not an ISO 639-1 language code")
+    elif value not in ALLOWED[CorrectionField(field)]:
+        raise CorrectionError(
+            f"{value!r} is not a {field} ({', '.join(sorted(ALLOWED[CorrectionField(field)]))})"
+        )
+    with transaction.atomic():
+        old = getattr(message, field)
+        correction = TriageCorrection.objects.create(
+            workspace_id=workspace_id,
+            message=message,
+            field=field,
+            old_value=old,
+            new_value=value,
+            corrected_by=user,
+            corrected_at=timezone.now(),
+        )
+        Message.objects.filter(pk=message.pk).update(**{field: value})
+        setattr(message, field, value)
+        Conversation.objects.filter(pk=message.conversation_id, **{field: old}).update(**{field: value})
+    return correction
+
+
+def retrain_categories(workspace_id: int, *, accurate: bool | None = None) -> CategoryModel | None:
+    """A new category model from the active policy's examples plus every category correction (the
+    latest correction of a message wins; corrections to categories the policy no longer has are
+    skipped). None when the workspace has no policy."""
+    found = active_policy_version(workspace_id)
+    if found is None:
+        return None
+    number, policy = found
+    codes = {c.code for c in policy.categories}
+    examples = policy_examples(policy)
+    latest: dict[int, tuple[str, str]] = {}
+    corrections = (
+        TriageCorrection.objects.filter(workspace_id=workspace_id, field=CorrectionField.CATEGORY)
+        .select_related("message")
+        .order_by("corrected_at", "pk")
+    )
+    for correction in corrections:
+        latest[correction.message_id] = (correction.new_value, correction.message.text)
+    learned = [(code, text) for code, text in latest.values() if code in codes]
+    rows = examples + learned
+    use_e5 = policy.triage.accurate if accurate is None else accurate
+    vectors = embedder().embed([t for _, t in rows]).astype(np.float16).tobytes() if use_e5 and rows else None
+    return CategoryModel.objects.create(
+        workspace_id=workspace_id,
+        policy_version=number,
+        trained_at=timezone.now(),
+        examples=[[c, t] for c, t in rows],
+        from_policy=len(examples),
+        from_corrections=len(learned),
+        e5_vectors=vectors,
+    )

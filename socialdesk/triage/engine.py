@@ -1,0 +1,182 @@
+"""Triage of inbound posts: language, sentiment, intent and needs-response, category, personal data,
+legal threat, abuse, and a priority score.
+
+Two paths share every step:
+- fast (default, inline on ingest): fastText/lingua language, hashed n-gram heads, rules, regex and
+  libphonenumber PII (spaCy NER only on posts that introduce a name or an address);
+- accurate: the same plus e5 embeddings whose heads are averaged in, and e5 category similarity.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from socialdesk.triage import pii, rules
+from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.heads import embedder, heads
+from socialdesk.triage.language import detect_languages
+
+INTENTS = ("complaint", "question", "praise", "spam", "abuse", "other")
+COMPLAINT_AT = 0.5
+STRONG_COMPLAINT = 0.8
+NEGATIVE_AT = 0.6
+OFFENSIVE_AT = 0.8  # the offensive head alone flags abuse only when this sure; the word lists always do
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a workspace's policy tells triage (see `policy.schema.Triage`)."""
+
+    languages: tuple[str, ...] = ()
+    phone_regions: tuple[str, ...] = ("US",)
+    patterns: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    categories: CategoryIndex | None = None
+    accurate: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    language: str
+    language_confidence: float
+    mixed_with: str
+    sentiment: str
+    sentiment_scores: dict[str, float]
+    intent: str
+    needs_response: bool
+    category: str
+    category_score: float
+    personal_data: list[str]
+    personal_spans: list[tuple[str, int, int]]
+    legal_threat: bool
+    abusive: bool
+    complaint_score: float
+    offensive_score: float
+    priority_score: int
+    path: str = "fast"
+    flags: list[str] = field(default_factory=list)
+
+
+def _intent(
+    text: rules.Folded, complaint: float, sentiment: Sequence[float], abusive: bool, question: bool
+) -> str:
+    """complaint: the complaint head's score; sentiment: [negative, neutral, positive]."""
+    if rules.spam(text):
+        return "spam"
+    if abusive and complaint < STRONG_COMPLAINT and not question:
+        return "abuse"
+    if rules.thanks(text) and sentiment[2] >= 0.5 and complaint < STRONG_COMPLAINT:
+        return "praise"
+    cue = rules.problem(text)
+    problem = complaint >= COMPLAINT_AT or cue or sentiment[0] >= NEGATIVE_AT
+    if question and not (complaint >= STRONG_COMPLAINT and cue):
+        return "question"
+    if problem:
+        return "complaint"
+    if sentiment[2] >= max(sentiment[0], sentiment[1]) or rules.thanks(text):
+        return "praise"
+    return "other"
+
+
+def priority_score(
+    intent: str,
+    negative: float,
+    legal: bool,
+    public_personal_data: bool,
+    needs_response: bool,
+    followers: int = 0,
+) -> int:
+    """0-100: what needs a person soonest. Legal threats and exposed personal data dominate; then
+    complaints, questions, negativity, reach."""
+    base = {"complaint": 35, "question": 25, "other": 10, "praise": 5, "abuse": 5, "spam": 0}[intent]
+    score = base + 20 * negative + (10 if needs_response else 0)
+    score += 30 if legal else 0
+    score += 20 if public_personal_data else 0
+    if followers > 0 and intent != "spam":
+        score += min(10.0, 2.0 * math.log10(followers))
+    return max(0, min(100, round(score)))
+
+
+def triage_many(
+    texts: Sequence[str],
+    settings: Settings = Settings(),
+    *,
+    private: Sequence[bool] | None = None,
+    followers: Sequence[int] | None = None,
+) -> list[Result]:
+    texts = list(texts)
+    if not texts:
+        return []
+    model = heads()
+    features = model.features(texts)
+    fast = model.fast_logits(features)
+    embeddings = embedder().embed(texts) if settings.accurate else None
+    e5 = model.e5_logits(embeddings) if embeddings is not None else None
+    probs = model.predict(fast, e5)
+    languages = detect_languages(texts, settings.languages)
+    categories = (
+        settings.categories.classify(features, embeddings) if settings.categories is not None else None
+    )
+    sentiment_classes = model.heads["sentiment"].classes
+    out = []
+    for i, text in enumerate(texts):
+        is_private = bool(private[i]) if private is not None else False
+        sentiment_row = probs["sentiment"][i]
+        sentiment = sentiment_classes[int(np.argmax(sentiment_row))]
+        complaint = float(probs["complaint"][i][1])
+        offensive = float(probs["offensive"][i][1])
+        folded = rules.folded(text)
+        abusive = rules.abusive_words(folded) or offensive >= OFFENSIVE_AT
+        question = rules.asks_question(folded, text)
+        intent = _intent(folded, complaint, sentiment_row, abusive, question)
+        legal = rules.legal_threat(folded)
+        needs_response = intent in {"complaint", "question"} or legal or (is_private and intent == "other")
+        findings = pii.find_personal_data(text, regions=settings.phone_regions, patterns=settings.patterns)
+        kinds = pii.kinds(findings)
+        category, category_score = ("", 0.0)
+        if categories is not None and intent not in {"spam", "abuse", "praise"}:
+            category, category_score = categories[i]
+        negative = float(sentiment_row[0])
+        flags = []
+        if kinds and not is_private:
+            flags.append("move_to_private")
+        out.append(
+            Result(
+                language=languages[i].code,
+                language_confidence=languages[i].confidence,
+                mixed_with=languages[i].mixed_with,
+                sentiment=sentiment,
+                sentiment_scores={
+                    c: round(float(p), 3) for c, p in zip(sentiment_classes, sentiment_row, strict=True)
+                },
+                intent=intent,
+                needs_response=needs_response,
+                category=category,
+                category_score=round(category_score, 3),
+                personal_data=kinds,
+                personal_spans=[(f.kind, f.start, f.end) for f in findings],
+                legal_threat=legal,
+                abusive=abusive,
+                complaint_score=round(complaint, 3),
+                offensive_score=round(offensive, 3),
+                priority_score=priority_score(
+                    intent,
+                    negative,
+                    legal,
+                    bool(kinds) and not is_private,
+                    needs_response,
+                    followers[i] if followers is not None else 0,
+                ),
+                path="accurate" if settings.accurate else "fast",
+                flags=flags,
+            )
+        )
+    return out
+
+
+def triage(text: str, settings: Settings = Settings(), *, private: bool = False) -> Result:
+    return triage_many([text], settings, private=[private])[0]

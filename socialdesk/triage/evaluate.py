@@ -1,0 +1,200 @@
+"""`socialdesk triage eval`: quality per task on the validation splits of ../shared/data, for the fast
+path and the accurate path, plus throughput. Splits come from `datasets` (the ones training excluded)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from socialdesk.triage import datasets
+from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.engine import Settings, triage_many
+from socialdesk.triage.heads import Array, heads
+from socialdesk.triage.language import detect_languages
+
+XLMT_SCORED = [lang for lang in datasets.XLMT_LANGUAGES if lang != "hindi"]  # romanised Hindi excluded
+
+
+def macro(
+    y_true: Sequence[int] | NDArray[Any], y_pred: Sequence[int] | NDArray[Any], labels: Sequence[int]
+) -> dict[str, float]:
+    """Macro-averaged recall and F1 over `labels` (exact, no smoothing)."""
+    recalls, f1s = [], []
+    truth, pred = np.asarray(y_true), np.asarray(y_pred)
+    for label in labels:
+        tp = float(np.sum((truth == label) & (pred == label)))
+        fn = float(np.sum((truth == label) & (pred != label)))
+        fp = float(np.sum((truth != label) & (pred == label)))
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recalls.append(recall)
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return {"macro_recall": round(float(np.mean(recalls)), 4), "macro_f1": round(float(np.mean(f1s)), 4)}
+
+
+class Scorer:
+    """Head probabilities for texts on either path (e5 vectors through the training cache)."""
+
+    def __init__(self, accurate: bool, cache: Path | None, log: Callable[[str], None]) -> None:
+        self.accurate = accurate
+        self.log = log
+        self.cache = None
+        if accurate:
+            from socialdesk.triage.train import EmbeddingCache
+
+            self.cache = EmbeddingCache(cache or Path("var") / "triage-cache" / "e5.npz")
+
+    def embeddings(self, texts: Sequence[str]) -> Array | None:
+        if self.cache is None:
+            return None
+        return self.cache.embed(list(texts), self.log).astype(np.float32)
+
+    def probs(self, head: str, texts: Sequence[str]) -> Array:
+        model = heads()
+        fast = model.fast_logits(model.features(texts))
+        vectors = self.embeddings(texts) if model.heads[head].fusion > 0 else None
+        e5 = model.e5_logits(vectors) if vectors is not None else None
+        return model.predict(fast, e5)[head]
+
+
+def evaluate_language(data: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {"with_workspace_languages": {}, "open_set": {}}
+    expected = list(datasets.XLMT_LANGUAGES.values())
+    for language, code in datasets.XLMT_LANGUAGES.items():
+        texts = datasets.xlmt(data, language, "val").texts
+        for key, prior in (("with_workspace_languages", expected), ("open_set", [])):
+            guesses = detect_languages(texts, prior)
+            out[key][code] = round(sum(g.code == code for g in guesses) / len(texts), 4)
+    for key in ("with_workspace_languages", "open_set"):
+        scored = [out[key][datasets.XLMT_LANGUAGES[lang]] for lang in XLMT_SCORED]
+        out[key]["average_without_hi"] = round(float(np.mean(scored)), 4)
+    return out
+
+
+def evaluate_heads(data: Path, scorer: Scorer) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    _, sem_val = datasets.semeval(data)
+    pred = scorer.probs("sentiment", sem_val.texts).argmax(axis=1)
+    out["sentiment_en_semeval"] = {"n": len(sem_val.texts), **macro(sem_val.labels, pred, [0, 1, 2])}
+    per_language = {}
+    for language, code in datasets.XLMT_LANGUAGES.items():
+        split = datasets.xlmt(data, language, "val")
+        pred = scorer.probs("sentiment", split.texts).argmax(axis=1)
+        per_language[code] = macro(split.labels, pred, [0, 1, 2])["macro_f1"]
+    scored = [per_language[datasets.XLMT_LANGUAGES[lang]] for lang in XLMT_SCORED]
+    out["sentiment_xlmt_macro_f1"] = {
+        **per_language,
+        "average_7": round(float(np.mean(scored)), 4),
+        "average_8": round(float(np.mean(list(per_language.values()))), 4),
+    }
+    _, complaint_val = datasets.complaints(data)
+    pred = (scorer.probs("complaint", complaint_val.texts)[:, 1] >= 0.5).astype(int)
+    out["complaint"] = {"n": len(complaint_val.texts), **macro(complaint_val.labels, pred, [0, 1])}
+    offensive = datasets.tweeteval(data, "offensive", "val")
+    pred = (scorer.probs("offensive", offensive.texts)[:, 1] >= 0.5).astype(int)
+    out["offensive_tweeteval"] = {"n": len(offensive.texts), **macro(offensive.labels, pred, [0, 1])}
+    return out
+
+
+def evaluate_categories(data: Path, scorer: Scorer, shots: int = 10) -> dict[str, Any]:
+    examples, val, names = datasets.banking77(data, shots)
+    rows = [(name, text) for name, texts in examples for text in texts]
+    vectors = scorer.embeddings([t for _, t in rows])
+    index = CategoryIndex.build(rows, vectors)
+    features = heads().features(val.texts)
+    found = index.classify(features, scorer.embeddings(val.texts))
+    # Accuracy of the nearest category (the floor only decides "no category" in the desk).
+    position = {name: i for i, name in enumerate(names)}
+    best = [position[code] if code else -1 for code, _ in found]
+    if any(b == -1 for b in best):  # below the floor: score the argmax anyway
+        sims = np.asarray([s for _, s in found])
+        best = [b if b != -1 else position[index.categories[0]] for b, _ in zip(best, sims, strict=True)]
+    accuracy = float(np.mean(np.asarray(best) == np.asarray(val.labels)))
+    return {
+        "banking77": {
+            "shots": shots,
+            "categories": len(names),
+            "n": len(val.texts),
+            "accuracy": round(accuracy, 4),
+            **macro(val.labels, best, list(range(len(names)))),
+        }
+    }
+
+
+def evaluate_demo() -> dict[str, Any]:
+    """The demo day (synthetic, written for this project): intent, language, category on the fast
+    path with the telecom policy's examples and languages."""
+    from socialdesk.policy.loader import load_policy
+
+    package = Path(__file__).parents[1]
+    scenario = package / "demo" / "nimbus_day.jsonl"
+    posts = [json.loads(line) for line in scenario.read_text(encoding="utf-8").splitlines()]
+    policy = load_policy((package / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8"))
+    examples = [(c.code, t) for c in policy.categories for t in c.examples]
+    settings = Settings(languages=tuple(policy.triage.languages), categories=CategoryIndex.build(examples))
+    results = triage_many([p["text"] for p in posts], settings)
+    truth = [p["truth"] for p in posts]
+
+    def share(pairs: list[tuple[str, str]]) -> float:
+        return round(sum(a == b for a, b in pairs) / max(1, len(pairs)), 4)
+
+    categorised = [
+        (r.category, t["category"])
+        for r, t in zip(results, truth, strict=True)
+        if t.get("category") and t["category"] != "other" and r.intent not in {"spam", "abuse", "praise"}
+    ]
+    return {
+        "demo_day": {
+            "n": len(posts),
+            "intent_accuracy": share([(r.intent, t["intent"]) for r, t in zip(results, truth, strict=True)]),
+            "language_accuracy": share(
+                [(r.language, t["lang"]) for r, t in zip(results, truth, strict=True)]
+            ),
+            "sentiment_accuracy": share(
+                [
+                    (r.sentiment, t["sentiment"])
+                    for r, t in zip(results, truth, strict=True)
+                    if "sentiment" in t
+                ]
+            ),
+            "category_accuracy": share(categorised),
+        }
+    }
+
+
+def throughput(data: Path, accurate: bool, n: int) -> dict[str, float]:
+    """Messages per second through the whole triage (all tasks, PII included), one process, batches of
+    one message as ingest calls it."""
+    texts: list[str] = []
+    for language in datasets.XLMT_LANGUAGES:
+        texts += datasets.xlmt(data, language, "val").texts
+    texts = (texts * (1 + n // len(texts)))[:n]
+    settings = Settings(languages=tuple(datasets.XLMT_LANGUAGES.values()), accurate=accurate)
+    triage_many(texts[:5], settings)  # load models outside the clock
+    started = time.perf_counter()
+    for text in texts:
+        triage_many([text], settings)
+    elapsed = time.perf_counter() - started
+    return {"messages": n, "seconds": round(elapsed, 2), "messages_per_second": round(n / elapsed, 1)}
+
+
+def run(
+    data: Path, *, accurate: bool = True, cache: Path | None = None, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    report: dict[str, Any] = {"language": evaluate_language(data)}
+    log("language done")
+    for path in ("fast", "accurate") if accurate else ("fast",):
+        scorer = Scorer(path == "accurate", cache, log)
+        report[path] = {**evaluate_heads(data, scorer), **evaluate_categories(data, scorer)}
+        log(f"{path} path done")
+    report.update(evaluate_demo())
+    report["throughput_fast"] = throughput(data, False, 2000)
+    if accurate:
+        report["throughput_accurate"] = throughput(data, True, 100)
+    return report

@@ -1,0 +1,143 @@
+"""Word lists and patterns for what the datasets do not cover: legal threats and abuse in English and
+Spanish (plus Portuguese, French, German, Italian where cheap), spam, and question cues.
+
+Patterns match on the model form of the text (lower case, handles -> @user, links -> http) and on
+accent-folded words, so "demandaré", "DEMANDARE" and "demandare" are one word.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+from socialdesk.triage.text import for_models
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (keeps ñ-like base letters): the form patterns are written in."""
+    decomposed = unicodedata.normalize("NFKD", for_models(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+LEGAL = regex.compile(
+    r"\b("
+    # English
+    r"lawyers?|attorneys?|solicitors?|lawsuits?|sue|suing|legal action|take (you|this) to court|"
+    r"see you in court|small claims|class action|ombudsman|trading standards|consumer protection|"
+    r"report(ing)? you to (the )?(fcc|ftc|bbb|ofcom|regulator)|my legal team|cease and desist|"
+    # Spanish
+    r"abogad[oa]s?|denuncia(re|ra|r|ndo|do)?|os denunciare|demanda(re|remos|r|ndo)?|"
+    r"voy a demandar|tribunales?|juzgados?|accion legal|acciones legales|via judicial|"
+    r"hoja de reclamaciones|consumo|ocu|facua|defensor del (cliente|pueblo)|"
+    # Portuguese, French, German, Italian
+    r"advogad[oa]s?|processar|processo judicial|procon|justica|"
+    r"avocats?|poursuites?|porter plainte|tribunal|"
+    r"anwalt|anwaltin|klage|verklagen|gericht|verbraucherzentrale|"
+    r"avvocat[oi]|denunciarvi|querela|tribunale"
+    r")\b"
+)
+
+ABUSE = regex.compile(
+    r"(\b("
+    # English
+    r"idiots?|morons?|stupid|imbeciles?|scum|pathetic|retards?|retarded|dumbass|jackass|assholes?|"
+    r"arseholes?|bastards?|bitch(es)?|fuck\w*|f+u+c+k+\w*|fck\w*|wtf|shit\w*|bullshit|crap|"
+    r"cunts?|dickheads?|twats?|wankers?|clowns|losers|thieves|crooks|go to hell|die in a fire|"
+    r"kill yourselves|screw you|piss off|"
+    # Spanish
+    r"idiotas?|estupid[oa]s?|imbeciles?|inutiles?|ladron(es)?|gilipollas|cabron(es|a|as)?|"
+    r"mierda|hijos? de puta|hdp|put[oa]s?|pendejos?|mamones?|cerdos?|basura|sinverguenzas|"
+    r"estafadores?|chorizos|vete a la mierda|me cago en|joder|malditos?|"
+    # Portuguese, French, German, Italian
+    r"otarios?|merda|porra|caralho|filhos? da puta|ladroes|lixo|"
+    r"connards?|encules?|merde|salauds?|voleurs|"
+    r"arschloch|arschlocher|scheisse|scheiss|idioten|betruger|"
+    r"stronzi?|vaffanculo|cazzo|ladri|idioti"
+    r")\b|f\*{2,}|\bf\*+k|s\*+t\b|\$h[i1]t)"
+)
+
+SPAM = regex.compile(
+    r"(earn \$?\d|\$\d{2,}[,\d]*\s*(/|per |a )(week|day|hour)|giveaway|free (iphone|followers|money|gift)|"
+    r"crypto|bitcoin|btc|forex|nft|airdrop|dm me for|follow ?back|\bf4f\b|followers? (for|in) \d|"
+    r"gana dinero|dinero facil|click (here|the link)|haz clic|link in (my )?bio|promo code|"
+    r"whatsapp me|onlyfans|\.win\b|\.xyz\b|bit\.ly|tinyurl|investment (plan|opportunity)|"
+    r"(work|earn) from home (and|&) (earn|make)|gana desde casa)"
+)
+
+QUESTION_START = regex.compile(
+    r"^(@user\s+)*("
+    r"how|what|when|where|why|who|which|can|could|would|will|does|do|did|is|are|was|has|have|should|"
+    r"anyone|any update|como|cuando|donde|que|quien|cual|puedo|pueden|hay|tienen|sabeis|por que|"
+    r"quando|onde|porque|voces|alguem|comment|pourquoi|quand|ou|est-ce|wie|warum|wann|wo|gibt es|"
+    r"kann|come|perche|dove|quanto"
+    r")\b"
+)
+QUESTION_INSIDE = regex.compile(
+    r"\b(any idea|anyone know|can (you|i|someone)|how (do|can|long|much)|is there|"
+    r"alguien sabe|me pueden|como puedo|cuando (vuelve|volvera|llega)|sabem|alguem sabe|"
+    r"quelqu'un sait|weiss jemand|qualcuno sa)\b"
+)
+
+# A service problem, in the words customers use (the complaint model is trained on English only).
+PROBLEM = regex.compile(
+    r"\b("
+    r"no (signal|service|coverage|internet|data|network)|not working|doesn'?t work|stopped working|"
+    r"can'?t (call|connect|log ?in|use|make calls)|charged (me )?twice|double charged|overcharged|"
+    r"still waiting|still no|nobody|no one (answers|replies|helps)|refund|keeps? dropping|dropp(ing|ed)|"
+    r"outage|broken|failed|unusable|dead|useless|disaster|terrible|awful|worst|ridiculous|unacceptable|"
+    r"sin (linea|senal|cobertura|servicio|internet|datos|red)|no (me )?funciona|se (me )?cortan|"
+    r"cobrad[oa] dos veces|me habeis cobrado|cobro (doble|duplicado)|sigo esperando|nadie|reembolso|"
+    r"averia|caid[oa]|verguenza|desastre|fatal|estafa|inaceptable|"
+    r"sem (sinal|linha|servico|internet|rede)|nao funciona|caem|cobrad[oa] duas vezes|ninguem|absurdo|"
+    r"vergonha|pessimo|"
+    r"pas de reseau|ne marche pas|ne fonctionne pas|toujours rien|remboursement|panne|inadmissible|"
+    r"kein (netz|empfang|internet)|funktioniert nicht|geht nicht|storung|doppelt abgebucht|"
+    r"non funziona|senza (linea|rete|segnale)|rimborso|guasto|vergogna"
+    r")\b"
+)
+
+THANKS = regex.compile(
+    r"\b(thanks?|thank you|thx|cheers|kudos|shout ?out|well done|great job|amazing|awesome|love (you|it)|"
+    r"gracias|genial|enhorabuena|obrigad[oa]|valeu|parabens|merci|bravo|danke|grazie|complimenti)\b"
+)
+
+
+class Folded(str):
+    """A text already folded by `fold` (the rules below fold plain strings themselves)."""
+
+
+def _folded(text: str) -> str:
+    return text if isinstance(text, Folded) else fold(text)
+
+
+def folded(text: str) -> Folded:
+    return Folded(fold(text))
+
+
+def legal_threat(text: str) -> bool:
+    return LEGAL.search(_folded(text)) is not None
+
+
+def abusive_words(text: str) -> bool:
+    return ABUSE.search(_folded(text)) is not None
+
+
+def spam(text: str) -> bool:
+    return SPAM.search(_folded(text)) is not None
+
+
+def asks_question(text: str, original: str = "") -> bool:
+    """`original`: the unfolded text, when `text` is folded (for the Spanish opening ¿)."""
+    form = _folded(text)
+    if "?" in form or "\u00bf" in (original or text):
+        return True
+    return QUESTION_START.search(form) is not None or QUESTION_INSIDE.search(form) is not None
+
+
+def problem(text: str) -> bool:
+    return PROBLEM.search(_folded(text)) is not None
+
+
+def thanks(text: str) -> bool:
+    return THANKS.search(_folded(text)) is not None
