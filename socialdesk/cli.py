@@ -258,17 +258,24 @@ def triage_eval(
     fast_only: Annotated[bool, typer.Option("--fast-only", help="Skip the accurate (e5) path.")] = False,
     cache: Annotated[Path, typer.Option(help="e5 embedding cache.")] = Path("var/triage-cache/e5.npz"),
     json_out: Annotated[Path | None, typer.Option("--json", help="Also write the report here.")] = None,
+    docs: Annotated[
+        Path | None, typer.Option(help="Append a table with published references, e.g. docs/benchmarks.md.")
+    ] = None,
 ) -> None:
     """Macro-F1/recall per task on the validation splits, and throughput."""
     import json
 
-    from socialdesk.triage.evaluate import run
+    from socialdesk.triage.evaluate import markdown, run
 
     report = run(_data_dir(data), accurate=not fast_only, cache=cache, log=console.print)
     text = json.dumps(report, indent=2, sort_keys=True)
     console.print_json(text)
     if json_out:
         json_out.write_text(text + "\n", encoding="utf-8")
+    if docs:
+        with docs.open("a", encoding="utf-8") as handle:
+            handle.write(markdown(report, f"{datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC"))
+        console.print(f"appended to {docs}")
 
 
 @triage_app.command("retrain")

@@ -24,7 +24,8 @@ from socialdesk.triage.language import detect_languages
 INTENTS = ("complaint", "question", "praise", "spam", "abuse", "other")
 COMPLAINT_AT = 0.5
 STRONG_COMPLAINT = 0.8
-NEGATIVE_AT = 0.6
+NEGATIVE_AT = 0.5
+PRAISE_AT = 0.7
 OFFENSIVE_AT = 0.8  # the offensive head alone flags abuse only when this sure; the word lists always do
 
 
@@ -62,11 +63,18 @@ class Result:
 
 
 def _intent(
-    text: rules.Folded, complaint: float, sentiment: Sequence[float], abusive: bool, question: bool
+    text: rules.Folded,
+    complaint: float,
+    sentiment: Sequence[float],
+    abusive: bool,
+    question: bool,
+    legal: bool,
 ) -> str:
     """complaint: the complaint head's score; sentiment: [negative, neutral, positive]."""
     if rules.spam(text):
         return "spam"
+    if legal:
+        return "complaint"  # a legal threat is a complaint, whatever its wording
     if abusive and complaint < STRONG_COMPLAINT and not question:
         return "abuse"
     if rules.thanks(text) and sentiment[2] >= 0.5 and complaint < STRONG_COMPLAINT:
@@ -77,7 +85,7 @@ def _intent(
         return "question"
     if problem:
         return "complaint"
-    if sentiment[2] >= max(sentiment[0], sentiment[1]) or rules.thanks(text):
+    if sentiment[2] >= PRAISE_AT or rules.thanks(text):
         return "praise"
     return "other"
 
@@ -132,8 +140,8 @@ def triage_many(
         folded = rules.folded(text)
         abusive = rules.abusive_words(folded) or offensive >= OFFENSIVE_AT
         question = rules.asks_question(folded, text)
-        intent = _intent(folded, complaint, sentiment_row, abusive, question)
         legal = rules.legal_threat(folded)
+        intent = _intent(folded, complaint, sentiment_row, abusive, question, legal)
         needs_response = intent in {"complaint", "question"} or legal or (is_private and intent == "other")
         findings = pii.find_personal_data(text, regions=settings.phone_regions, patterns=settings.patterns)
         kinds = pii.kinds(findings)

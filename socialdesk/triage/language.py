@@ -21,9 +21,9 @@ UNKNOWN = "und"
 PRIOR_MASS = 0.8
 # Below this posterior, lingua decides among the expected languages and fastText's candidates.
 UNSURE = 0.7
-# A second language this strong in a text this long makes the post mixed.
-MIXED_SHARE = 0.3
-MIXED_MIN_WORDS = 6
+# Both halves of a post this long, each this sure of a different language: mixed.
+MIXED_HALF_CONFIDENCE = 0.6
+MIXED_MIN_WORDS = 4  # per half
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,19 @@ def detect_languages(texts: list[str], expected: Iterable[str] = ()) -> list[Lan
                 found = detector.detect_language_of(text)
                 if found is not None:
                     code = found.iso_code_639_1.name.lower()
-        mixed = ""
-        if len(ranked) > 1 and len(text.split()) >= MIXED_MIN_WORDS:
-            second_conf, second = ranked[1] if ranked[0][1] == code else ranked[0]
-            if second_conf >= MIXED_SHARE and second != code:
-                mixed = second
-        out.append(LanguageGuess(code, round(confidence, 3), mixed))
+        out.append(LanguageGuess(code, round(confidence, 3), _mixed_with(text, code)))
     return out
+
+
+def _mixed_with(text: str, code: str) -> str:
+    """A long post whose two halves are each confidently in a different language is mixed
+    (code-switching); the whole-text guess hides it."""
+    words = text.split()
+    if len(words) < MIXED_MIN_WORDS * 2:
+        return ""
+    half = len(words) // 2
+    labels, probs = _fasttext().predict([" ".join(words[:half]), " ".join(words[half:])], k=1)
+    halves = [(lab[0].removeprefix("__label__"), float(p[0])) for lab, p in zip(labels, probs, strict=True)]
+    if all(p >= MIXED_HALF_CONFIDENCE for _, p in halves) and halves[0][0] != halves[1][0]:
+        return next((c for c, _ in halves if c != code), "")
+    return ""

@@ -68,11 +68,14 @@ SPAM = regex.compile(
 QUESTION_START = regex.compile(
     r"^(@user\s+)*("
     r"how|what|when|where|why|who|which|can|could|would|will|does|do|did|is|are|was|has|have|should|"
-    r"anyone|any update|como|cuando|donde|que|quien|cual|puedo|pueden|hay|tienen|sabeis|por que|"
-    r"quando|onde|porque|voces|alguem|comment|pourquoi|quand|ou|est-ce|wie|warum|wann|wo|gibt es|"
-    r"kann|come|perche|dove|quanto"
+    r"anyone|any update|puedo|pueden|podeis|hay|teneis|tienen|sabeis|alguien|"
+    r"como (faco|posso|ativo|mudo|cancelo)|onde|voces|alguem|pourquoi|quand|est-ce|"
+    r"wie|warum|wann|wo|gibt es|kann|perche|dove|quanto"
     r")\b"
 )
+# Spanish/Portuguese question words only count with their accent ("como no me devolváis" is not
+# a question; "cómo activo" is).
+QUESTION_ACCENTED = regex.compile(r"^(@user\s+)*(cómo|qué|cuándo|dónde|quién|cuál|por qué|comment|quoi)\b")
 QUESTION_INSIDE = regex.compile(
     r"\b(any idea|anyone know|can (you|i|someone)|how (do|can|long|much)|is there|"
     r"alguien sabe|me pueden|como puedo|cuando (vuelve|volvera|llega)|sabem|alguem sabe|"
@@ -130,7 +133,10 @@ def spam(text: str) -> bool:
 def asks_question(text: str, original: str = "") -> bool:
     """`original`: the unfolded text, when `text` is folded (for the Spanish opening ¿)."""
     form = _folded(text)
-    if "?" in form or "\u00bf" in (original or text):
+    source = original or text
+    if "?" in form or "\u00bf" in source:
+        return True
+    if QUESTION_ACCENTED.search(for_models(source)) is not None:
         return True
     return QUESTION_START.search(form) is not None or QUESTION_INSIDE.search(form) is not None
 

@@ -22,6 +22,7 @@ from socialdesk.triage import datasets
 from socialdesk.triage.heads import E5_DIM, N_FEATURES, WEIGHTS, Array, embedder, hashed_counts, tfidf
 from socialdesk.triage.text import for_embedding
 
+XLMT_WEIGHT = 3.0
 E5_SEMEVAL_TRAIN = 15000  # e5 embeds ~50 posts/s here: the e5 sentiment head sees this many English
 
 
@@ -34,6 +35,7 @@ class HeadData:
     c_fast: float
     c_e5: float
     fusion: float
+    e5_weights: list[float] | None = None  # per training example (None: all 1)
 
 
 def training_sets(data: Path) -> list[HeadData]:
@@ -48,10 +50,13 @@ def training_sets(data: Path) -> list[HeadData]:
         sem_train.texts[:E5_SEMEVAL_TRAIN] + xlmt_train.texts,
         sem_train.labels[:E5_SEMEVAL_TRAIN] + xlmt_train.labels,
     )
+    # XLM-T's tweets count 3x in the e5 head: 1,839 per language against 15,000 English (measured:
+    # average macro-F1 over seven languages 0.641 -> 0.654, English macro-recall 0.724 -> 0.709).
+    e5_weights = [1.0] * len(sem_train.texts[:E5_SEMEVAL_TRAIN]) + [XLMT_WEIGHT] * len(xlmt_train.texts)
     complaints_train, _ = datasets.complaints(data)
     offensive = datasets.tweeteval(data, "offensive", "train")
     return [
-        HeadData("sentiment", datasets.SENTIMENT, sentiment, e5_sentiment, 3.0, 3.0, 0.5),
+        HeadData("sentiment", datasets.SENTIMENT, sentiment, e5_sentiment, 3.0, 3.0, 0.65, e5_weights),
         HeadData("complaint", ("no", "yes"), complaints_train, complaints_train, 3.0, 3.0, 0.5),
         HeadData("offensive", ("no", "yes"), offensive, datasets.Split([], []), 3.0, 1.0, 0.0),
     ]
@@ -93,11 +98,13 @@ class EmbeddingCache:
         np.savez(self.path, keys=keys, vectors=np.vstack([self.vectors[k] for k in keys]).astype(np.float32))
 
 
-def _fit(features: Any, labels: Sequence[int], c: float) -> tuple[Array, Array]:
+def _fit(
+    features: Any, labels: Sequence[int], c: float, weights: Sequence[float] | None = None
+) -> tuple[Array, Array]:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    model.fit(features, np.asarray(labels))
+    model.fit(features, np.asarray(labels), sample_weight=None if weights is None else np.asarray(weights))
     return model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32)
 
 
@@ -124,7 +131,7 @@ def train(
         if head.e5_train.texts:
             log(f"{head.name}: e5 head on {len(head.e5_train.texts)} texts")
             vectors = cache_store.embed(head.e5_train.texts, log)
-            w5, b5 = _fit(vectors, head.e5_train.labels, head.c_e5)
+            w5, b5 = _fit(vectors, head.e5_train.labels, head.c_e5, head.e5_weights)
         else:
             w5, b5 = np.zeros((E5_DIM, width), np.float32), np.zeros(width, np.float32)
         e5_w.append(w5)
