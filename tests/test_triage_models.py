@@ -219,3 +219,17 @@ def _tiny_datasets(root: Path) -> None:
         (offensive / f"{split}_labels.txt").write_text(
             "\n".join(["1"] * 4 + ["0"] * 4) + "\n", encoding="utf-8"
         )
+
+
+def test_hostile_posts_are_triaged_without_errors_and_in_bounded_time() -> None:
+    huge = "no signal " * 200_000  # 2 MB
+    zalgo = "h\u0335\u0321e\u0334\u031bl\u0336p" * 50
+    bidi = "\u202eemosewa si ecivres\u202c \u200b\u200b\u200b"
+    script = "<script>alert(1)</script> my bill is wrong"
+    nul = "bill\x00 wrong \ud7ff \U0010ffff"
+    results = triage_many([huge, zalgo, bidi, script, nul, ""], DESK)
+    assert [r.intent for r in results][0] == "complaint"
+    assert results[5].language == "und"
+    assert all(0 <= r.priority_score <= 100 for r in results)
+    # Only the first 2,000 characters are read by the models, 5,000 by the PII scan.
+    assert max(end for _kind, _start, end in results[0].personal_spans or [("", 0, 0)]) <= 5000

@@ -156,9 +156,9 @@ def apply_policy_to_inbound(message: Message) -> None:
     transaction, so it happens exactly once per message)."""
     # The conversation as threading left it: the fields read here are not changed by threading.
     conversation = message.conversation
-    result = triage_message(message)
-    Message.objects.filter(pk=message.pk).update(**result_fields(result))
     found = active_policy_version(conversation.workspace_id)
+    result = triage_message(message, found)
+    Message.objects.filter(pk=message.pk).update(**result_fields(result))
     first = conversation.policy_version is None and not conversation.intent
     if first:
         conversation.intent, conversation.category = result.intent, result.category

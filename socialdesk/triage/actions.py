@@ -42,10 +42,15 @@ def policy_examples(policy: Policy) -> list[tuple[str, str]]:
     return [(c.code, text) for c in policy.categories for text in c.examples]
 
 
-def settings_for(workspace_id: int) -> Settings:
-    """The triage settings of a workspace's active policy, with its category index (cached per policy
-    version and category model; a retrain or a new policy version changes the key)."""
-    found = active_policy_version(workspace_id)
+_UNSET: Any = object()
+
+
+def settings_for(workspace_id: int, found: tuple[int, Policy] | None = _UNSET) -> Settings:
+    """The triage settings of a workspace's active policy (`found`, when the caller has it), with
+    its category index (cached per policy version and category model; a retrain or a new policy
+    version changes the key)."""
+    if found is _UNSET:
+        found = active_policy_version(workspace_id)
     if found is None:
         return Settings()
     number, policy = found
@@ -106,8 +111,8 @@ def result_fields(result: Result) -> dict[str, Any]:
     }
 
 
-def triage_message(message: Message) -> Result:
-    settings = settings_for(message.conversation.workspace_id)
+def triage_message(message: Message, found: tuple[int, Policy] | None = _UNSET) -> Result:
+    settings = settings_for(message.conversation.workspace_id, found)
     return triage_many([message.text], settings, private=[message.is_private])[0]
 
 
