@@ -228,7 +228,7 @@ def test_hostile_posts_are_triaged_without_errors_and_in_bounded_time() -> None:
     script = "<script>alert(1)</script> my bill is wrong"
     nul = "bill\x00 wrong \ud7ff \U0010ffff"
     results = triage_many([huge, zalgo, bidi, script, nul, ""], DESK)
-    assert [r.intent for r in results][0] == "complaint"
+    assert [r.intent for r in results] == ["complaint", "other", "other", "complaint", "complaint", "other"]
     assert results[5].language == "und"
     assert all(0 <= r.priority_score <= 100 for r in results)
     # Only the first 2,000 characters are read by the models, 5,000 by the PII scan.
