@@ -13,13 +13,16 @@ from django.utils import timezone
 from socialdesk.channels.models import Channel
 from socialdesk.channels.registry import DeliveryError, adapter_for
 from socialdesk.conversations.models import (
+    Activity,
     Contact,
     ContactHandle,
     Conversation,
     DeliveryStatus,
     Direction,
     Message,
+    Note,
     Status,
+    Tag,
 )
 from socialdesk.ingest.schema import Author, InboundMessage
 from socialdesk.policy.checker import Violation
@@ -294,3 +297,68 @@ def deliver_message(message_id: int) -> str:
             first_response_at=now
         )
     return DeliveryStatus.SENT
+
+
+class DeskError(ValueError):
+    """An agent action that cannot be done, with the reason to show."""
+
+
+def _log(conversation: Conversation, actor: User | None, action: str, detail: str) -> None:
+    Activity.objects.create(
+        conversation=conversation, actor=actor, action=action, detail=detail[:200], created_at=timezone.now()
+    )
+
+
+def assign_conversation(conversation: Conversation, assignee: User | None, actor: User | None) -> None:
+    """Assign to a member of the conversation's workspace (None: unassign)."""
+    from socialdesk.workspaces.models import Membership
+
+    if (
+        assignee is not None
+        and not Membership.objects.filter(workspace_id=conversation.workspace_id, user=assignee).exists()
+    ):
+        raise DeskError(f"{assignee.username} is not a member of this workspace")
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
+        conversation.assignee = assignee
+        _log(conversation, actor, "assigned", assignee.username if assignee else "nobody")
+
+
+def set_status(conversation: Conversation, status: str, actor: User | None) -> None:
+    """Move a conversation between new/open/pending/resolved/closed; resolving stamps the time."""
+    if status not in Status.values:
+        raise DeskError(f"{status!r} is not a status ({', '.join(Status.values)})")
+    if conversation.status == Status.CLOSED and status != Status.CLOSED:
+        raise DeskError("a closed conversation stays closed; a new message opens a new one")
+    now = timezone.now()
+    updates: dict[str, object] = {"status": status}
+    if status == Status.RESOLVED:
+        updates["resolved_at"] = now
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        for field, value in updates.items():
+            setattr(conversation, field, value)
+        _log(conversation, actor, "status", status)
+
+
+def tag_conversation(
+    conversation: Conversation, name: str, actor: User | None, *, remove: bool = False
+) -> None:
+    name = name.strip()[:60]
+    if not name:
+        raise DeskError("a tag needs a name")
+    with transaction.atomic():
+        if remove:
+            conversation.tags.remove(*Tag.objects.filter(workspace_id=conversation.workspace_id, name=name))
+        else:
+            tag, _ = Tag.objects.get_or_create(workspace_id=conversation.workspace_id, name=name)
+            conversation.tags.add(tag)
+        _log(conversation, actor, "untagged" if remove else "tagged", name)
+
+
+def add_note(conversation: Conversation, author: User | None, text: str) -> Note:
+    if not text.strip():
+        raise DeskError("a note needs text")
+    return Note.objects.create(
+        conversation=conversation, author=author, text=text[:10_000], created_at=timezone.now()
+    )

@@ -249,3 +249,53 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Note(models.Model):
+    """An internal note on a conversation: agents only, never sent anywhere."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "created_at"], name="note_thread")]
+
+    def __str__(self) -> str:
+        return f"note on {self.conversation_id}"
+
+
+class Activity(models.Model):
+    """What agents did to a conversation (assignment, status, tags), shown in its timeline."""
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="activities")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=20)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["conversation", "created_at"], name="activity_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.detail}"
+
+
+class SavedView(models.Model):
+    """A named inbox filter of one user (the query string of the inbox)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="view_name_per_user")]
+
+    def __str__(self) -> str:
+        return self.name
