@@ -4,9 +4,14 @@ from socialdesk.web import policy_views, views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.inbox, name="inbox"),
+    path("", views.inbox_page, name="inbox"),
+    path("inbox/rows/", views.inbox_rows, name="inbox_rows"),
+    path("views/", views.save_view, name="save_view"),
     path("c/<int:pk>/", views.conversation_detail, name="conversation"),
     path("c/<int:pk>/reply/", views.reply, name="reply"),
+    path("c/<int:pk>/check/", views.check_draft, name="check"),
+    path("c/<int:pk>/presence/", views.presence, name="presence"),
+    path("c/<int:pk>/<str:action>/", views.desk_action, name="desk_action"),
     path("c/<int:pk>/m/<int:message_id>/moderate/", views.moderate_message, name="moderate"),
     path("c/<int:pk>/m/<int:message_id>/approve/", views.approve, name="approve"),
     path("c/<int:pk>/m/<int:message_id>/triage/", views.correct, name="correct_triage"),

@@ -2,40 +2,101 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from socialdesk.channels.models import SandboxDelivery
-from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
-from socialdesk.conversations.models import Conversation, Status
+from socialdesk.channels.models import Channel, SandboxDelivery
+from socialdesk.conversations.actions import (
+    DeskError,
+    ReplyRejected,
+    add_note,
+    approve_reply,
+    assign_conversation,
+    send_reply,
+    set_status,
+    tag_conversation,
+)
+from socialdesk.conversations.inbox import InboxFilter, counts, inbox, scoped
+from socialdesk.conversations.models import Conversation, Direction, Presence, SavedView, Status, Tag
 from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.checker import Violation, check_reply, length_budget
 from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate, suggest_moderation
 from socialdesk.triage.actions import CorrectionError, correct_triage
 from socialdesk.triage.engine import INTENTS
 from socialdesk.workspaces.actions import can_approve, workspaces_for
+from socialdesk.workspaces.models import Team
 
 
 def _conversations(request: HttpRequest) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(workspace__in=workspaces_for(request.user))
+    return scoped(request.user)
+
+
+PRESENCE_TTL = timedelta(seconds=15)
+FILTER_CHOICES = {
+    "priority": ["low", "normal", "high", "urgent"],
+    "sentiment": ["negative", "neutral", "positive"],
+    "intent": ["complaint", "question", "praise", "spam", "abuse", "other"],
+    "sla": ["due_soon", "breached"],
+}
+
+
+def _inbox_context(request: HttpRequest) -> dict[str, object]:
+    f = InboxFilter.from_query(request.GET)
+    sort = request.GET.get("sort", "recent")
+    qs = inbox(request.user, f).select_related("contact", "channel", "workspace", "assignee", "team")
+    order = (
+        ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
+    )
+    page = Paginator(qs.order_by(*order, "-pk"), 50).get_page(request.GET.get("page"))
+    spaces = workspaces_for(request.user)
+    return {
+        "page": page,
+        "filter": f,
+        "query": f.query_string(),
+        "sort": sort,
+        "counts": counts(request.user, f),
+        "statuses": [("live", "Live"), *Status.choices],
+        "choices": FILTER_CHOICES,
+        "networks": sorted({c.effective_network for c in Channel.objects.filter(workspace__in=spaces)}),
+        "teams": Team.objects.filter(workspace__in=spaces).order_by("slug"),
+        "members": User.objects.filter(memberships__workspace__in=spaces).distinct().order_by("username"),
+        "tags": Tag.objects.filter(workspace__in=spaces)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct(),
+        "spaces": spaces.order_by("slug"),
+        "views": SavedView.objects.filter(user_id=request.user.pk or 0).order_by("name"),
+    }
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    conversations = _conversations(request).select_related("contact", "channel", "workspace")
-    if status in Status.values:
-        conversations = conversations.filter(status=status)
-    page = Paginator(conversations.order_by("-last_message_at", "-pk"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "web/inbox.html",
-        {"page": page, "status": status, "statuses": Status.choices},
-    )
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/inbox.html", _inbox_context(request))
+
+
+@login_required
+def inbox_rows(request: HttpRequest) -> HttpResponse:
+    """The rows alone: the page polls this (htmx) so new messages appear without a reload."""
+    return render(request, "web/inbox_rows.html", _inbox_context(request))
+
+
+@login_required
+@require_POST
+def save_view(request: HttpRequest) -> HttpResponse:
+    name = request.POST.get("name", "").strip()[:80]
+    query = InboxFilter.from_query(QueryDict(request.POST.get("query", ""))).query_string()
+    if name:
+        SavedView.objects.update_or_create(user_id=request.user.pk or 0, name=name, defaults={"query": query})
+    return redirect(f"{reverse('web:inbox')}?{query}")
 
 
 def _policy_context(conversation: Conversation) -> dict[str, object]:
@@ -74,8 +135,25 @@ def _conversation_page(
     found = active_policy_version(conversation.workspace_id)
     for message in messages:
         message.suggestion = suggest_moderation(found[1], message) if found else None  # type: ignore[attr-defined]
+    history = (
+        scoped(request.user)
+        .filter(contact_id=conversation.contact_id)
+        .exclude(pk=conversation.pk)
+        .select_related("channel")
+        .order_by("-last_message_at")[:20]
+    )
+    last = messages[-1].pk if messages else 0
     context = {
         "intents": INTENTS,
+        "history": history,
+        "notes": conversation.notes.select_related("author").order_by("created_at", "pk"),
+        "activities": conversation.activities.select_related("actor").order_by("created_at", "pk"),
+        "members": User.objects.filter(memberships__workspace_id=conversation.workspace_id).order_by(
+            "username"
+        ),
+        "statuses": Status.choices,
+        "last_message_id": last,
+        "offline": _offline_text(conversation),
         "conversation": conversation,
         "messages": messages,
         "handles": conversation.contact.handles.all(),
@@ -108,6 +186,16 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     private = request.POST.get("private") == "1"
     if not isinstance(user, User) or not text.strip():
         return redirect("web:conversation", pk=conversation.pk)
+    seen = _int(request.POST.get("seen"))
+    if seen is not None and request.POST.get("confirm") != "1":
+        # Collision: someone else answered after this agent loaded the page. Show it first.
+        newer = conversation.messages.filter(pk__gt=seen, direction=Direction.OUTBOUND).exclude(
+            author_user=user
+        )
+        if newer.exists():
+            return _conversation_page(
+                request, conversation, status=409, collided=list(newer), draft=text, draft_private=private
+            )
     try:
         send_reply(conversation, user, text, is_private=private)
     except ReplyRejected as refused:
@@ -138,6 +226,102 @@ def moderate_message(request: HttpRequest, pk: int, message_id: int) -> HttpResp
     except ModerationRefused as refused:
         return _conversation_page(request, conversation, status=422, moderation_error=str(refused))
     return redirect("web:conversation", pk=conversation.pk)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _offline_text(conversation: Conversation) -> str:
+    found = active_policy_version(conversation.workspace_id)
+    if found is None:
+        return ""
+    offline = found[1].channels.offline
+    ways = [f"{o.kind} {o.address}" + (f" ({o.hours})" if o.hours else "") for o in offline]
+    return "You can also reach us by " + " or ".join(ways) + "." if ways else ""
+
+
+@login_required
+@require_POST
+def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Assign, status, tag, untag and note from the conversation page."""
+    conversation = _get_conversation(request, pk)
+    user = request.user if isinstance(request.user, User) else None
+    value = request.POST.get("value", "")
+    try:
+        if action == "assign":
+            assignee = User.objects.filter(username=value).first() if value else None
+            if value and assignee is None:
+                raise DeskError(f"{value} is not a member of this workspace")
+            assign_conversation(conversation, assignee, user)
+        elif action == "status":
+            set_status(conversation, value, user)
+        elif action in {"tag", "untag"}:
+            tag_conversation(conversation, value, user, remove=action == "untag")
+        elif action == "note":
+            add_note(conversation, user, value)
+        else:
+            raise DeskError(f"unknown action {action}")
+    except DeskError as refused:
+        return _conversation_page(request, conversation, status=422, desk_error=str(refused))
+    return redirect("web:conversation", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def check_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """The composer's live check (htmx): violations explained and the length as the network counts."""
+    conversation = _get_conversation(request, pk)
+    text = request.POST.get("text", "")
+    private = request.POST.get("private") == "1"
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    found = active_policy_version(conversation.workspace_id)
+    violations: list[Violation] = []
+    used, limit = len(text), None
+    if found is not None and text.strip():
+        violations = check_reply(found[1], text, network=network, private=private)
+    if found is not None:
+        used, limit = length_budget(found[1], text, network=network, private=private)
+    context = {"violations": violations, "used": used, "limit": limit, "network": network, "text": text}
+    return render(request, "web/check.html", context)
+
+
+@login_required
+@require_POST
+def presence(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who else is here (viewing or typing), and replies sent since this agent loaded the page."""
+    conversation = _get_conversation(request, pk)
+    user_id = request.user.pk or 0
+    now = timezone.now()
+    typing = request.POST.get("typing") == "1"
+    Presence.objects.update_or_create(
+        conversation=conversation,
+        user_id=user_id,
+        defaults={"seen_at": now, **({"typing_at": now} if typing else {})},
+    )
+    others = (
+        Presence.objects.filter(conversation=conversation, seen_at__gte=now - PRESENCE_TTL)
+        .exclude(user_id=user_id)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    seen = _int(request.POST.get("seen")) or 0
+    newer = (
+        conversation.messages.filter(pk__gt=seen, direction=Direction.OUTBOUND)
+        .exclude(author_user_id=user_id)
+        .select_related("author_user")
+        .order_by("pk")
+    )
+    context = {
+        "others": [
+            (p.user.username, p.typing_at is not None and p.typing_at >= now - PRESENCE_TTL) for p in others
+        ],
+        "newer": list(newer),
+    }
+    return render(request, "web/presence.html", context)
 
 
 @login_required

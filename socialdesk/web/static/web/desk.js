@@ -1,0 +1,94 @@
+// Socialdesk desk: keyboard shortcuts, saved replies into the composer, typing presence.
+(function () {
+  "use strict";
+  var selectedId = null;
+
+  function typingTarget(el) {
+    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll("#rows tr[data-href], article.msg"));
+  }
+
+  function select(index) {
+    var all = rows();
+    if (!all.length) return;
+    index = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach(function (r) { r.classList.remove("current"); r.removeAttribute("aria-current"); });
+    var row = all[index];
+    row.classList.add("current");
+    row.setAttribute("aria-current", "true");
+    row.scrollIntoView({ block: "nearest" });
+    selectedId = row.getAttribute("data-id");
+  }
+
+  function currentIndex() {
+    return rows().findIndex(function (r) { return r.classList.contains("current"); });
+  }
+
+  function focus(id) {
+    var el = document.getElementById(id);
+    if (el) { el.focus(); return true; }
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (typingTarget(event.target)) {
+      if (event.key === "Escape") event.target.blur();
+      return;
+    }
+    var key = event.key;
+    if (key === "j") { select(currentIndex() + 1); }
+    else if (key === "k") { select(currentIndex() - 1); }
+    else if (key === "Enter") {
+      var row = rows()[currentIndex()];
+      if (row && row.getAttribute("data-href")) window.location = row.getAttribute("data-href");
+      else return;
+    }
+    else if (key === "r") { if (!focus("reply-text")) return; }
+    else if (key === "n") { if (!focus("note-text")) return; }
+    else if (key === "a") { if (!focus("assignee")) return; }
+    else if (key === "e") {
+      var form = document.getElementById("resolve-form");
+      if (!form) return;
+      form.submit();
+    }
+    else if (key === "?") {
+      var help = document.getElementById("help");
+      if (help && help.showModal) help.showModal();
+    }
+    else return;
+    event.preventDefault();
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".use-saved") : null;
+    if (!button) return;
+    var text = document.getElementById("reply-text");
+    if (!text) return;
+    text.value = button.getAttribute("data-text");
+    var priv = document.querySelector("#composer input[name=private]");
+    if (priv) priv.checked = button.getAttribute("data-private") === "1";
+    text.dispatchEvent(new Event("input", { bubbles: true }));
+    text.focus();
+  });
+
+  var typingTimer = null;
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "reply-text") {
+      window.socialdeskTyping = true;
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(function () { window.socialdeskTyping = false; }, 10000);
+    }
+  });
+
+  // The inbox rows are replaced every few seconds: keep the selection on the same conversation.
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!selectedId) return;
+    var all = rows();
+    var index = all.findIndex(function (r) { return r.getAttribute("data-id") === selectedId; });
+    if (index >= 0) select(index);
+  });
+})();
