@@ -30,6 +30,7 @@ from socialdesk.conversations.models import Conversation, Direction, Presence, S
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import Violation, check_reply, length_budget
 from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate, suggest_moderation
+from socialdesk.policy.networks import NetworkRules
 from socialdesk.triage.actions import CorrectionError, correct_triage
 from socialdesk.triage.engine import INTENTS
 from socialdesk.workspaces.actions import can_approve, workspaces_for
@@ -99,7 +100,17 @@ def save_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('web:inbox')}?{query}")
 
 
-def _policy_context(conversation: Conversation) -> dict[str, object]:
+def agent_initials(user: object) -> str:
+    """The signature initials of an agent: first and last name, else the username's first letters."""
+    if not isinstance(user, User):
+        return ""
+    names = [n for n in (user.first_name, user.last_name) if n.strip()]
+    if len(names) == 2:
+        return (names[0][0] + names[1][0]).upper()
+    return user.username[:2].upper()
+
+
+def _policy_context(conversation: Conversation, user: object = None) -> dict[str, object]:
     """What the policy says about this conversation: playbook, saved replies, moderation reasons, limits."""
     found = active_policy_version(conversation.workspace_id)
     if found is None:
@@ -113,7 +124,13 @@ def _policy_context(conversation: Conversation) -> dict[str, object]:
         saved.append(
             {
                 "name": item.name,
-                "text": fill_template(item.text, policy, conversation),
+                "text": fill_template(
+                    item.text,
+                    policy,
+                    conversation,
+                    initials=agent_initials(user),
+                    agent=user.get_full_name() or user.username if isinstance(user, User) else "",
+                ),
                 "private": item.private,
             }
         )
@@ -154,12 +171,13 @@ def _conversation_page(
         "statuses": Status.choices,
         "last_message_id": last,
         "offline": _offline_text(conversation),
+        "dm_rule": DM_RULES.get(rules.dm_eligibility, "") if (rules := _rules(conversation)) else "",
         "conversation": conversation,
         "messages": messages,
         "handles": conversation.contact.handles.all(),
         "alerts": conversation.alerts.order_by("created_at"),
         "is_approver": can_approve(conversation.workspace_id, request.user.pk),
-        **_policy_context(conversation),
+        **_policy_context(conversation, request.user),
         **extra,
     }
     return render(request, "web/conversation.html", context, status=status)
@@ -226,6 +244,23 @@ def moderate_message(request: HttpRequest, pk: int, message_id: int) -> HttpResp
     except ModerationRefused as refused:
         return _conversation_page(request, conversation, status=422, moderation_error=str(refused))
     return redirect("web:conversation", pk=conversation.pk)
+
+
+DM_RULES = {
+    "anyone": "the brand can message anyone",
+    "follows_or_open_dms": "only people who follow the brand or accept messages from anyone",
+    "user_wrote_first": "only after the customer wrote to the brand privately",
+    "allow_incoming": "only people who allow incoming messages",
+    "user_consent": "only with the customer's consent",
+    "none": "the network has no private messages for brands",
+}
+
+
+def _rules(conversation: Conversation) -> NetworkRules | None:
+    found = active_policy_version(conversation.workspace_id)
+    if found is None:
+        return None
+    return found[1].rules_for((conversation.reply_channel or conversation.channel).effective_network)
 
 
 def _int(value: str | None) -> int | None:

@@ -1,0 +1,117 @@
+"""The desk in a real browser: Playwright driving Debian's Chromium against a live server. An agent
+logs in, walks the inbox with the keyboard, corrects triage, answers with a saved reply (the live
+policy check runs as she types) and resolves. Screenshots go to test-artifacts/playwright/."""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from socialdesk.conversations.models import Conversation, Message, Status
+from socialdesk.ingest.actions import receive_event
+from socialdesk.policy.actions import save_policy
+from tests.helpers import post
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parents[1] / "test-artifacts" / "playwright"
+TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
+    encoding="utf-8"
+)
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (scripts/test installs it)",
+)
+
+
+@pytest.fixture
+def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # synchronous and safe (the live server answers from its own thread).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_agent_triages_replies_with_a_saved_reply_and_resolves(
+    page: Any, workspace: Any, x_channel: Any, agent: Any
+) -> None:
+    save_policy(workspace, TELECOM)
+    receive_event(x_channel, "1", post("a", "@NimbusMobile roaming charges of 80€ for a weekend in Porto?"))
+    receive_event(
+        x_channel, "2", post("b", "@NimbusMobile no signal since yesterday", author="u2", minutes=1)
+    )
+    roaming = Message.objects.get(network_message_id="a").conversation
+
+    page.goto("/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#inbox")
+    page.screenshot(path=str(ARTIFACTS / "1-inbox.png"), full_page=True)
+
+    # j j Enter: the second row (the older roaming question) opens.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    assert page.get_attribute("#rows tr.current", "data-id") == str(roaming.pk)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/c/{roaming.pk}/")
+
+    # Triage said technical; the agent corrects it to billing.
+    page.select_option("form:has(input[name=field][value=category]) select[name=value]", "billing")
+    with page.expect_navigation():
+        page.click("text=Correct category")
+    assert Conversation.objects.get(pk=roaming.pk).category == "billing"
+
+    # The billing playbook's saved reply fills the composer; the live check approves it.
+    page.keyboard.press("r")
+    assert page.evaluate("document.activeElement.id") == "reply-text"
+    page.keyboard.press("Escape")
+    page.click("text=Use “Move billing to private”")
+    page.wait_for_selector("#check .ok")
+    assert page.inner_text("#check .ok") == "fits the policy"
+    page.screenshot(path=str(ARTIFACTS / "2-composer.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("#composer button[type=submit]")
+    sent = Message.objects.filter(conversation=roaming, direction="out").get()
+    assert sent.text == (
+        "Name, let's look at your bill in private so your details stay safe. We've sent you a message. ^AL"
+    )
+
+    # e resolves.
+    with page.expect_navigation():
+        page.keyboard.press("e")
+    assert Conversation.objects.get(pk=roaming.pk).status == Status.RESOLVED
+    page.screenshot(path=str(ARTIFACTS / "3-resolved.png"), full_page=True)
+
+    # ? opens the shortcut help.
+    page.keyboard.press("?")
+    assert page.is_visible("#help")
+
+
+def test_hostile_posts_render_inert_in_the_browser(
+    page: Any, workspace: Any, x_channel: Any, agent: Any
+) -> None:
+    hostile = (
+        '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>\u202eevil'
+    )
+    receive_event(x_channel, "1", post("a", hostile + " \u200b" * 50))
+    conversation = Conversation.objects.get()
+    page.goto("/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.goto(f"/c/{conversation.pk}/")
+    page.wait_for_selector("article.msg .text")
+    assert page.title() != "pwned"
+    assert "<script>" in page.inner_text("article.msg .text")
+    page.screenshot(path=str(ARTIFACTS / "4-hostile.png"), full_page=True)
