@@ -3,11 +3,14 @@ user's workspaces."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -107,12 +110,38 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
     if f.tag:
         qs = qs.filter(tags__name=f.tag)
     if f.q:
-        words = f.q.split()[:8]
-        matching = Message.objects.filter(conversation=OuterRef("pk"))
-        for word in words:
-            matching = matching.filter(text__icontains=word)
-        qs = qs.filter(Exists(matching))
+        qs = qs.filter(pk__in=search_conversations(f.q))
     return qs
+
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_conversations(q: str) -> QuerySet[Message, Any]:
+    """Conversation ids with a message containing every word of `q` (whole words, any case),
+    through the full-text index: FTS5 on SQLite, to_tsvector('simple') + GIN on PostgreSQL."""
+    words = WORD.findall(q.lower())[:8]
+    messages = Message.objects.all()
+    if not words:
+        return messages.none().values("conversation_id")
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
+        messages = messages.filter(
+            pk__in=RawSQL("SELECT rowid FROM message_fts WHERE message_fts MATCH %s", [match])
+        )
+    elif vendor == "postgresql":
+        messages = messages.filter(
+            pk__in=RawSQL(
+                "SELECT id FROM conversations_message "
+                "WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', %s)",
+                [" ".join(words)],
+            )
+        )
+    else:  # other databases: a scan
+        for word in words:
+            messages = messages.filter(text__icontains=word)
+    return messages.values("conversation_id")
 
 
 def counts(user: User | AnonymousUser, f: InboxFilter) -> dict[str, int]:
