@@ -229,6 +229,40 @@ def bench_triage(
     run_triage_benchmark(messages, accurate_messages, output, console)
 
 
+@bench_app.command("inbox")
+def bench_inbox(
+    conversations: Annotated[int, typer.Option(help="Conversations to seed (5 messages each).")] = 200_000,
+    database: Annotated[
+        list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="Requests per query.")] = 40,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Inbox list and search p50/p95 server time on a seeded database (fresh per engine)."""
+    from socialdesk.bench.inbox import run_inbox_benchmark
+
+    run_inbox_benchmark(
+        conversations,
+        database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
+        repeat,
+        output,
+        console,
+    )
+
+
+@app.command()
+def seed(
+    conversations: Annotated[int, typer.Option(help="Conversations (5 messages each).")] = 200_000,
+) -> None:
+    """Fill a `bench` workspace with synthetic conversations in bulk (agents agent0-9)."""
+    _setup()
+    _migrate()
+    from socialdesk.bench.inbox import seed as seed_conversations
+
+    counts = seed_conversations(conversations, log=console.print)
+    console.print(f"{counts['conversations']:,} conversations, {counts['messages']:,} messages")
+
+
 def _data_dir(data: Path | None) -> Path:
     from socialdesk.triage.datasets import default_data_dir
 

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -24,7 +24,7 @@ from socialdesk.conversations.actions import (
     set_status,
     tag_conversation,
 )
-from socialdesk.conversations.inbox import InboxFilter, counts, inbox, scoped
+from socialdesk.conversations.inbox import InboxFilter, capped_count, counts, inbox, scoped
 from socialdesk.conversations.models import Conversation, Message, SavedView
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import check_reply, length_budget
@@ -62,7 +62,7 @@ class ConversationOut(Schema):
 
 
 class InboxOut(Schema):
-    count: int
+    count: int = Field(description="Matching conversations, counted up to 10,001 (more shows as 10,001).")
     counts: dict[str, int]
     items: list[ConversationOut]
 
@@ -253,7 +253,7 @@ def list_conversations(
     start = (max(1, page) - 1) * PAGE
     items = list(qs.order_by(*order, "-pk").prefetch_related("tags")[start : start + PAGE])
     return {
-        "count": qs.count(),
+        "count": capped_count(qs),
         "counts": counts(request.user, filters),
         "items": [_conversation_out(c) for c in items],
     }

@@ -8,12 +8,14 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from django.utils.functional import cached_property
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from socialdesk.conversations.models import Conversation, Message, Priority, Status
 from socialdesk.workspaces.actions import workspaces_for
@@ -40,6 +42,7 @@ class InboxFilter(BaseModel):
     sla: Literal["", "due_soon", "breached"] = ""
     tag: str = ""
     q: str = Field(default="", max_length=SEARCH_MAX, description="words in any message of the thread")
+    _search_ids: list[int] | None = PrivateAttr(default=None)
 
     @classmethod
     def from_query(cls, query: QueryDict | dict[str, Any]) -> InboxFilter:
@@ -66,7 +69,9 @@ PRIORITY_OF = {
 
 
 def scoped(user: User | AnonymousUser) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(workspace__in=workspaces_for(user))
+    # Ids first: a literal list lets the database use the (workspace, ...) indexes for ordering.
+    ids = list(workspaces_for(user).values_list("pk", flat=True))
+    return Conversation.objects.filter(workspace_id__in=ids)
 
 
 def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
@@ -110,16 +115,22 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
     if f.tag:
         qs = qs.filter(tags__name=f.tag)
     if f.q:
-        qs = qs.filter(pk__in=search_conversations(f.q))
+        if f._search_ids is None:  # one full-text query per request, however many counts follow
+            f._search_ids = sorted(set(search_conversations(f.q).values_list("conversation_id", flat=True)))
+        qs = qs.filter(pk__in=f._search_ids)
     return qs
 
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
+SEARCH_LIMIT = 1000  # newest matching messages considered: a search answers in bounded time
+
+
 def search_conversations(q: str) -> QuerySet[Message, Any]:
     """Conversation ids with a message containing every word of `q` (whole words, any case),
-    through the full-text index: FTS5 on SQLite, to_tsvector('simple') + GIN on PostgreSQL."""
+    through the full-text index: FTS5 on SQLite, to_tsvector('simple') + GIN on PostgreSQL. Only the
+    newest SEARCH_LIMIT matching messages count (a word in every message still answers fast)."""
     words = WORD.findall(q.lower())[:8]
     messages = Message.objects.all()
     if not words:
@@ -128,14 +139,17 @@ def search_conversations(q: str) -> QuerySet[Message, Any]:
     if vendor == "sqlite":
         match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
         messages = messages.filter(
-            pk__in=RawSQL("SELECT rowid FROM message_fts WHERE message_fts MATCH %s", [match])
+            pk__in=RawSQL(
+                "SELECT rowid FROM message_fts WHERE message_fts MATCH %s ORDER BY rowid DESC LIMIT %s",
+                [match, SEARCH_LIMIT],
+            )
         )
     elif vendor == "postgresql":
         messages = messages.filter(
             pk__in=RawSQL(
-                "SELECT id FROM conversations_message "
-                "WHERE to_tsvector('simple', text) @@ plainto_tsquery('simple', %s)",
-                [" ".join(words)],
+                "SELECT id FROM conversations_message WHERE to_tsvector('simple', text) "
+                "@@ plainto_tsquery('simple', %s) ORDER BY id DESC LIMIT %s",
+                [" ".join(words), SEARCH_LIMIT],
             )
         )
     else:  # other databases: a scan
@@ -144,12 +158,28 @@ def search_conversations(q: str) -> QuerySet[Message, Any]:
     return messages.values("conversation_id")
 
 
+COUNT_CAP = 10_000  # counts above this show as "10,000+": exact big counts cost a full scan
+
+
+def capped_count(qs: QuerySet[Conversation]) -> int:
+    """min(count, COUNT_CAP + 1): counting stops after the cap."""
+    return qs.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+
 def counts(user: User | AnonymousUser, f: InboxFilter) -> dict[str, int]:
-    """Conversations per status for the current filter (the status filter itself left out)."""
-    base = inbox(user, f.model_copy(update={"status": ""}))
-    rows = base.order_by().values("status").annotate(n=Count("pk"))
-    out = {status: 0 for status in Status.values}
-    for row in rows:
-        out[row["status"]] = row["n"]
-    out["live"] = out[Status.NEW] + out[Status.OPEN] + out[Status.PENDING]
+    """Conversations per status for the current filter (the status filter itself left out), each
+    capped at COUNT_CAP + 1."""
+    copy = f.model_copy(update={"status": ""})
+    base = inbox(user, copy)
+    f._search_ids = copy._search_ids
+    out = {status: capped_count(base.filter(status=status)) for status in Status.values}
+    out["live"] = min(COUNT_CAP + 1, out[Status.NEW] + out[Status.OPEN] + out[Status.PENDING])
     return out
+
+
+class CappedPaginator(Paginator[Conversation]):
+    """A paginator whose count stops at COUNT_CAP + 1 (page numbers beyond it still work)."""
+
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)  # type: ignore[arg-type]

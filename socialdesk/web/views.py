@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,7 @@ from socialdesk.conversations.actions import (
     set_status,
     tag_conversation,
 )
-from socialdesk.conversations.inbox import InboxFilter, counts, inbox, scoped
+from socialdesk.conversations.inbox import COUNT_CAP, CappedPaginator, InboxFilter, counts, inbox, scoped
 from socialdesk.conversations.models import Conversation, Direction, Presence, SavedView, Status, Tag
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import Violation, check_reply, length_budget
@@ -57,7 +56,7 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
     order = (
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
     )
-    page = Paginator(qs.order_by(*order, "-pk"), 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs.order_by(*order, "-pk"), 50).get_page(request.GET.get("page"))
     spaces = workspaces_for(request.user)
     return {
         "page": page,
@@ -65,6 +64,7 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
         "query": f.query_string(),
         "sort": sort,
         "counts": counts(request.user, f),
+        "count_cap": COUNT_CAP,
         "statuses": [("live", "Live"), *Status.choices],
         "choices": FILTER_CHOICES,
         "networks": sorted({c.effective_network for c in Channel.objects.filter(workspace__in=spaces)}),
