@@ -65,6 +65,8 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     assert page.get_attribute("#rows tr.current", "data-id") == str(roaming.pk)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/c/{roaming.pk}/")
+    # The SLA timer counts (the scenario's posts are from 2026-11-20, so it is overdue).
+    assert page.inner_text("time.due >> nth=0").startswith("overdue ")
 
     # Triage said technical; the agent corrects it to billing.
     page.select_option("form:has(input[name=field][value=category]) select[name=value]", "billing")

@@ -116,3 +116,21 @@ def test_collision_someone_else_replied_while_typing(desk: dict[str, Any], works
     sent = alice.post(f"/c/{cid}/reply/", {"text": "Checking now ^AL", "seen": seen.pk, "confirm": "1"})
     assert sent.status_code == 302
     assert Message.objects.filter(conversation_id=cid, direction="out").count() == 2
+
+
+def test_members_of_two_brands_switch_between_them(
+    desk: dict[str, Any], other_workspace: Any, agent: Any
+) -> None:
+    add_member(other_workspace, agent, Role.AGENT)
+    page = desk["client"].get("/").content.decode()
+    assert '<a href="/?workspace=acme">Acme Telecom</a>' in page
+    assert '<a href="/?workspace=globex">Globex Bank</a>' in page
+    assert _rows(desk["client"].get("/?workspace=globex").content.decode()) == []
+
+
+def test_due_times_are_machine_readable_for_the_timer(desk: dict[str, Any]) -> None:
+    cid = desk["ids"]["a"]
+    conversation = Conversation.objects.get(pk=cid)
+    assert conversation.first_response_due_at is not None
+    page = desk["client"].get(f"/c/{cid}/").content.decode()
+    assert f'<time class="due" datetime="{conversation.first_response_due_at.isoformat()}">' in page

@@ -84,8 +84,30 @@
     }
   });
 
+  // SLA timers: "in 12 min" / "overdue 5 min", refreshed every 30 s (the title keeps the exact time).
+  function minutes(ms) {
+    var m = Math.round(Math.abs(ms) / 60000);
+    if (m < 60) return m + " min";
+    var h = Math.floor(m / 60);
+    return h < 48 ? h + " h " + (m % 60) + " min" : Math.floor(h / 24) + " days";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("time.due[datetime]").forEach(function (el) {
+      var at = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(at)) return;
+      if (!el.title) el.title = el.textContent;
+      var left = at - now;
+      el.textContent = left >= 0 ? "in " + minutes(left) : "overdue " + minutes(left);
+      el.classList.toggle("bad", left < 0);
+    });
+  }
+  tick();
+  setInterval(tick, 30000);
+
   // The inbox rows are replaced every few seconds: keep the selection on the same conversation.
   document.addEventListener("htmx:afterSwap", function () {
+    tick();
     if (!selectedId) return;
     var all = rows();
     var index = all.findIndex(function (r) { return r.getAttribute("data-id") === selectedId; });
