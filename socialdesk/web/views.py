@@ -207,9 +207,9 @@ def reply(request: HttpRequest, pk: int) -> HttpResponse:
     seen = _int(request.POST.get("seen"))
     if seen is not None and request.POST.get("confirm") != "1":
         # Collision: someone else answered after this agent loaded the page. Show it first.
-        newer = conversation.messages.filter(pk__gt=seen, direction=Direction.OUTBOUND).exclude(
-            author_user=user
-        )
+        newer = conversation.messages.filter(
+            pk__gt=seen, direction=Direction.OUTBOUND, automatic=False
+        ).exclude(author_user=user)
         if newer.exists():
             return _conversation_page(
                 request, conversation, status=409, collided=list(newer), draft=text, draft_private=private
@@ -345,7 +345,7 @@ def presence(request: HttpRequest, pk: int) -> HttpResponse:
     )
     seen = _int(request.POST.get("seen")) or 0
     newer = (
-        conversation.messages.filter(pk__gt=seen, direction=Direction.OUTBOUND)
+        conversation.messages.filter(pk__gt=seen, direction=Direction.OUTBOUND, automatic=False)
         .exclude(author_user_id=user_id)
         .select_related("author_user")
         .order_by("pk")
