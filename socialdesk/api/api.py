@@ -62,7 +62,7 @@ class ConversationOut(Schema):
 
 
 class InboxOut(Schema):
-    count: int = Field(description="Matching conversations, counted up to 10,001 (more shows as 10,001).")
+    count: int = Field(description="Matching conversations, counted up to 1,001 (more shows as 1,001).")
     counts: dict[str, int]
     items: list[ConversationOut]
 

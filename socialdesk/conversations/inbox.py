@@ -158,7 +158,8 @@ def search_conversations(q: str) -> QuerySet[Message, Any]:
     return messages.values("conversation_id")
 
 
-COUNT_CAP = 10_000  # counts above this show as "10,000+": exact big counts cost a full scan
+COUNT_CAP = 1_000  # counts above this show as "1000+": exact big counts cost a full scan
+LIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 
 
 def capped_count(qs: QuerySet[Conversation]) -> int:
@@ -167,13 +168,13 @@ def capped_count(qs: QuerySet[Conversation]) -> int:
 
 
 def counts(user: User | AnonymousUser, f: InboxFilter) -> dict[str, int]:
-    """Conversations per status for the current filter (the status filter itself left out), each
-    capped at COUNT_CAP + 1."""
+    """Live conversations per status for the current filter (the status filter itself left out),
+    each capped at COUNT_CAP + 1; resolved and closed ones are not counted (they only grow)."""
     copy = f.model_copy(update={"status": ""})
     base = inbox(user, copy)
     f._search_ids = copy._search_ids
-    out = {status: capped_count(base.filter(status=status)) for status in Status.values}
-    out["live"] = min(COUNT_CAP + 1, out[Status.NEW] + out[Status.OPEN] + out[Status.PENDING])
+    out = {str(status): capped_count(base.filter(status=status)) for status in LIVE}
+    out["live"] = min(COUNT_CAP + 1, sum(out.values()))
     return out
 
 

@@ -58,14 +58,26 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
     )
     page = CappedPaginator(qs.order_by(*order, "-pk"), 50).get_page(request.GET.get("page"))
     spaces = workspaces_for(request.user)
+    tallies = counts(request.user, f)
+    tabs = [
+        (
+            value,
+            label,
+            ""
+            if value not in tallies
+            else f"{COUNT_CAP}+"
+            if tallies[value] > COUNT_CAP
+            else str(tallies[value]),
+        )
+        for value, label in [("live", "Live"), *Status.choices]
+    ]
     return {
+        "tabs": tabs,
         "page": page,
         "filter": f,
         "query": f.query_string(),
         "sort": sort,
-        "counts": counts(request.user, f),
         "count_cap": COUNT_CAP,
-        "statuses": [("live", "Live"), *Status.choices],
         "choices": FILTER_CHOICES,
         "networks": sorted({c.effective_network for c in Channel.objects.filter(workspace__in=spaces)}),
         "teams": Team.objects.filter(workspace__in=spaces).order_by("slug"),
