@@ -30,6 +30,7 @@ from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import check_reply, length_budget
 from socialdesk.policy.enforce import ModerationRefused, moderate
 from socialdesk.triage.actions import CorrectionError, correct_triage
+from socialdesk.workspaces.models import Workspace
 
 # Session auth: django-ninja checks the CSRF token on unsafe methods for cookie-based auth.
 api = NinjaAPI(title="Socialdesk", version="1", auth=django_auth, urls_namespace="api")
@@ -178,10 +179,10 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _conversation_out(c: Conversation) -> dict[str, Any]:
+def _conversation_out(c: Conversation, workspace_slug: str | None = None) -> dict[str, Any]:
     return {
         "id": c.pk,
-        "workspace": c.workspace.slug,
+        "workspace": workspace_slug or c.workspace.slug,
         "network": c.channel.effective_network,
         "status": c.status,
         "priority": c.get_priority_display().lower(),
@@ -246,7 +247,9 @@ def _get_message(request: HttpRequest, message_id: int) -> Message:
 def list_conversations(
     request: HttpRequest, filters: Query[InboxFilter], page: int = 1, sort: str = "recent"
 ) -> dict[str, Any]:
-    qs = inbox(request.user, filters).select_related("workspace", "channel", "contact", "assignee", "team")
+    # No join to the workspace: SQLite would then drive the query from it and sort every row.
+    qs = inbox(request.user, filters).select_related("channel", "contact", "assignee", "team")
+    slugs = dict(Workspace.objects.filter(memberships__user=_user(request)).values_list("pk", "slug"))
     order = (
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
     )
@@ -255,7 +258,7 @@ def list_conversations(
     return {
         "count": capped_count(qs),
         "counts": counts(request.user, filters),
-        "items": [_conversation_out(c) for c in items],
+        "items": [_conversation_out(c, slugs[c.workspace_id]) for c in items],
     }
 
 

@@ -125,8 +125,9 @@ class Conversation(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["workspace", "status", "-last_message_at"], name="conv_inbox"),
-            models.Index(fields=["workspace", "-last_message_at"], name="conv_recent"),
+            # The inbox orders by last message, then id: both in the index, so no sort.
+            models.Index(fields=["workspace", "status", "-last_message_at", "-id"], name="conv_inbox_status"),
+            models.Index(fields=["workspace", "-last_message_at", "-id"], name="conv_inbox_recent"),
             models.Index(fields=["ack_due_at"], name="conv_ack_due", condition=Q(ack_sent_at__isnull=True)),
             # Crisis detection counts recent negative conversations per category.
             models.Index(

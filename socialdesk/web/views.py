@@ -52,7 +52,8 @@ FILTER_CHOICES = {
 def _inbox_context(request: HttpRequest) -> dict[str, object]:
     f = InboxFilter.from_query(request.GET)
     sort = request.GET.get("sort", "recent")
-    qs = inbox(request.user, f).select_related("contact", "channel", "workspace", "assignee", "team")
+    # No join to the workspace: SQLite would then drive the query from it and sort every row.
+    qs = inbox(request.user, f).select_related("contact", "channel", "assignee", "team")
     order = (
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
     )
