@@ -10,7 +10,7 @@ from typing import Any, Literal
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
@@ -113,7 +113,9 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
                 status__in=[Status.NEW, Status.OPEN, Status.PENDING],
             )
     if f.tag:
-        qs = qs.filter(tags__name=f.tag)
+        # EXISTS, not a join: the database keeps walking the inbox order and checks each row.
+        tagged = Conversation.tags.through.objects.filter(conversation_id=OuterRef("pk"), tag__name=f.tag)
+        qs = qs.filter(Exists(tagged))
     if f.q:
         if f._search_ids is None:  # one full-text query per request, however many counts follow
             f._search_ids = sorted(set(search_conversations(f.q).values_list("conversation_id", flat=True)))
