@@ -37,9 +37,26 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-        yield context.new_page()
+        page = context.new_page()
+        yield page
+        # Stop the page's polling and let requests in flight finish (each closes its connection), so
+        # no server thread holds the test database when it is dropped.
+        page.goto("about:blank")
         context.close()
         browser.close()
+        _wait_for_request_threads()
+
+
+def _wait_for_request_threads(timeout: float = 5.0) -> None:
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [t for t in threading.enumerate() if "process_request_thread" in t.name]
+        if not busy:
+            return
+        time.sleep(0.05)
 
 
 def test_agent_triages_replies_with_a_saved_reply_and_resolves(
