@@ -47,6 +47,11 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         _wait_for_request_threads()
 
 
+def _ready(page: Any) -> None:
+    """desk.js is deferred: wait until its key handlers are attached before pressing keys."""
+    page.wait_for_function("window.socialdeskReady === true")
+
+
 def _wait_for_request_threads(timeout: float = 5.0) -> None:
     import threading
     import time
@@ -74,6 +79,7 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     page.fill("#id_password", "correct horse battery staple")
     page.click("button[type=submit]")
     page.wait_for_selector("#inbox")
+    _ready(page)
     page.screenshot(path=str(ARTIFACTS / "1-inbox.png"), full_page=True)
 
     # j j Enter: the second row (the older roaming question) opens.
@@ -82,6 +88,7 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     assert page.get_attribute("#rows tr.current", "data-id") == str(roaming.pk)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/c/{roaming.pk}/")
+    _ready(page)
     # The SLA timer counts (the scenario's posts are from 2026-11-20, so it is overdue).
     assert page.inner_text("time.due >> nth=0").startswith("overdue ")
 
@@ -92,6 +99,7 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     assert Conversation.objects.get(pk=roaming.pk).category == "billing"
 
     # The billing playbook's saved reply fills the composer; the live check approves it.
+    _ready(page)
     page.keyboard.press("r")
     assert page.evaluate("document.activeElement.id") == "reply-text"
     page.keyboard.press("Escape")
@@ -107,13 +115,16 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     )
 
     # e resolves.
+    _ready(page)
     with page.expect_navigation():
         page.keyboard.press("e")
     assert Conversation.objects.get(pk=roaming.pk).status == Status.RESOLVED
     page.screenshot(path=str(ARTIFACTS / "3-resolved.png"), full_page=True)
 
     # ? opens the shortcut help.
+    _ready(page)
     page.keyboard.press("?")
+    page.wait_for_selector("#help[open]", timeout=5000)
     assert page.is_visible("#help")
 
 

@@ -113,4 +113,6 @@
     var index = all.findIndex(function (r) { return r.getAttribute("data-id") === selectedId; });
     if (index >= 0) select(index);
   });
+
+  window.socialdeskReady = true;  // the shortcuts are listening (tests wait for this)
 })();
