@@ -248,7 +248,11 @@ def list_conversations(
     request: HttpRequest, filters: Query[InboxFilter], page: int = 1, sort: str = "recent"
 ) -> dict[str, Any]:
     # No join to the workspace: SQLite would then drive the query from it and sort every row.
-    qs = inbox(request.user, filters).select_related("channel", "contact", "assignee", "team")
+    qs = (
+        inbox(request.user, filters)
+        .select_related("channel", "contact", "assignee", "team")
+        .defer("channel__credentials")
+    )
     slugs = dict(Workspace.objects.filter(memberships__user=_user(request)).values_list("pk", "slug"))
     order = (
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)

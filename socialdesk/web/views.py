@@ -53,7 +53,12 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
     f = InboxFilter.from_query(request.GET)
     sort = request.GET.get("sort", "recent")
     # No join to the workspace: SQLite would then drive the query from it and sort every row.
-    qs = inbox(request.user, f).select_related("contact", "channel", "assignee", "team")
+    # Channel credentials are never needed here: not loaded, not decrypted (50 Fernet calls a page).
+    qs = (
+        inbox(request.user, f)
+        .select_related("contact", "channel", "assignee", "team")
+        .defer("channel__credentials")
+    )
     order = (
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
     )
@@ -80,7 +85,13 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
         "sort": sort,
         "count_cap": COUNT_CAP,
         "choices": FILTER_CHOICES,
-        "networks": sorted({c.effective_network for c in Channel.objects.filter(workspace__in=spaces)}),
+        # only(): the list needs the network, never the (encrypted) credentials.
+        "networks": sorted(
+            {
+                c.effective_network
+                for c in Channel.objects.filter(workspace__in=spaces).only("network", "config")
+            }
+        ),
         "teams": Team.objects.filter(workspace__in=spaces).order_by("slug"),
         "members": User.objects.filter(memberships__workspace__in=spaces).distinct().order_by("username"),
         "tags": Tag.objects.filter(workspace__in=spaces)
