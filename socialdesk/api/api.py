@@ -26,9 +26,7 @@ from socialdesk.conversations.actions import (
 )
 from socialdesk.conversations.inbox import InboxFilter, capped_count, counts, inbox, scoped
 from socialdesk.conversations.models import Conversation, Message, SavedView
-from socialdesk.policy.actions import active_policy_version
-from socialdesk.policy.checker import check_reply, length_budget
-from socialdesk.policy.enforce import ModerationRefused, moderate
+from socialdesk.policy.enforce import ModerationRefused, check_draft_reply, moderate
 from socialdesk.triage.actions import CorrectionError, correct_triage
 from socialdesk.workspaces.models import Workspace
 
@@ -377,15 +375,13 @@ def correct(request: HttpRequest, message_id: int, body: CorrectIn) -> Status[di
 
 @api.post("/check", response=CheckOut, summary="Check a draft reply against the policy")
 def check(request: HttpRequest, body: CheckIn) -> dict[str, Any]:
-    c = _get(request, body.conversation)
-    network = (c.reply_channel or c.channel).effective_network
-    found = active_policy_version(c.workspace_id)
-    if found is None:
-        return {"violations": [], "used": len(body.text), "limit": None, "network": network}
-    policy = found[1]
-    violations = check_reply(policy, body.text, network=network, private=body.private)
-    used, limit = length_budget(policy, body.text, network=network, private=body.private)
-    return {"violations": [v.__dict__ for v in violations], "used": used, "limit": limit, "network": network}
+    result = check_draft_reply(_get(request, body.conversation), body.text, private=body.private)
+    return {
+        "violations": [v.__dict__ for v in result.violations],
+        "used": result.used,
+        "limit": result.limit,
+        "network": result.network,
+    }
 
 
 @api.get("/views", response=list[ViewOut])

@@ -313,13 +313,29 @@ def _start_clocks(policy: Policy, conversation: Conversation, result: Triage) ->
     return [*fields, "ack_skipped", "ack_due_at"]
 
 
+@dataclass(frozen=True)
+class DraftCheck:
+    violations: list[Violation]
+    used: int
+    limit: int | None
+    network: str
+
+
+def check_draft_reply(conversation: Conversation, text: str, *, private: bool) -> DraftCheck:
+    """A draft reply in this conversation against the policy: the rules it breaks and its length as
+    the network counts it (no policy: no rules to break, no limit)."""
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    found = active_policy_version(conversation.workspace_id)
+    if found is None:
+        return DraftCheck([], len(text), None, network)
+    policy = found[1]
+    used, limit = length_budget(policy, text, network=network, private=private)
+    return DraftCheck(check_reply(policy, text, network=network, private=private), used, limit, network)
+
+
 def check_outgoing(conversation: Conversation, text: str, *, private: bool) -> list[Violation]:
     """The reply checker for a reply in this conversation (no policy: no rules to break)."""
-    found = active_policy_version(conversation.workspace)
-    if found is None:
-        return []
-    channel = conversation.reply_channel or conversation.channel
-    return check_reply(found[1], text, network=channel.effective_network, private=private)
+    return check_draft_reply(conversation, text, private=private).violations
 
 
 # --- periodic work -------------------------------------------------------------------------------

@@ -27,8 +27,13 @@ from socialdesk.conversations.actions import (
 from socialdesk.conversations.inbox import COUNT_CAP, CappedPaginator, InboxFilter, counts, inbox, scoped
 from socialdesk.conversations.models import Conversation, Direction, Presence, SavedView, Status, Tag
 from socialdesk.policy.actions import active_policy_version
-from socialdesk.policy.checker import Violation, check_reply, length_budget
-from socialdesk.policy.enforce import ModerationRefused, fill_template, moderate, suggest_moderation
+from socialdesk.policy.enforce import (
+    ModerationRefused,
+    check_draft_reply,
+    fill_template,
+    moderate,
+    suggest_moderation,
+)
 from socialdesk.policy.networks import NetworkRules
 from socialdesk.triage.actions import CorrectionError, correct_triage
 from socialdesk.triage.engine import INTENTS
@@ -336,15 +341,15 @@ def check_draft(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = _get_conversation(request, pk)
     text = request.POST.get("text", "")
     private = request.POST.get("private") == "1"
-    network = (conversation.reply_channel or conversation.channel).effective_network
-    found = active_policy_version(conversation.workspace_id)
-    violations: list[Violation] = []
-    used, limit = len(text), None
-    if found is not None and text.strip():
-        violations = check_reply(found[1], text, network=network, private=private)
-    if found is not None:
-        used, limit = length_budget(found[1], text, network=network, private=private)
-    context = {"violations": violations, "used": used, "limit": limit, "network": network, "text": text}
+    result = check_draft_reply(conversation, text, private=private)
+    context = {
+        # An empty composer is not an error worth showing while the agent has not typed yet.
+        "violations": result.violations if text.strip() else [],
+        "used": result.used,
+        "limit": result.limit,
+        "network": result.network,
+        "text": text,
+    }
     return render(request, "web/check.html", context)
 
 
