@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from socialdesk.cli_tokens import token_app
+
 if TYPE_CHECKING:
     from socialdesk.policy.schema import Policy
     from socialdesk.workspaces.models import Workspace
@@ -32,6 +34,7 @@ triage_app = typer.Typer(
     help="Triage models: train, evaluate, retrain categories, try a text.", no_args_is_help=True
 )
 app.add_typer(triage_app, name="triage")
+app.add_typer(token_app, name="token")
 
 
 def _setup() -> None:

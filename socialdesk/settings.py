@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "socialdesk.ingest",
     "socialdesk.policy",
     "socialdesk.triage",
+    "socialdesk.incidents",
     "socialdesk.web",
 ]
 

@@ -1,6 +1,6 @@
-"""The REST API (django-ninja; OpenAPI at /api/docs): everything the desk pages do. Session auth
-with CSRF, like the pages; every lookup goes through the user's workspaces, so another brand's
-conversation is a 404, never a 403 that confirms it exists."""
+"""The REST API (django-ninja; OpenAPI at /api/docs): everything the desk pages do. A personal API
+token (Bearer) or the desk's session with CSRF; every lookup goes through the user's workspaces, so
+another brand's conversation is a 404, never a 403 that confirms it exists."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from socialdesk.api.auth import ApiTokenAuth
+from socialdesk.api.incidents import router as incidents_router
 from socialdesk.conversations.actions import (
     DeskError,
     ReplyRejected,
@@ -30,8 +32,8 @@ from socialdesk.policy.enforce import ModerationRefused, check_draft_reply, mode
 from socialdesk.triage.actions import CorrectionError, correct_triage
 from socialdesk.workspaces.models import Workspace
 
-# Session auth: django-ninja checks the CSRF token on unsafe methods for cookie-based auth.
-api = NinjaAPI(title="Socialdesk", version="1", auth=django_auth, urls_namespace="api")
+# Token first; for cookie (session) auth django-ninja checks the CSRF token on unsafe methods.
+api = NinjaAPI(title="Socialdesk", version="1", auth=[ApiTokenAuth(), django_auth], urls_namespace="api")
 PAGE = 50
 
 
@@ -57,6 +59,7 @@ class ConversationOut(Schema):
     last_message_at: datetime
     first_response_due_at: datetime | None
     next_response_due_at: datetime | None
+    incident: int | None
     tags: list[str]
 
 
@@ -200,6 +203,7 @@ def _conversation_out(c: Conversation, workspace_slug: str | None = None) -> dic
         "last_message_at": c.last_message_at,
         "first_response_due_at": c.first_response_due_at,
         "next_response_due_at": c.next_response_due_at,
+        "incident": c.incident_id,
         "tags": [t.name for t in c.tags.all()],
     }
 
@@ -405,3 +409,6 @@ def _parse_query(query: str) -> dict[str, str]:
     from urllib.parse import parse_qsl
 
     return dict(parse_qsl(query.lstrip("?")))
+
+
+api.add_router("/incidents", incidents_router)

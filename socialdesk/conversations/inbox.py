@@ -41,6 +41,7 @@ class InboxFilter(BaseModel):
     assignee: str = Field(default="", description="a username, `me` or `none`")
     sla: Literal["", "due_soon", "breached"] = ""
     tag: str = ""
+    incident: int | None = Field(default=None, gt=0)
     q: str = Field(default="", max_length=SEARCH_MAX, description="words in any message of the thread")
     _search_ids: list[int] | None = PrivateAttr(default=None)
 
@@ -116,6 +117,8 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
         # EXISTS, not a join: the database keeps walking the inbox order and checks each row.
         tagged = Conversation.tags.through.objects.filter(conversation_id=OuterRef("pk"), tag__name=f.tag)
         qs = qs.filter(Exists(tagged))
+    if f.incident:
+        qs = qs.filter(incident_id=f.incident)
     if f.q:
         if f._search_ids is None:  # one full-text query per request, however many counts follow
             f._search_ids = sorted(set(search_conversations(f.q).values_list("conversation_id", flat=True)))

@@ -114,6 +114,10 @@ class Conversation(models.Model):
     reply_channel = models.ForeignKey(
         Channel, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The incident this conversation is part of (many people, one problem).
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
+    )
 
     class Meta:
         constraints = [

@@ -29,6 +29,7 @@ from socialdesk.conversations.models import (
     Status,
     Tag,
 )
+from socialdesk.incidents.actions import join_incident
 from socialdesk.policy.actions import active_policy_version, parsed_policy
 from socialdesk.policy.checker import Violation, check_reply, length_budget
 from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targets_for
@@ -96,23 +97,6 @@ def matches(when: Condition, facts: Facts) -> bool:
     return all(
         getattr(when, field) is None or getattr(when, field) == value for field, value in flags.items()
     )
-
-
-def in_crisis(policy: Policy, conversation: Conversation, at: datetime) -> bool:
-    """Many negative conversations opened in the window (this one included)?"""
-    crisis = policy.crisis
-    if crisis is None or conversation.sentiment != "negative":
-        return False
-    recent = Conversation.objects.filter(
-        workspace_id=conversation.workspace_id,
-        sentiment="negative",
-        first_inbound_at__gt=at - timedelta(minutes=crisis.window_minutes),
-        first_inbound_at__lte=at,
-    )
-    if crisis.same_category:
-        recent = recent.filter(category=conversation.category)
-    # Counting stops at the threshold, and the crisis index keeps the scan inside the window.
-    return recent.order_by()[: crisis.min_conversations].count() >= crisis.min_conversations
 
 
 def _facts(conversation: Conversation, message: Message, result: Triage, incident: bool) -> Facts:
@@ -188,7 +172,8 @@ def apply_policy_to_inbound(message: Message) -> None:
     if found is None:
         return
     number, policy = found
-    facts = _facts(conversation, message, result, in_crisis(policy, conversation, message.sent_at))
+    incident = join_incident(policy, conversation, message.sent_at)
+    facts = _facts(conversation, message, result, incident is not None)
     fields = _route(policy, conversation, facts, first)
     fields += _escalate(policy, conversation, facts, message.sent_at)
     if first:
@@ -363,6 +348,7 @@ def fill_template(text: str, policy: Policy, conversation: Conversation, **extra
         brand=policy.brand,
         phone=offline.get("phone", ""),
         email=offline.get("email", ""),
+        incident=conversation.incident.title if conversation.incident else "",
         **extra,
     )
     return text.format_map(values)

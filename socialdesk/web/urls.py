@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socialdesk.web import policy_views, views
+from socialdesk.web import incident_views, policy_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,11 @@ urlpatterns = [
     path("c/<int:pk>/m/<int:message_id>/moderate/", views.moderate_message, name="moderate"),
     path("c/<int:pk>/m/<int:message_id>/approve/", views.approve, name="approve"),
     path("c/<int:pk>/m/<int:message_id>/triage/", views.correct, name="correct_triage"),
+    path("incidents/", incident_views.incident_list, name="incidents"),
+    path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
+    path("incidents/<int:pk>/resolve/", incident_views.incident_resolve, name="incident_resolve"),
+    path("tokens/", token_views.tokens, name="tokens"),
+    path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("sandbox/outbox/", views.sandbox_outbox, name="sandbox_outbox"),
     path("policy/", policy_views.editor, name="policy"),
     path("policy/<str:document>/", policy_views.document, name="policy_document"),

@@ -214,7 +214,9 @@ def _conversation_page(
 
 def _get_conversation(request: HttpRequest, pk: int) -> Conversation:
     return get_object_or_404(
-        _conversations(request).select_related("contact", "channel", "workspace", "team", "reply_channel"),
+        _conversations(request).select_related(
+            "contact", "channel", "workspace", "team", "reply_channel", "incident"
+        ),
         pk=pk,
     )
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from socialdesk.workspaces.models import Membership, Role, Team, Workspace
+from socialdesk.workspaces.models import ApiToken, Membership, Role, Team, Workspace
 
 
 def create_workspace(slug: str, name: str, timezone: str = "UTC") -> Workspace:
@@ -47,3 +52,53 @@ def can_approve(workspace_id: int, user_id: int | None) -> bool:
     return Membership.objects.filter(
         workspace_id=workspace_id, user_id=user_id or 0, role__in=APPROVER_ROLES
     ).exists()
+
+
+LEAD_ROLES = (Role.LEAD, Role.ADMIN)
+
+
+def can_lead(workspace_id: int, user_id: int | None) -> bool:
+    """Leads and admins run incidents (declare them over)."""
+    return Membership.objects.filter(
+        workspace_id=workspace_id, user_id=user_id or 0, role__in=LEAD_ROLES
+    ).exists()
+
+
+TOKEN_PREFIX = "sdt_"  # noqa: S105 - a marker, not a secret
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`: (the row, the token). The token is not stored and cannot be shown again."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user, name=name.strip()[:80] or "token", digest=_digest(token), prefix=token[:10]
+    )
+    return row, token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a token acts as, or None (unknown, revoked, inactive user)."""
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    now = timezone.now()
+    # One write a minute at most: a busy script should not turn every read into a write.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row.user
+
+
+def revoke_api_token(user: User, token_id: int) -> bool:
+    """Revokes one of the user's own tokens; False when there is no such live token."""
+    live = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True)
+    return bool(live.update(revoked_at=timezone.now()))

@@ -1,0 +1,78 @@
+"""Opening incidents from the policy's crisis rule and linking conversations to them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import QuerySet
+
+from socialdesk.conversations.models import Conversation
+from socialdesk.incidents.models import Incident, IncidentStatus
+from socialdesk.policy.schema import Policy
+
+
+def crisis_window(policy: Policy, conversation: Conversation, at: datetime) -> QuerySet[Conversation]:
+    """The negative conversations the crisis rule counts for this one (itself included)."""
+    assert policy.crisis is not None  # noqa: S101 - callers check
+    recent = Conversation.objects.filter(
+        workspace_id=conversation.workspace_id,
+        sentiment="negative",
+        first_inbound_at__gt=at - timedelta(minutes=policy.crisis.window_minutes),
+        first_inbound_at__lte=at,
+    )
+    if policy.crisis.same_category:
+        recent = recent.filter(category=conversation.category)
+    return recent
+
+
+def in_crisis(policy: Policy, conversation: Conversation, at: datetime) -> bool:
+    """Many negative conversations opened in the window (this one included)?"""
+    crisis = policy.crisis
+    if crisis is None or conversation.sentiment != "negative":
+        return False
+    # Counting stops at the threshold, and the crisis index keeps the scan inside the window.
+    recent = crisis_window(policy, conversation, at).order_by()
+    return recent[: crisis.min_conversations].count() >= crisis.min_conversations
+
+
+def incident_title(policy: Policy, category: str) -> str:
+    names = {c.code: c.name for c in policy.categories}
+    about = names.get(category, category) if category else "one problem"
+    return f"Many negative posts about {about}"[:200]
+
+
+def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> Incident | None:
+    """The incident this negative conversation belongs to. An open incident of its category keeps
+    collecting them until a lead resolves it; without one, the crisis rule opens one and takes in the
+    window's conversations that made it. Returns None when there is no crisis."""
+    crisis = policy.crisis
+    if crisis is None or conversation.sentiment != "negative":
+        return None
+    key = conversation.category if crisis.same_category else ""
+    incident = Incident.objects.filter(
+        workspace_id=conversation.workspace_id, category=key, status=IncidentStatus.OPEN
+    ).first()
+    if incident is None:
+        if not in_crisis(policy, conversation, at):
+            return None
+        incident, _ = Incident.objects.get_or_create(
+            workspace_id=conversation.workspace_id,
+            category=key,
+            status=IncidentStatus.OPEN,
+            defaults={"title": incident_title(policy, key), "opened_at": at},
+        )
+        crisis_window(policy, conversation, at).filter(incident__isnull=True).update(incident=incident)
+    if conversation.incident_id != incident.pk:
+        conversation.incident = incident
+        Conversation.objects.filter(pk=conversation.pk).update(incident=incident)
+    incident.conversation_count = Conversation.objects.filter(incident=incident).count()
+    Incident.objects.filter(pk=incident.pk).update(conversation_count=incident.conversation_count)
+    return incident
+
+
+def resolve_incident(incident: Incident, at: datetime) -> None:
+    """Ends the incident: the next crisis about the same thing opens a new one."""
+    if incident.status == IncidentStatus.RESOLVED:
+        return
+    incident.status, incident.resolved_at = IncidentStatus.RESOLVED, at
+    incident.save(update_fields=["status", "resolved_at"])
