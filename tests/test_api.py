@@ -54,6 +54,11 @@ def test_inbox_filters_counts_and_search(desk: dict[str, Any]) -> None:
     assert body["count"] == 3  # the other brand's conversation is not there
     assert [c["id"] for c in body["items"]] == [ids["c"], ids["b"], ids["a"]]
     assert body["counts"] == {"new": 3, "open": 0, "pending": 0, "live": 3}
+    # A live status filter takes its exact count from the per-status counts.
+    _, body = _json(client, "get", "/api/conversations?status=new&tag=")
+    assert (body["count"], len(body["items"])) == (3, 3)
+    _, body = _json(client, "get", "/api/conversations?status=open")
+    assert (body["count"], body["items"], body["counts"]["new"]) == (0, [], 3)
     _, body = _json(client, "get", "/api/conversations?intent=question")
     assert [c["id"] for c in body["items"]] == [ids["b"]]
     assert body["items"][0]["language"] == "es"

@@ -26,7 +26,7 @@ from socialdesk.conversations.actions import (
     set_status,
     tag_conversation,
 )
-from socialdesk.conversations.inbox import InboxFilter, capped_count, counts, inbox, scoped
+from socialdesk.conversations.inbox import InboxFilter, counts, inbox, scoped, total
 from socialdesk.conversations.models import Conversation, Message, SavedView
 from socialdesk.policy.enforce import ModerationRefused, check_draft_reply, moderate
 from socialdesk.triage.actions import CorrectionError, correct_triage
@@ -64,8 +64,12 @@ class ConversationOut(Schema):
 
 
 class InboxOut(Schema):
-    count: int = Field(description="Matching conversations, counted up to 1,001 (more shows as 1,001).")
-    counts: dict[str, int]
+    count: int = Field(
+        description="Matching conversations: exact for a live status filter, else counted up to 1,001."
+    )
+    counts: dict[str, int] = Field(
+        description="Exact live conversations per status (new, open, pending, live)."
+    )
     items: list[ConversationOut]
 
 
@@ -261,9 +265,10 @@ def list_conversations(
     )
     start = (max(1, page) - 1) * PAGE
     items = list(qs.order_by(*order, "-pk").prefetch_related("tags")[start : start + PAGE])
+    tallies = counts(request.user, filters)
     return {
-        "count": capped_count(qs),
-        "counts": counts(request.user, filters),
+        "count": total(request.user, filters, tallies),
+        "counts": tallies,
         "items": [_conversation_out(c, slugs[c.workspace_id]) for c in items],
     }
 

@@ -129,8 +129,30 @@ class Conversation(models.Model):
             )
         ]
         indexes = [
-            # The inbox orders by last message, then id: both in the index, so no sort.
-            models.Index(fields=["workspace", "status", "-last_message_at", "-id"], name="conv_inbox_status"),
+            # The inbox orders by last message, then id: both in the index, so no sort. Every column a
+            # filter reads follows, so filtering the list and counting live conversations per status
+            # never touch the table (one index, so SQLite cannot pick a narrower one that does).
+            models.Index(
+                fields=[
+                    "workspace",
+                    "status",
+                    "-last_message_at",
+                    "-id",
+                    "sentiment",
+                    "intent",
+                    "language",
+                    "priority",
+                    "category",
+                    "team",
+                    "assignee",
+                    "channel",
+                    "incident",
+                    "first_response_at",
+                    "first_response_due_at",
+                    "next_response_due_at",
+                ],
+                name="conv_inbox_status",
+            ),
             models.Index(fields=["workspace", "-last_message_at", "-id"], name="conv_inbox_recent"),
             models.Index(fields=["ack_due_at"], name="conv_ack_due", condition=Q(ack_sent_at__isnull=True)),
             # Crisis detection counts recent negative conversations per category.
