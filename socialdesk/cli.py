@@ -146,12 +146,13 @@ def worker(
     interval: Annotated[float, typer.Option(help="Seconds between polls with --follow.")] = 1.0,
     batch_size: Annotated[int, typer.Option(help="Events per transaction.")] = 100,
 ) -> None:
-    """Process pending inbound events and the policy's timed work (acknowledgments, follow-ups, SLA
-    warnings) without a broker: the in-process worker."""
+    """Process pending inbound events, the policy's timed work (acknowledgments, follow-ups, SLA
+    warnings) and the outbox (retries, sends a stopped sender left) without a broker."""
     import time
 
     _setup()
     from socialdesk.ingest.actions import process_pending
+    from socialdesk.outbox.actions import outbox_tick
     from socialdesk.policy.enforce import policy_tick
 
     while True:
@@ -161,6 +162,9 @@ def worker(
         done = policy_tick()
         if any(done.values()):
             console.print(f"policy: {done}")
+        sent = outbox_tick()
+        if any(sent.__dict__.values()):
+            console.print(f"outbox: {sent.__dict__}")
         if not follow:
             return
         time.sleep(interval)
@@ -402,6 +406,7 @@ def _start_policy_clock(interval: float = 15.0) -> None:
 
     from django.db import close_old_connections
 
+    from socialdesk.outbox.actions import outbox_tick
     from socialdesk.policy.enforce import policy_tick
 
     def run() -> None:
@@ -409,6 +414,7 @@ def _start_policy_clock(interval: float = 15.0) -> None:
             time.sleep(interval)
             try:
                 policy_tick()
+                outbox_tick()
             finally:
                 close_old_connections()
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "socialdesk.policy",
     "socialdesk.triage",
     "socialdesk.incidents",
+    "socialdesk.outbox",
     "socialdesk.web",
 ]
 
@@ -108,6 +109,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "sweep-pending-events": {"task": "socialdesk.ingest.tasks.sweep_pending_events", "schedule": 30.0},
     "policy-tick": {"task": "socialdesk.policy.tasks.policy_tick", "schedule": 30.0},
+    # Retries when due, and sends a worker stopped in the middle of (see socialdesk.outbox.actions).
+    "outbox-tick": {"task": "socialdesk.outbox.tasks.outbox_tick", "schedule": 10.0},
 }
 
 LOGGING = {

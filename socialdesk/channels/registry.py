@@ -17,11 +17,17 @@ class PayloadError(ValueError):
 
 
 class DeliveryError(RuntimeError):
-    """Sending failed. `permanent` errors are not retried; the agent is told why."""
+    """Sending failed. `permanent` errors are not retried; the agent is told why. `retry_after` is
+    what the network asked for (rate limits: Retry-After, x-rate-limit-reset), in seconds."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
+    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class CannotReconcile(RuntimeError):
+    """The network offers no way to ask whether something we may have sent arrived."""
 
 
 class NetworkAdapter(Protocol):
@@ -33,6 +39,15 @@ class NetworkAdapter(Protocol):
 
     def deliver(self, message: Message, idempotency_key: str) -> str:
         """Send an outbound message; returns the network's id for it."""
+        ...
+
+    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
+        """Hide or delete a customer's message on the network."""
+        ...
+
+    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
+        """After a crash mid-send: the network's id if it has what we sent, None if it surely does not;
+        raises CannotReconcile when the network cannot tell."""
         ...
 
 

@@ -11,7 +11,6 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import DeliveryError, adapter_for
 from socialdesk.conversations.models import (
     Activity,
     Contact,
@@ -186,10 +185,11 @@ class ReplyRejected(ValueError):
         super().__init__("; ".join(v.message for v in violations))
 
 
-def _deliver_after_commit(message_id: int) -> None:
-    from socialdesk.conversations.tasks import deliver_message_task
+def _enqueue_delivery(message: Message) -> None:
+    """The message's outbox row, sent after commit (idempotency key: the message id)."""
+    from socialdesk.outbox.actions import enqueue
 
-    transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+    enqueue(message, "private" if message.is_private else "reply", f"msg-{message.pk}")
 
 
 def queue_outbound(
@@ -224,7 +224,7 @@ def queue_outbound(
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         if not hold:
-            _deliver_after_commit(message.pk)
+            _enqueue_delivery(message)
     return message
 
 
@@ -266,37 +266,22 @@ def approve_reply(message: Message, approver: User) -> Message:
     )
     if updated:
         Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
-        _deliver_after_commit(message.pk)
+        _enqueue_delivery(message)
     message.refresh_from_db()
     return message
 
 
 def deliver_message(message_id: int) -> str:
-    """Send a queued outbound message once. The idempotency key is the message id, so a retry after a
-    crash between 'network accepted' and 'marked sent' does not post twice."""
-    message = Message.objects.select_related("channel", "conversation__contact").get(pk=message_id)
-    if message.delivery_status != DeliveryStatus.QUEUED:
-        return str(message.delivery_status)
-    adapter = adapter_for(message.channel.network)
-    try:
-        network_id = adapter.deliver(message, idempotency_key=f"msg-{message.pk}")
-    except DeliveryError as exc:
-        if not exc.permanent:
-            raise
-        Message.objects.filter(pk=message.pk).update(
-            delivery_status=DeliveryStatus.FAILED, delivery_error=str(exc)
-        )
-        return DeliveryStatus.FAILED
-    now = timezone.now()
-    Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.QUEUED).update(
-        delivery_status=DeliveryStatus.SENT, network_message_id=network_id
-    )
-    if not message.automatic:
-        # An automatic acknowledgment is not a response: the first-response clock keeps running.
-        Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
-            first_response_at=now
-        )
-    return DeliveryStatus.SENT
+    """Send a queued outbound message through its outbox row (once: a sent row is not sent again);
+    returns the message's delivery status afterwards."""
+    from socialdesk.outbox.actions import send_item
+    from socialdesk.outbox.models import OutboxItem
+
+    for item_id in OutboxItem.objects.filter(
+        message_id=message_id, kind__in=["reply", "private"]
+    ).values_list("pk", flat=True):
+        send_item(item_id)
+    return str(Message.objects.values_list("delivery_status", flat=True).get(pk=message_id))
 
 
 class DeskError(ValueError):

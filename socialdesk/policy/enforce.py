@@ -30,6 +30,7 @@ from socialdesk.conversations.models import (
     Tag,
 )
 from socialdesk.incidents.actions import join_incident
+from socialdesk.outbox.actions import enqueue
 from socialdesk.policy.actions import active_policy_version, parsed_policy
 from socialdesk.policy.checker import Violation, check_reply, length_budget
 from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targets_for
@@ -598,7 +599,7 @@ def moderate(message: Message, action: str, reason: str, actor: User, note: str 
         field = "hidden" if action == "hide" else "deleted"
         if not Message.objects.filter(pk=message.pk, **{field: False}).update(**{field: True}):
             raise ModerationRefused(f"the message is already {field}")
-        return ModerationLog.objects.create(
+        entry = ModerationLog.objects.create(
             workspace_id=message.workspace_id,
             message=message,
             action=action,
@@ -607,3 +608,6 @@ def moderate(message: Message, action: str, reason: str, actor: User, note: str 
             actor=actor,
             policy_version=number,
         )
+        # The network is told through the outbox (retried, rate-limited; undone here if it refuses).
+        enqueue(message, action, f"mod-{entry.pk}")
+        return entry

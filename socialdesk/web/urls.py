@@ -14,6 +14,7 @@ urlpatterns = [
     path("c/<int:pk>/<str:action>/", views.desk_action, name="desk_action"),
     path("c/<int:pk>/m/<int:message_id>/moderate/", views.moderate_message, name="moderate"),
     path("c/<int:pk>/m/<int:message_id>/approve/", views.approve, name="approve"),
+    path("c/<int:pk>/m/<int:message_id>/resend/", views.resend_message, name="resend"),
     path("c/<int:pk>/m/<int:message_id>/triage/", views.correct, name="correct_triage"),
     path("incidents/", incident_views.incident_list, name="incidents"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),

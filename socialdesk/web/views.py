@@ -450,6 +450,19 @@ def approve(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def resend_message(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    """An agent checked a failed or uncertain reply and sends it again (same idempotency key)."""
+    from socialdesk.outbox.actions import resend
+    from socialdesk.outbox.models import OutboxItem
+
+    conversation = _get_conversation(request, pk)
+    for item in OutboxItem.objects.filter(message_id=message_id, message__conversation=conversation):
+        resend(item)
+    return redirect("web:conversation", pk=conversation.pk)
+
+
+@login_required
 def sandbox_outbox(request: HttpRequest) -> HttpResponse:
     """What the sandbox network received from this desk: the 'public timeline' of replies."""
     deliveries = SandboxDelivery.objects.filter(channel__workspace__in=workspaces_for(request.user)).order_by(

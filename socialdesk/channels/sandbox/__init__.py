@@ -24,5 +24,11 @@ class SandboxAdapter:
     def deliver(self, message: Message, idempotency_key: str) -> str:
         return client.deliver(message, idempotency_key)
 
+    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
+        client.moderate(message, action, idempotency_key)
+
+    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
+        return client.find(idempotency_key)
+
 
 ADAPTER = SandboxAdapter()

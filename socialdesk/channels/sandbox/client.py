@@ -24,3 +24,27 @@ def deliver(message: Message, idempotency_key: str) -> str:
         },
     )
     return delivery.network_message_id
+
+
+def moderate(message: Message, action: str, idempotency_key: str) -> None:
+    """The sandbox records moderation like a delivery, so the outbox treats every kind alike."""
+    SandboxDelivery.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "channel_id": message.channel_id,
+            "network_message_id": f"sbx-{action}-{message.network_message_id}",
+            "in_reply_to": message.network_message_id or "",
+            "is_private": False,
+            "recipient": "",
+            "text": f"[{action}]",
+        },
+    )
+
+
+def find(idempotency_key: str) -> str | None:
+    """What the sandbox holds for a key: it can always tell, so a crash mid-send is resolved exactly."""
+    return (
+        SandboxDelivery.objects.filter(idempotency_key=idempotency_key)
+        .values_list("network_message_id", flat=True)
+        .first()
+    )

@@ -1,0 +1,194 @@
+"""Sending what the outbox holds: claim a row, call the network once, record the outcome.
+
+Exactly once, as far as a network allows: the claim (pending -> sending, with a lease) is committed
+before the network is called, and the outcome after. A sender killed in between leaves a `sending`
+row whose lease runs out; recovery asks the network whether it has the item (`reconcile`): if yes it
+is recorded as sent, if surely not it is sent again, and if the network cannot tell, the row waits for
+an agent (`uncertain`) rather than risk a second reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from socialdesk.channels.registry import CannotReconcile, DeliveryError, adapter_for
+from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
+from socialdesk.faults import checkpoint
+from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)  # longer than any client timeout plus its own retries
+BASE_DELAY = timedelta(seconds=5)
+MAX_DELAY = timedelta(hours=1)
+MAX_ATTEMPTS = 10
+MESSAGE_KINDS = (OutboxKind.REPLY, OutboxKind.PRIVATE)
+
+
+def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
+    """A row to send after commit; call inside the transaction that created the message or decision."""
+    from socialdesk.outbox.tasks import send_outbox_item_task
+
+    item = OutboxItem.objects.create(
+        workspace_id=message.workspace_id,
+        channel_id=message.channel_id,
+        kind=kind,
+        message=message,
+        idempotency_key=key,
+        next_attempt_at=now or timezone.now(),
+    )
+    item_id = item.pk
+    transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
+    return item
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s ... capped at an hour."""
+    delay: timedelta = BASE_DELAY * (2 ** max(0, attempts - 1))
+    return min(MAX_DELAY, delay)
+
+
+def send_item(item_id: int, now: datetime | None = None) -> str:
+    """Send one due item once; returns its status afterwards."""
+    now = now or timezone.now()
+    claimed = OutboxItem.objects.filter(
+        pk=item_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_until=now + LEASE)
+    item = OutboxItem.objects.select_related("channel", "message__conversation__contact").get(pk=item_id)
+    if not claimed:
+        return str(item.status)
+    checkpoint("outbox-claimed")
+    adapter = adapter_for(item.channel.network)
+    try:
+        if item.kind in MESSAGE_KINDS:
+            network_id = adapter.deliver(item.message, item.idempotency_key)
+        else:
+            adapter.moderate(item.message, item.kind, item.idempotency_key)
+            network_id = ""
+    except DeliveryError as exc:
+        return _attempt_failed(item, exc, now)
+    checkpoint("outbox-delivered")  # the network has it; a kill here must not cause a second send
+    _record_sent(item, network_id, now)
+    return OutboxStatus.SENT
+
+
+def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
+    with transaction.atomic():
+        done = OutboxItem.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT, network_id=network_id, sent_at=now, claimed_until=None, last_error=""
+        )
+        if not done or item.kind not in MESSAGE_KINDS:
+            return
+        message = item.message
+        Message.objects.filter(pk=message.pk).update(
+            delivery_status=DeliveryStatus.SENT, network_message_id=network_id or None, delivery_error=""
+        )
+        if not message.automatic:
+            # An automatic acknowledgment is not a response: the first-response clock keeps running.
+            Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
+                first_response_at=now
+            )
+
+
+def _attempt_failed(item: OutboxItem, exc: DeliveryError, now: datetime) -> str:
+    attempts = item.attempts + 1  # the claim's increment, not reflected on the loaded row
+    if exc.permanent or attempts >= MAX_ATTEMPTS:
+        reason = str(exc) if exc.permanent else f"gave up after {attempts} attempts: {exc}"
+        _fail(item, reason)
+        return OutboxStatus.FAILED
+    wait = backoff(attempts)
+    if exc.retry_after is not None:
+        wait = max(wait, timedelta(seconds=exc.retry_after))
+    OutboxItem.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.PENDING, next_attempt_at=now + wait, claimed_until=None, last_error=str(exc)
+    )
+    log.info("outbox %s: attempt %d failed (%s); next in %s", item.idempotency_key, attempts, exc, wait)
+    return OutboxStatus.PENDING
+
+
+def _fail(item: OutboxItem, reason: str, status: str = OutboxStatus.FAILED) -> None:
+    """The agent is told why: on the message for replies; moderation is undone in the desk."""
+    with transaction.atomic():
+        OutboxItem.objects.filter(pk=item.pk).update(status=status, claimed_until=None, last_error=reason)
+        if item.kind in MESSAGE_KINDS:
+            Message.objects.filter(pk=item.message_id).update(
+                delivery_status=DeliveryStatus.FAILED, delivery_error=reason
+            )
+        else:
+            field = "hidden" if item.kind == OutboxKind.HIDE else "deleted"
+            Message.objects.filter(pk=item.message_id).update(**{field: False})
+
+
+def recover_stale(now: datetime | None = None) -> int:
+    """Rows whose sender stopped mid-send (lease over): settle each by asking the network."""
+    now = now or timezone.now()
+    stale = list(
+        OutboxItem.objects.filter(status=OutboxStatus.SENDING, claimed_until__lt=now)
+        .select_related("channel", "message")
+        .order_by("pk")[:100]
+    )
+    for item in stale:
+        adapter = adapter_for(item.channel.network)
+        try:
+            found = adapter.reconcile(item.message, item.kind, item.idempotency_key)
+        except CannotReconcile as unknown:
+            _fail(
+                item,
+                f"the sender stopped while sending and {item.channel.get_network_display()} cannot tell "
+                f"whether it arrived ({unknown}); check the thread there before sending again",
+                OutboxStatus.UNCERTAIN,
+            )
+            continue
+        except DeliveryError as exc:
+            log.warning("outbox %s: cannot reconcile yet: %s", item.idempotency_key, exc)
+            continue
+        if found is not None:
+            _record_sent(item, found, now)
+        else:
+            OutboxItem.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.PENDING, next_attempt_at=now, claimed_until=None
+            )
+    return len(stale)
+
+
+@dataclass
+class TickResult:
+    recovered: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+
+
+def outbox_tick(now: datetime | None = None, limit: int = 200) -> TickResult:
+    """Periodic work: settle stale sends, then send every due item (retries included)."""
+    now = now or timezone.now()
+    result = TickResult(recovered=recover_stale(now))
+    due = OutboxItem.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    for item_id in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
+        status = send_item(item_id, now)
+        result.sent += status == OutboxStatus.SENT
+        result.failed += status == OutboxStatus.FAILED
+        result.retrying += status == OutboxStatus.PENDING
+    return result
+
+
+def resend(item: OutboxItem) -> None:
+    """An agent checked an uncertain or failed item and wants it sent again (a new attempt, same key)."""
+    with transaction.atomic():
+        updated = OutboxItem.objects.filter(
+            pk=item.pk, status__in=[OutboxStatus.UNCERTAIN, OutboxStatus.FAILED]
+        ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error="")
+        if updated and item.kind in MESSAGE_KINDS:
+            Message.objects.filter(pk=item.message_id).update(
+                delivery_status=DeliveryStatus.QUEUED, delivery_error=""
+            )
+        if updated:
+            from socialdesk.outbox.tasks import send_outbox_item_task
+
+            transaction.on_commit(lambda: send_outbox_item_task.delay(item.pk))
