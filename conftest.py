@@ -6,3 +6,6 @@ import tempfile
 os.environ.setdefault("SOCIALDESK_DATA_DIR", tempfile.mkdtemp(prefix="socialdesk-test-"))
 os.environ.setdefault("SOCIALDESK_SECRET_KEY", "test-secret-key-not-for-production-0123456789")
 os.environ.pop("SOCIALDESK_BROKER_URL", None)
+
+# Shared fixtures for tests under tests/ and under each network package (socialdesk/channels/*/tests).
+pytest_plugins = ["tests.shared"]

@@ -72,3 +72,20 @@ class SandboxDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.network_message_id} -> {self.recipient}"
+
+
+class WebhookDelivery(models.Model):
+    """A digest of every accepted webhook body: the same body again is a replay and is refused.
+    Written in the transaction that stores its events, so a delivery is either wholly taken or not."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "digest"], name="one_webhook_delivery_per_body")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}:{self.digest[:12]}"

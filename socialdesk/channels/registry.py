@@ -53,6 +53,7 @@ class NetworkAdapter(Protocol):
 
 _PACKAGES = {
     "sandbox": "socialdesk.channels.sandbox",
+    "x": "socialdesk.channels.x",
 }
 
 

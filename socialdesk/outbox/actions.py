@@ -97,7 +97,7 @@ def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
 
 
 def _attempt_failed(item: OutboxItem, exc: DeliveryError, now: datetime) -> str:
-    attempts = item.attempts + 1  # the claim's increment, not reflected on the loaded row
+    attempts = item.attempts  # loaded after the claim, so this attempt is counted
     if exc.permanent or attempts >= MAX_ATTEMPTS:
         reason = str(exc) if exc.permanent else f"gave up after {attempts} attempts: {exc}"
         _fail(item, reason)

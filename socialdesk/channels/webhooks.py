@@ -1,0 +1,82 @@
+"""What every webhook receiver does the same way: read a bounded body, check its signature, refuse a
+replayed body, store each event idempotently and answer at once. Receivers only verify and store;
+processing happens after commit (DESIGN: receivers only verify, store, enqueue)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, JsonResponse
+
+from socialdesk.channels.models import Channel, WebhookDelivery
+from socialdesk.ingest.actions import receive_event
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1_000_000  # bytes; real deliveries are a few KB, a bigger body is an attack or a mistake
+
+
+class Refused(Exception):
+    """A webhook request is refused with this status and reason; nothing is stored."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+    def response(self) -> JsonResponse:
+        return JsonResponse({"error": self.reason}, status=self.status)
+
+
+def read_body(request: HttpRequest, limit: int = MAX_BODY) -> bytes:
+    declared = request.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise Refused(413, f"body over {limit} bytes")
+    body = request.body
+    if len(body) > limit:
+        raise Refused(413, f"body over {limit} bytes")
+    return body
+
+
+def hmac_sha256(secret: str, data: bytes) -> bytes:
+    return hmac.new(secret.encode("utf-8"), data, hashlib.sha256).digest()
+
+
+def check_signature(given: str, expected: str) -> None:
+    if not given:
+        raise Refused(401, "missing signature")
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
+        raise Refused(401, "bad signature")
+
+
+def b64_hmac(secret: str, data: bytes) -> str:
+    return base64.b64encode(hmac_sha256(secret, data)).decode("ascii")
+
+
+def parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(400, f"malformed JSON: {exc}") from None
+
+
+def accept(channel: Channel, body: bytes, events: Sequence[tuple[str, Mapping[str, Any]]]) -> JsonResponse:
+    """Store a verified delivery's events (each idempotent on its event id); a body seen before is a
+    replay (409, nothing stored)."""
+    digest = hashlib.sha256(body).hexdigest()
+    stored = 0
+    try:
+        with transaction.atomic():
+            WebhookDelivery.objects.create(channel=channel, digest=digest)
+            for event_id, payload in events:
+                stored += int(receive_event(channel, event_id, payload))
+    except IntegrityError:
+        raise Refused(409, "this delivery was already received") from None
+    return JsonResponse({"stored": stored, "events": len(events)})

@@ -1,0 +1,84 @@
+"""X inbound: the Account Activity webhook (CRC challenge, signed deliveries) and the mention poller
+(the fallback where no webhook is registered). Both store the same event ids, so they dedupe."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+from pydantic import ValidationError
+
+from socialdesk.channels.models import Channel, Network
+from socialdesk.channels.webhooks import Refused, accept, b64_hmac, check_signature, parse_json, read_body
+from socialdesk.channels.x.payloads import split_delivery
+from socialdesk.ingest.actions import receive_event
+
+log = logging.getLogger(__name__)
+
+
+def crc_response(consumer_secret: str, crc_token: str) -> str:
+    """X's Challenge-Response Check: sha256= + base64(HMAC-SHA256(consumer secret, crc_token))."""
+    return "sha256=" + b64_hmac(consumer_secret, crc_token.encode("utf-8"))
+
+
+@csrf_exempt
+def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = get_object_or_404(Channel, pk=channel_id, network=Network.X, is_active=True)
+    secret = str(channel.credentials.get("consumer_secret", ""))
+    try:
+        if not secret:
+            raise Refused(503, "this channel has no consumer secret")
+        if request.method == "GET":
+            token = request.GET.get("crc_token", "")
+            if not token or len(token) > 500:
+                raise Refused(400, "crc_token missing")
+            return JsonResponse({"response_token": crc_response(secret, token)})
+        if request.method != "POST":
+            raise Refused(405, "GET (CRC) or POST only")
+        body = read_body(request)
+        given = request.headers.get("x-twitter-webhooks-signature", "")
+        check_signature(given, "sha256=" + b64_hmac(secret, body))
+        payload = parse_json(body)
+        if not isinstance(payload, dict):
+            raise Refused(400, "a delivery is a JSON object")
+        expected_user = str(channel.config.get("user_id", ""))
+        if expected_user and str(payload.get("for_user_id", "")) != expected_user:
+            raise Refused(400, "delivery for another account")
+        try:
+            events = split_delivery(payload)
+        except (ValidationError, ValueError) as exc:
+            raise Refused(400, f"not an X activity: {str(exc)[:300]}") from None
+        if not events:
+            # Follows, likes, typing indicators ...: acknowledged, nothing to store.
+            log.info("x channel %s: delivery without tweets or DMs (%s)", channel.pk, sorted(payload))
+        return accept(channel, body, events)
+    except Refused as refused:
+        return refused.response()
+
+
+def store_polled_mentions(channel: Channel, response: dict[str, Any]) -> int:
+    """Store the mentions of one GET /2/users/:id/mentions page (v2 JSON); returns how many were new."""
+    users = {u["id"]: u for u in response.get("includes", {}).get("users", [])}
+    brand = str(channel.config.get("user_id", ""))
+    stored = 0
+    for tweet in response.get("data") or []:
+        author = users.get(tweet.get("author_id"), {"id": tweet.get("author_id", "")})
+        payload = {"source": "poll", "for_user_id": brand, "data": tweet, "author": author}
+        stored += int(receive_event(channel, f"tweet:{tweet['id']}", payload))
+    return stored
+
+
+def poll_mentions(channel: Channel) -> int:
+    """The fallback without a webhook: mentions newer than the last one seen; returns how many were new."""
+    from socialdesk.channels.x.client import mentions
+
+    page = mentions(channel, str(channel.config.get("last_mention_id", "")) or None)
+    stored = store_polled_mentions(channel, page)
+    newest = (page.get("meta") or {}).get("newest_id")
+    if newest:
+        Channel.objects.filter(pk=channel.pk).update(config={**channel.config, "last_mention_id": newest})
+        channel.config["last_mention_id"] = newest
+    return stored
