@@ -236,6 +236,22 @@ def bench_triage(
     run_triage_benchmark(messages, accurate_messages, output, console)
 
 
+@bench_app.command("listen")
+def bench_listen(
+    terms: Annotated[int, typer.Option(help="Brand terms in the matcher.")] = 10_000,
+    posts: Annotated[int, typer.Option(help="Posts through the matcher.")] = 200_000,
+    data: Annotated[
+        Path | None, typer.Option(help="Folder with semeval2017-task4A (../shared/data).")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Keyword listening: posts/s matched against N brand terms (Aho-Corasick), with a regex baseline."""
+    from socialdesk.bench.listen import run_listen_benchmark
+    from socialdesk.triage.datasets import default_data_dir
+
+    run_listen_benchmark(terms, posts, data or default_data_dir(), output, console)
+
+
 @bench_app.command("inbox")
 def bench_inbox(
     conversations: Annotated[int, typer.Option(help="Conversations to seed (5 messages each).")] = 200_000,

@@ -69,6 +69,10 @@ def parse_database_url(url: str) -> dict[str, Any]:
             )
         return sqlite_database(Path(name))
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        # Planner costs for SSD storage (PostgreSQL's default random_page_cost of 4 assumes spinning
+        # disks and prefers a parallel table scan over the inbox's covering index-only scan: 40 ms vs
+        # 20 ms at 200k conversations). `?options=...` in the URL replaces it.
+        options.setdefault("options", "-c random_page_cost=1.1")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")) or "socialdesk",

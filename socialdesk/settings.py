@@ -93,6 +93,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Where each network's API is reached: its public host unless set (a proxy, or a local fake in tests).
+SOCIALDESK_API_BASES = {
+    "x": env("SOCIALDESK_X_API_BASE") or "",
+    "meta": env("SOCIALDESK_META_API_BASE") or "",
+}
+
 # Celery: in-process (eager) when no broker is configured; Redis or RabbitMQ URL otherwise.
 _broker_url = env("SOCIALDESK_BROKER_URL") or ""
 CELERY_TASK_ALWAYS_EAGER = not _broker_url

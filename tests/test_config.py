@@ -15,7 +15,9 @@ def test_postgres_url_becomes_a_django_database() -> None:
         "db.internal",
         "6543",
     )
-    assert db["OPTIONS"] == {"sslmode": "require"}
+    assert db["OPTIONS"] == {"sslmode": "require", "options": "-c random_page_cost=1.1"}
+    tuned = parse_database_url("postgres://db/desk?options=-c%20random_page_cost%3D4")
+    assert tuned["OPTIONS"] == {"options": "-c random_page_cost=4"}
 
 
 def test_sqlite_url_relative_and_absolute() -> None:

@@ -54,6 +54,9 @@ class NetworkAdapter(Protocol):
 _PACKAGES = {
     "sandbox": "socialdesk.channels.sandbox",
     "x": "socialdesk.channels.x",
+    "facebook": "socialdesk.channels.facebook",
+    "instagram": "socialdesk.channels.instagram",
+    "whatsapp": "socialdesk.channels.whatsapp",
 }
 
 

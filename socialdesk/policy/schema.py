@@ -293,6 +293,18 @@ class Crisis(Strict):
     same_category: bool = Field(default=True, description="Count only conversations of the same category.")
 
 
+class Listening(Strict):
+    """Keyword listening: posts that name the brand without tagging it are taken into the desk when
+    they contain a term (whole words, any case, accents ignored) and none of the exclusions."""
+
+    terms: list[str] = Field(default_factory=list, description="Brand and product names.")
+    handles: list[str] = Field(default_factory=list, description="The brand's accounts, e.g. @NimbusMobile.")
+    misspellings: list[str] = Field(default_factory=list, description="Common misspellings of the terms.")
+    exclude: list[str] = Field(
+        default_factory=list, description="A post with any of these is not about the brand."
+    )
+
+
 class Moderation(Strict):
     reasons: list[ModerationReason] = Field(min_length=1)
 
@@ -406,6 +418,7 @@ class Policy(Strict):
     escalation: list[EscalationRule] = Field(default_factory=list)
     moderation: Moderation
     crisis: Crisis | None = None
+    listening: Listening | None = None
     network_rules: dict[NetworkName, NetworkRuleOverride] = Field(default_factory=dict)
     categories: list[Category] = Field(min_length=1)
     reply_rules: ReplyRules = Field(default_factory=ReplyRules)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from socialdesk.web import incident_views, policy_views, token_views, views
+from socialdesk.web import channel_views, incident_views, policy_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("incidents/", incident_views.incident_list, name="incidents"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
     path("incidents/<int:pk>/resolve/", incident_views.incident_resolve, name="incident_resolve"),
+    path("channels/", channel_views.channels, name="channels"),
+    path("channels/<int:channel_id>/toggle/", channel_views.toggle_channel, name="toggle_channel"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("sandbox/outbox/", views.sandbox_outbox, name="sandbox_outbox"),

@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 import tweepy
+from django.conf import settings
 from requests.adapters import HTTPAdapter
 
 from socialdesk.channels.models import Channel
@@ -44,7 +45,9 @@ def client_for(channel: Channel) -> tweepy.Client:
         access_token_secret=creds.get("access_token_secret"),
         wait_on_rate_limit=False,  # the outbox reschedules instead of blocking a worker
     )
-    client.session.mount(X_HOST, _XAdapter(str(channel.config.get("api_base", ""))))
+    # A deployment may route X through a proxy (SOCIALDESK_X_API_BASE); tests point a channel at a fake.
+    base = str(channel.config.get("api_base", "")) or settings.SOCIALDESK_API_BASES.get("x", "")
+    client.session.mount(X_HOST, _XAdapter(base))
     return client
 
 
@@ -164,3 +167,10 @@ def mentions(channel: Channel, since_id: str | None) -> dict[str, Any]:
         "includes": {"users": [_raw(u) for u in response.includes.get("users", [])]},
         "meta": response.meta,
     }
+
+
+def verify_credentials(channel: Channel) -> dict[str, str]:
+    """Who these credentials act as (GET /2/users/me): {"id", "username"}; DeliveryError if X refuses."""
+    client = client_for(channel)
+    me = data(call(lambda: client.get_me(user_auth=True)))
+    return {"id": str(me["id"]), "username": str(me.get("username", ""))}

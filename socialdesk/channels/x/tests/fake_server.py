@@ -173,6 +173,8 @@ class FakeX:
             if page:
                 meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
             return 200, {"data": page, "includes": {"users": users}, "meta": meta} if page else {"meta": meta}
+        if method == "GET" and path == "/2/users/me":
+            return 200, {"data": {"id": self.brand_id, "name": "Nimbus Mobile", "username": "NimbusMobile"}}
         if method == "GET" and len(segments) == 3 and segments[1] == "users":
             user = self.users.get(segments[2])
             if user is None:

@@ -285,3 +285,48 @@ def test_a_revoked_token_fails_permanently(channel: Channel, agent: Any, fake: F
         "X answered 401: Unauthorized",
     )
     assert fake.tweets == {}
+
+
+def test_an_admin_connects_an_account_after_x_accepts_its_credentials(
+    workspace: Any, agent: Any, fake: FakeX, settings: Any
+) -> None:
+    from django.db import connection
+
+    from socialdesk.workspaces.actions import add_member, create_user
+    from socialdesk.workspaces.models import Role
+
+    settings.SOCIALDESK_API_BASES = {"x": fake.url}
+    admin = create_user("adam", "admin passphrase here")
+    add_member(workspace, admin, Role.ADMIN)
+    form = {"network": "x", "workspace": str(workspace.pk), "role": "support", "consumer_key": "ck",
+            "consumer_secret": SECRET, "access_token": "at", "access_token_secret": "wrong"}  # fmt: skip
+    client = Client()
+    client.force_login(admin)
+    refused = client.post("/channels/", form)
+    assert refused.status_code == 422
+    assert "x refused these credentials: X answered 401: Unauthorized" in refused.content.decode()
+    assert not Channel.objects.filter(network="x").exists()
+    page = client.post("/channels/", {**form, "access_token_secret": "ats"}).content.decode()
+    assert "X @NimbusMobile connected to Acme Telecom" in page
+    channel = Channel.objects.get(network="x")
+    assert (channel.handle, channel.account_role, channel.config) == (
+        "@NimbusMobile",
+        "support",
+        {"user_id": "9001"},
+    )
+    assert f"/hooks/x/{channel.pk}/" in page
+    assert SECRET not in page  # secrets are never rendered back
+    assert 'value="ats"' not in page
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT credentials FROM channels_channel WHERE id = %s", [channel.pk])
+        stored = str(cursor.fetchone()[0])
+    assert SECRET not in stored  # encrypted at rest
+    assert channel.credentials["access_token_secret"] == "ats"
+    # An agent can see the channel but neither connect nor switch accounts.
+    client.force_login(agent)
+    assert client.post("/channels/", form).status_code == 403
+    assert client.post(f"/channels/{channel.pk}/toggle/").status_code == 403
+    client.force_login(admin)
+    client.post(f"/channels/{channel.pk}/toggle/")
+    channel.refresh_from_db()
+    assert channel.is_active is False

@@ -1,0 +1,139 @@
+"""A local stand-in for graph.facebook.com speaking the Graph API's wire format for the routes the
+desk uses on Facebook Pages, Instagram and WhatsApp Cloud: Bearer tokens checked, Graph error JSON
+({"error": {"message", "type", "code", "fbtrace_id"}}), X-Business-Use-Case-Usage on throttling."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+VERSION = "v21.0"
+
+
+@dataclass
+class FakeGraph:
+    token: str
+    page_id: str = "1001"
+    ig_user_id: str = "2002"
+    phone_number_id: str = "3003"
+    comments: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {"message", "from", "parent"}
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    hidden: set[str] = field(default_factory=set)
+    deleted: set[str] = field(default_factory=set)
+    requests: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[tuple[str, int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500))
+    url: str = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def fail_next(
+        self, path_suffix: str, status: int, code: int, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf123"}
+        self.failures.append((path_suffix, status, {"error": error}, headers or {}))
+
+    def start(self) -> FakeGraph:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json; charset=UTF-8")
+                self.send_header("content-length", str(len(raw)))
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length)) if length else {}
+                parts = urlsplit(self.path)
+                path = parts.path.removeprefix(f"/{VERSION}/")
+                fake.requests.append((self.command, path))
+                if self.headers.get("authorization") != f"Bearer {fake.token}":
+                    error = {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}
+                    self._send(400, {"error": {**error, "fbtrace_id": "AbCdEf123"}})
+                    return
+                for index, (suffix, status, answer, headers) in enumerate(fake.failures):
+                    if path.endswith(suffix):
+                        del fake.failures[index]
+                        self._send(status, answer, headers)
+                        return
+                status, answer = fake.route(self.command, path, dict(parse_qsl(parts.query)), body)
+                self._send(status, answer)
+
+            do_GET = do_POST = do_DELETE = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _missing(self) -> tuple[int, dict[str, Any]]:
+        message = "Unsupported get request. Object with ID does not exist, cannot be loaded due to " + (
+            "missing permissions"
+        )
+        return 400, {
+            "error": {"message": message, "type": "GraphMethodException", "code": 100, "error_subcode": 33}
+        }
+
+    def route(
+        self, method: str, path: str, query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        segments = path.split("/")
+        if method == "POST" and len(segments) == 2 and segments[1] in {"comments", "replies"}:
+            new_id = f"{segments[0]}_{next(self.ids)}"
+            owner = self.page_id if segments[1] == "comments" else self.ig_user_id
+            self.comments[new_id] = {"message": body["message"], "from": {"id": owner}, "parent": segments[0]}
+            return 200, {"id": new_id}
+        if method == "GET" and len(segments) == 2 and segments[1] in {"comments", "replies"}:
+            data = [
+                {"id": cid, "message": c["message"], "text": c["message"], "from": c["from"]}
+                for cid, c in reversed(self.comments.items())
+                if c["parent"] == segments[0]
+            ]
+            return 200, {"data": data}
+        if method == "POST" and len(segments) == 2 and segments[1] == "messages":
+            sender = segments[0]
+            if sender == self.phone_number_id:
+                wamid = f"wamid.HBgL{next(self.ids)}"
+                self.messages.append(
+                    {"sender": sender, "to": body["to"], "text": body["text"]["body"], "id": wamid}
+                )
+                return 200, {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                    "messages": [{"id": wamid}],
+                }
+            mid = f"m_{next(self.ids)}"
+            self.messages.append({"sender": sender, **body, "id": mid})
+            recipient = body["recipient"].get("id") or f"psid-for-{body['recipient'].get('comment_id')}"
+            return 200, {"recipient_id": recipient, "message_id": mid}
+        if method == "GET" and path == "me":
+            return 200, {"id": self.page_id, "name": "Nimbus Mobile"}
+        if len(segments) == 1 and segments[0] not in self.deleted:
+            target = segments[0]
+            if method == "POST" and ("is_hidden" in body or "hide" in body):
+                (self.hidden.add if body.get("is_hidden", body.get("hide")) else self.hidden.discard)(target)
+                return 200, {"success": True}
+            if method == "DELETE":
+                self.deleted.add(target)
+                return 200, {"success": True}
+            if method == "GET":
+                return 200, {"id": target}
+        return self._missing()

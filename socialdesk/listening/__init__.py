@@ -1,0 +1,1 @@
+"""Keyword listening: which stream posts name a brand (see matcher.py)."""

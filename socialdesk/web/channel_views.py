@@ -1,0 +1,81 @@
+"""Connected accounts: see them (never their secrets), connect one after the network accepted its
+credentials, switch one off. Admins of a workspace manage its channels."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from socialdesk.channels.models import AccountRole, Channel
+from socialdesk.channels.setup import SETUP_FIELDS, SetupError, connect_channel
+from socialdesk.workspaces.actions import workspaces_for
+from socialdesk.workspaces.models import Role, Workspace
+
+
+def _admin_spaces(request: HttpRequest) -> list[Workspace]:
+    return list(
+        workspaces_for(request.user).filter(
+            memberships__role=Role.ADMIN, memberships__user_id=request.user.pk or 0
+        )
+    )
+
+
+def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpResponse:
+    channels = (
+        Channel.objects.filter(workspace__in=workspaces_for(request.user))
+        .select_related("workspace")
+        .only("pk", "network", "handle", "name", "account_role", "is_active", "config", "workspace__name")
+        .order_by("workspace__name", "network", "handle")
+    )
+    rows = [
+        {
+            "channel": c,
+            "webhook": request.build_absolute_uri(reverse("hook_x", args=[c.pk])) if c.network == "x" else "",
+        }
+        for c in channels
+    ]
+    context = {
+        "rows": rows,
+        "admin_spaces": _admin_spaces(request),
+        "setup_fields": SETUP_FIELDS,
+        "roles": AccountRole.choices,
+        **extra,
+    }
+    return render(request, "web/channels.html", context, status=status)
+
+
+@login_required
+def channels(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    spaces = {str(w.pk): w for w in _admin_spaces(request)}
+    workspace = spaces.get(request.POST.get("workspace", ""))
+    network = request.POST.get("network", "")
+    if workspace is None:
+        return _page(request, 403, setup_error="only an admin of the brand connects its accounts")
+    values = {f.name: request.POST.get(f.name, "") for f in SETUP_FIELDS.get(network, [])}
+    role = request.POST.get("role", AccountRole.BRAND)
+    try:
+        channel = connect_channel(
+            workspace, network, values, role=role if role in AccountRole.values else AccountRole.BRAND
+        )
+    except SetupError as refused:
+        return _page(request, 422, setup_error=str(refused))
+    return _page(
+        request, connected=f"{channel.get_network_display()} {channel.handle} connected to {workspace}"
+    )
+
+
+@login_required
+@require_POST
+def toggle_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = get_object_or_404(
+        Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
+    )
+    if channel.workspace_id not in {w.pk for w in _admin_spaces(request)}:
+        return _page(request, 403, setup_error="only an admin of the brand switches its accounts on or off")
+    Channel.objects.filter(pk=channel.pk).update(is_active=not channel.is_active)
+    return redirect("web:channels")
