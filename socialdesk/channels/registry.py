@@ -57,6 +57,7 @@ _PACKAGES = {
     "facebook": "socialdesk.channels.facebook",
     "instagram": "socialdesk.channels.instagram",
     "whatsapp": "socialdesk.channels.whatsapp",
+    "telegram": "socialdesk.channels.telegram",
 }
 
 

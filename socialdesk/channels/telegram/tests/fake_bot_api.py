@@ -1,0 +1,109 @@
+"""A local stand-in for api.telegram.org: /bot<token>/<method> with form or JSON parameters,
+{"ok": true, "result": ...} answers and Telegram's error objects (429 with parameters.retry_after,
+403 for users who never started the bot, 400 for messages that cannot be deleted)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+
+@dataclass
+class FakeBotApi:
+    token: str
+    bot_id: int = 5550001
+    started: set[int] = field(default_factory=set)  # users who pressed Start (private chats open)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    deleted: list[tuple[int, int]] = field(default_factory=list)
+    failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900))
+    url: str = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
+        error: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+        if retry_after is not None:
+            error["parameters"] = {"retry_after": retry_after}
+        self.failures.append((method, error))
+
+    def start(self) -> FakeBotApi:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                raw = self.rfile.read(length).decode() if length else ""
+                if "json" in (self.headers.get("content-type") or ""):
+                    params = json.loads(raw or "{}")
+                else:
+                    params = {k: _value(v) for k, v in parse_qsl(raw)}
+                prefix, _, method = self.path.strip("/").partition("/")
+                if prefix != f"bot{fake.token}":
+                    answer: dict[str, Any] = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+                else:
+                    answer = fake.call(method, params)
+                body = json.dumps(answer).encode()
+                self.send_response(200 if answer["ok"] else int(answer["error_code"]))
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        for index, (name, error) in enumerate(self.failures):
+            if name == method:
+                del self.failures[index]
+                return error
+        if method == "getMe":
+            return {"ok": True, "result": {"id": self.bot_id, "is_bot": True, "first_name": "Nimbus",
+                                           "username": "NimbusHelpBot"}}  # fmt: skip
+        if method == "sendMessage":
+            chat_id = int(params["chat_id"])
+            if chat_id > 0 and chat_id not in self.started:
+                return {"ok": False, "error_code": 403,
+                        "description": "Forbidden: bot can't initiate conversation with a user"}  # fmt: skip
+            message_id = next(self.ids)
+            replied = (params.get("reply_parameters") or {}).get("message_id")
+            self.sent.append({"chat_id": chat_id, "text": params["text"], "reply_to": replied})
+            chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+            result = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": chat,
+                "text": params["text"],
+                "from": {"id": self.bot_id, "is_bot": True, "first_name": "Nimbus"},
+            }
+            return {"ok": True, "result": result}
+        if method == "deleteMessage":
+            self.deleted.append((int(params["chat_id"]), int(params["message_id"])))
+            return {"ok": True, "result": True}
+        return {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+def _value(raw: str) -> Any:
+    """Form values: PTB sends nested objects as JSON text."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
