@@ -140,6 +140,9 @@ def sandbox_replay(
     console.print(summary)
 
 
+POLL_EVERY = 60.0  # seconds between passes over mailboxes and polled mention timelines
+
+
 @app.command()
 def worker(
     follow: Annotated[bool, typer.Option(help="Keep polling for new events.")] = False,
@@ -151,10 +154,12 @@ def worker(
     import time
 
     _setup()
+    from socialdesk.channels.polling import poll_channels
     from socialdesk.ingest.actions import process_pending
     from socialdesk.outbox.actions import outbox_tick
     from socialdesk.policy.enforce import policy_tick
 
+    last_poll = float("-inf")
     while True:
         result = process_pending(batch_size=batch_size)
         if result.processed:
@@ -165,6 +170,11 @@ def worker(
         sent = outbox_tick()
         if any(sent.__dict__.values()):
             console.print(f"outbox: {sent.__dict__}")
+        if time.monotonic() - last_poll >= POLL_EVERY:
+            last_poll = time.monotonic()
+            polled = {name: n for name, n in poll_channels().items() if n}
+            if polled:
+                console.print(f"polled: {polled}")
         if not follow:
             return
         time.sleep(interval)

@@ -118,6 +118,7 @@ CELERY_BEAT_SCHEDULE = {
     "policy-tick": {"task": "socialdesk.policy.tasks.policy_tick", "schedule": 30.0},
     # Retries when due, and sends a worker stopped in the middle of (see socialdesk.outbox.actions).
     "outbox-tick": {"task": "socialdesk.outbox.tasks.outbox_tick", "schedule": 10.0},
+    "poll-channels": {"task": "socialdesk.channels.tasks.poll_channels", "schedule": 60.0},
 }
 
 LOGGING = {

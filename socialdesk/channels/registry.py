@@ -58,6 +58,7 @@ _PACKAGES = {
     "instagram": "socialdesk.channels.instagram",
     "whatsapp": "socialdesk.channels.whatsapp",
     "telegram": "socialdesk.channels.telegram",
+    "email": "socialdesk.channels.email",
 }
 
 

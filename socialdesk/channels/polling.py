@@ -1,0 +1,28 @@
+"""Channels read by polling (email over IMAP; X mentions where no webhook is registered): one pass
+over every active one. A network that fails is logged and tried on the next pass; others go on."""
+
+from __future__ import annotations
+
+import logging
+
+from socialdesk.channels.models import Channel, Network
+
+log = logging.getLogger(__name__)
+
+
+def poll_channels() -> dict[str, int]:
+    """{channel: new events} for the channels that poll."""
+    results: dict[str, int] = {}
+    for channel in Channel.objects.filter(is_active=True, network__in=[Network.EMAIL, Network.X]):
+        try:
+            if channel.network == Network.EMAIL:
+                from socialdesk.channels.email.client import poll_inbox
+
+                results[str(channel)] = poll_inbox(channel)
+            elif channel.config.get("poll_mentions"):  # set where no webhook is registered
+                from socialdesk.channels.x.receiver import poll_mentions
+
+                results[str(channel)] = poll_mentions(channel)
+        except Exception as exc:  # one broken account must not stop the others
+            log.warning("polling %s failed: %s", channel, exc)
+    return results
