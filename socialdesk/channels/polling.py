@@ -1,5 +1,5 @@
-"""Channels read by polling (email over IMAP; X mentions where no webhook is registered): one pass
-over every active one. A network that fails is logged and tried on the next pass; others go on."""
+"""Channels read by polling (email over IMAP, Mastodon notifications; X mentions where no webhook is
+registered): one pass over every active one. A failing account is logged and tried on the next pass."""
 
 from __future__ import annotations
 
@@ -13,12 +13,18 @@ log = logging.getLogger(__name__)
 def poll_channels() -> dict[str, int]:
     """{channel: new events} for the channels that poll."""
     results: dict[str, int] = {}
-    for channel in Channel.objects.filter(is_active=True, network__in=[Network.EMAIL, Network.X]):
+    for channel in Channel.objects.filter(
+        is_active=True, network__in=[Network.EMAIL, Network.X, Network.MASTODON]
+    ):
         try:
             if channel.network == Network.EMAIL:
                 from socialdesk.channels.email.client import poll_inbox
 
                 results[str(channel)] = poll_inbox(channel)
+            elif channel.network == Network.MASTODON:
+                from socialdesk.channels.mastodon.client import poll_mentions as poll_mastodon
+
+                results[str(channel)] = poll_mastodon(channel)
             elif channel.config.get("poll_mentions"):  # set where no webhook is registered
                 from socialdesk.channels.x.receiver import poll_mentions
 

@@ -59,6 +59,7 @@ _PACKAGES = {
     "whatsapp": "socialdesk.channels.whatsapp",
     "telegram": "socialdesk.channels.telegram",
     "email": "socialdesk.channels.email",
+    "mastodon": "socialdesk.channels.mastodon",
 }
 
 
