@@ -60,6 +60,7 @@ _PACKAGES = {
     "telegram": "socialdesk.channels.telegram",
     "email": "socialdesk.channels.email",
     "mastodon": "socialdesk.channels.mastodon",
+    "reddit": "socialdesk.channels.reddit",
 }
 
 
