@@ -99,6 +99,7 @@ SOCIALDESK_API_BASES = {
     "meta": env("SOCIALDESK_META_API_BASE") or "",
     "telegram": env("SOCIALDESK_TELEGRAM_API_BASE") or "",
     "reddit": env("SOCIALDESK_REDDIT_API_BASE") or "",
+    "bluesky": env("SOCIALDESK_BLUESKY_API_BASE") or "",
 }
 
 # Celery: in-process (eager) when no broker is configured; Redis or RabbitMQ URL otherwise.

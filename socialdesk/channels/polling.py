@@ -1,6 +1,6 @@
-"""Channels read by polling (email over IMAP, Mastodon notifications, the Reddit inbox; X mentions
-where no webhook is registered): one pass over every active one. A failing account is logged and
-tried on the next pass."""
+"""Channels read by polling (email over IMAP, Mastodon and Bluesky notifications, the Reddit inbox;
+X mentions where no webhook is registered): one pass over every active one. A failing account is
+logged and tried on the next pass."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ def poll_channels() -> dict[str, int]:
     """{channel: new events} for the channels that poll."""
     results: dict[str, int] = {}
     for channel in Channel.objects.filter(
-        is_active=True, network__in=[Network.EMAIL, Network.X, Network.MASTODON, Network.REDDIT]
+        is_active=True,
+        network__in=[Network.EMAIL, Network.X, Network.MASTODON, Network.REDDIT, Network.BLUESKY],
     ):
         try:
             if channel.network == Network.EMAIL:
@@ -26,6 +27,10 @@ def poll_channels() -> dict[str, int]:
                 from socialdesk.channels.mastodon.client import poll_mentions as poll_mastodon
 
                 results[str(channel)] = poll_mastodon(channel)
+            elif channel.network == Network.BLUESKY:
+                from socialdesk.channels.bluesky.client import poll_notifications
+
+                results[str(channel)] = poll_notifications(channel)
             elif channel.network == Network.REDDIT:
                 from socialdesk.channels.reddit.client import poll_inbox as poll_reddit
 

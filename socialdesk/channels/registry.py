@@ -61,6 +61,7 @@ _PACKAGES = {
     "email": "socialdesk.channels.email",
     "mastodon": "socialdesk.channels.mastodon",
     "reddit": "socialdesk.channels.reddit",
+    "bluesky": "socialdesk.channels.bluesky",
 }
 
 

@@ -1,0 +1,160 @@
+"""A local PDS + bsky.chat stand-in speaking XRPC for the routes the desk uses: createSession (JWTs
+with an expiry), listNotifications, createRecord, getProfile (chat allowIncoming), the chat proxy
+(atproto-proxy header required), getAuthorFeed; XRPC errors with ratelimit-* headers."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+BRAND_DID = "did:plc:nimbusbrand000000000000"
+CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
+
+
+def _jwt(sub: str, scope: str) -> str:
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    now = int(time.time())
+    claims = {"scope": scope, "sub": sub, "iat": now, "exp": now + 7200, "aud": "did:web:fake.pds"}
+    return f"{part({'typ': 'at+jwt', 'alg': 'ES256K'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+def now_iso() -> str:
+    return datetime.now(tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class FakePds:
+    handle: str
+    app_password: str
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    chats: list[dict[str, Any]] = field(default_factory=list)
+    sessions: int = 0
+    failures: list[tuple[str, int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    url: str = ""
+    _token: str = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def fail_next(
+        self, method: str, status: int, error: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.failures.append((method, status, {"error": error, "message": message}, headers or {}))
+
+    def start(self) -> FakePds:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json; charset=utf-8")
+                self.send_header("content-length", str(len(raw)))
+                reset = str(int(time.time()) + 300)
+                base = {"ratelimit-limit": "3000", "ratelimit-remaining": "2999", "ratelimit-reset": reset}
+                for name, value in {**base, **(headers or {})}.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = json.loads(self.rfile.read(length)) if length else {}
+                parts = urlsplit(self.path)
+                method = parts.path.removeprefix("/xrpc/")
+                if method == "com.atproto.server.createSession":
+                    if (body.get("identifier"), body.get("password")) != (fake.handle, fake.app_password):
+                        self._send(
+                            401,
+                            {"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
+                        )
+                        return
+                    fake.sessions += 1
+                    fake._token = _jwt(BRAND_DID, "com.atproto.appPass")
+                    refresh = _jwt(BRAND_DID, "com.atproto.refresh")
+                    session = {"accessJwt": fake._token, "refreshJwt": refresh, "handle": fake.handle}
+                    self._send(200, {**session, "did": BRAND_DID, "active": True})
+                    return
+                if self.headers.get("authorization") != f"Bearer {fake._token}" or not fake._token:
+                    self._send(401, {"error": "ExpiredToken", "message": "Token has expired"})
+                    return
+                for index, (name, status, answer, headers) in enumerate(fake.failures):
+                    if name == method:
+                        del fake.failures[index]
+                        self._send(status, answer, headers)
+                        return
+                if method.startswith("chat.bsky.") and self.headers.get("atproto-proxy") != CHAT_PROXY:
+                    self._send(
+                        400, {"error": "InvalidRequest", "message": "chat requests go through the proxy"}
+                    )
+                    return
+                status, answer = fake.route(method, dict(parse_qsl(parts.query)), body)
+                self._send(status, answer)
+
+            do_GET = do_POST = _handle
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def _brand(self) -> dict[str, Any]:
+        return {"did": BRAND_DID, "handle": self.handle, "displayName": "Nimbus Mobile"}
+
+    def route(self, method: str, query: dict[str, str], body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if method == "app.bsky.notification.listNotifications":
+            return 200, {"notifications": list(reversed(self.notifications)), "seenAt": now_iso()}
+        if method == "com.atproto.repo.createRecord":
+            rkey = f"3lbrand{next(self.ids):06d}"
+            uri, cid = f"at://{BRAND_DID}/app.bsky.feed.post/{rkey}", f"bafyreibrand{rkey}"
+            self.posts.insert(0, {"uri": uri, "cid": cid, "record": body["record"]})
+            return 200, {"uri": uri, "cid": cid, "validationStatus": "valid"}
+        if method == "app.bsky.actor.getProfile":
+            profile = self.profiles.get(query.get("actor", ""))
+            if profile is None:
+                return 400, {"error": "InvalidRequest", "message": "Profile not found"}
+            return 200, profile
+        if method == "chat.bsky.convo.getConvoForMembers":
+            member = query.get("members", "")
+            members = [self._brand(), {"did": member, "handle": self.profiles[member]["handle"]}]
+            convo = {
+                "id": f"convo-{member[-6:]}",
+                "rev": "1",
+                "muted": False,
+                "unreadCount": 0,
+                "members": members,
+            }
+            return 200, {"convo": convo}
+        if method == "chat.bsky.convo.sendMessage":
+            message_id = f"msg{next(self.ids)}"
+            self.chats.append({"convo": body["convoId"], "text": body["message"]["text"], "id": message_id})
+            sent = {
+                "id": message_id,
+                "rev": "2",
+                "text": body["message"]["text"],
+                "sender": {"did": BRAND_DID},
+            }
+            return 200, {**sent, "sentAt": now_iso()}
+        if method == "app.bsky.feed.getAuthorFeed":
+            feed = [{"post": {**p, "author": self._brand(), "indexedAt": now_iso()}} for p in self.posts]
+            return 200, {"feed": feed}
+        return 400, {"error": "MethodNotImplemented", "message": f"{method} is not implemented here"}
