@@ -319,3 +319,83 @@ def test_a_whatsapp_message_whose_fate_is_unknown_waits_for_an_agent(
     item.refresh_from_db()
     sent.refresh_from_db()
     assert (item.status, sent.delivery_status, len(graph.messages)) == ("sent", DeliveryStatus.SENT, 2)
+
+
+def test_instagram_private_reply_dm_hide_delete_and_failures(
+    workspace: Any, agent: Any, graph: FakeGraph
+) -> None:
+    from socialdesk.workspaces.actions import add_member, create_user
+    from socialdesk.workspaces.models import Role
+
+    save_policy(workspace, TELECOM)
+    lead = create_user("lena", "lead passphrase here")
+    add_member(workspace, lead, Role.LEAD)
+    channel = _channel(workspace, graph, "instagram", ig_user_id="2002")
+    _post(channel, _body("instagram__comment"))
+    comment = Message.objects.get()
+    conversation = comment.conversation
+    private = send_reply(conversation, agent, "João, enviámos-lhe uma mensagem privada. ^AL", is_private=True)
+    private.refresh_from_db()
+    assert private.delivery_status == DeliveryStatus.SENT
+    assert (graph.messages[-1]["sender"], graph.messages[-1]["recipient"]) == (
+        "2002",
+        {"comment_id": "17850000000000001"},
+    )
+    # More than 7 days after the comment: no private reply any more.
+    Message.objects.filter(pk=comment.pk).update(sent_at=comment.sent_at - _days(8))
+    Message.objects.filter(pk=private.pk).update(delivery_status="failed")  # as if the first had not gone
+    late = send_reply(conversation, agent, "Olá outra vez. ^AL", is_private=True)
+    late.refresh_from_db()
+    assert late.delivery_error == "Instagram: a comment can be answered privately only within 7 days"
+    moderate(comment, "hide", "spam", lead)
+    moderate(comment, "delete", "spam", lead)
+    assert (graph.hidden, graph.deleted) == ({"17850000000000001"}, {"17850000000000001"})
+    # An Instagram DM thread inside the window.
+    dm = {"object": "instagram", "entry": [{"id": "2002", "time": int(time.time()), "messaging": [{
+        "sender": {"id": "IGSID-55"}, "recipient": {"id": "2002"}, "timestamp": int(time.time() * 1000),
+        "message": {"mid": "aWdfZAG1faXRlbTox", "text": "o meu tarifário não aparece na app"}}]}]}  # fmt: skip
+    assert _post(channel, json.dumps(dm).encode()) == (200, {"stored": 1, "events": 1})
+    thread = Message.objects.get(network_message_id="aWdfZAG1faXRlbTox").conversation
+    answer = send_reply(thread, agent, "Vamos verificar o seu tarifário. ^AL")
+    answer.refresh_from_db()
+    assert answer.delivery_status == DeliveryStatus.SENT
+    assert (graph.messages[-1]["recipient"], graph.messages[-1]["messaging_type"]) == (
+        {"id": "IGSID-55"},
+        "RESPONSE",
+    )
+
+
+@pytest.mark.parametrize(
+    ("network", "obj"), [("instagram", "instagram"), ("whatsapp", "whatsapp_business_account")]
+)
+def test_instagram_and_whatsapp_refuse_forged_deliveries(
+    workspace: Any, graph: FakeGraph, network: str, obj: str
+) -> None:
+    channel = _channel(workspace, graph, network)
+    body = json.dumps({"object": obj, "entry": []}).encode()
+    assert _post(channel, body, secret="guessed") == (401, {"error": "bad signature"})
+    assert _post(channel, body) == (200, {"stored": 0, "events": 0})
+    assert _post(channel, body) == (409, {"error": "this delivery was already received"})
+    assert _post(channel, json.dumps({"object": "page", "entry": []}).encode()) == (
+        400,
+        {"error": f"not a {obj} delivery"},
+    )
+    wrong = Client().get(
+        f"/hooks/{network}/{channel.pk}/",
+        {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"},
+    )
+    assert wrong.status_code == 403
+
+
+def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph) -> None:
+    from socialdesk.policy.enforce import ModerationRefused
+    from socialdesk.workspaces.actions import add_member, create_user
+    from socialdesk.workspaces.models import Role
+
+    save_policy(workspace, TELECOM)
+    lead = create_user("lena", "lead passphrase here")
+    add_member(workspace, lead, Role.LEAD)
+    channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
+    _post(channel, _body("whatsapp__text"))
+    with pytest.raises(ModerationRefused, match="whatsapp does not let the brand hide messages"):
+        moderate(Message.objects.get(), "hide", "spam", lead)
