@@ -14,6 +14,8 @@ from socialdesk.channels.setup import SETUP_FIELDS, SetupError, connect_channel
 from socialdesk.workspaces.actions import workspaces_for
 from socialdesk.workspaces.models import Role, Workspace
 
+WEBHOOK_NETWORKS = {"x", "facebook", "instagram", "whatsapp", "telegram"}  # the others are polled
+
 
 def _admin_spaces(request: HttpRequest) -> list[Workspace]:
     return list(
@@ -33,7 +35,9 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
     rows = [
         {
             "channel": c,
-            "webhook": request.build_absolute_uri(reverse("hook_x", args=[c.pk])) if c.network == "x" else "",
+            "webhook": request.build_absolute_uri(reverse(f"hook_{c.network}", args=[c.pk]))
+            if c.network in WEBHOOK_NETWORKS
+            else "",
         }
         for c in channels
     ]

@@ -57,7 +57,8 @@ def client_for(channel: Channel) -> Client:
     exported = client.export_session_string()
     if exported != session:
         channel.credentials = {**creds, "session": exported}
-        channel.save(update_fields=["credentials"])
+        if channel.pk:  # a channel being set up is saved by the setup itself
+            channel.save(update_fields=["credentials"])
     return client
 
 

@@ -99,17 +99,35 @@ def send(message: Message, idempotency_key: str) -> str:
     return str(mail["Message-ID"])
 
 
+def _imap(channel: Channel) -> imaplib.IMAP4:
+    creds = _creds(channel)
+    host, port = str(creds.get("imap_host", "")), int(creds.get("imap_port", 993))
+    if str(creds.get("security", "ssl")) == "ssl":
+        return imaplib.IMAP4_SSL(host, port, timeout=TIMEOUT, ssl_context=ssl.create_default_context())
+    return imaplib.IMAP4(host, port, timeout=TIMEOUT)
+
+
+def check_login(channel: Channel) -> None:
+    """The mailbox accepts the login (setup check); DeliveryError in the server's words if not."""
+    try:
+        imap = _imap(channel)
+        try:
+            imap.login(
+                str(channel.credentials.get("username", "")), str(channel.credentials.get("password", ""))
+            )
+        finally:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
+                imap.logout()
+    except imaplib.IMAP4.error as exc:
+        raise DeliveryError(f"the IMAP server refused the login: {exc}", permanent=True) from exc
+
+
 def poll_inbox(channel: Channel, batch: int = 200) -> int:
     """Fetch messages newer than the last UID seen; each is stored once (event id = its Message-ID)."""
     creds = _creds(channel)
-    host, port = str(creds.get("imap_host", "")), int(creds.get("imap_port", 993))
     last = int(channel.config.get("last_uid", 0))
     stored = 0
-    imap: imaplib.IMAP4
-    if str(creds.get("security", "ssl")) == "ssl":
-        imap = imaplib.IMAP4_SSL(host, port, timeout=TIMEOUT, ssl_context=ssl.create_default_context())
-    else:
-        imap = imaplib.IMAP4(host, port, timeout=TIMEOUT)
+    imap = _imap(channel)
     try:
         imap.login(str(creds.get("username", "")), str(creds.get("password", "")))
         imap.select(str(channel.config.get("mailbox", "INBOX")), readonly=True)

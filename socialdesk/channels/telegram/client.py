@@ -47,7 +47,9 @@ def run[T](channel: Channel, call: Callable[[telegram.Bot], Awaitable[T]]) -> T:
         raise DeliveryError(
             f"Telegram answered: {exc.message}", permanent=False, retry_after=float(wait)
         ) from exc
-    except (Forbidden, BadRequest, InvalidToken) as exc:
+    except InvalidToken as exc:  # PTB's own message repeats the token: never show or log it
+        raise DeliveryError("Telegram rejected the bot token (401 Unauthorized)", permanent=True) from exc
+    except (Forbidden, BadRequest) as exc:
         raise DeliveryError(f"Telegram answered: {exc.message}", permanent=True) from exc
     except NetworkError as exc:  # TimedOut is a NetworkError
         raise DeliveryError(f"Telegram could not be reached: {exc.message}", permanent=False) from exc

@@ -198,3 +198,18 @@ def test_moderation_is_refused_bluesky_has_none_for_others_posts(
     with pytest.raises(ModerationRefused, match="bluesky does not let the brand hide messages"):
         moderate(Message.objects.get(), "hide", "spam", lead)
     assert OutboxItem.objects.count() == 0
+
+
+def test_connecting_an_account_logs_in_and_keeps_the_session(
+    workspace: Any, pds: FakePds, settings: Any
+) -> None:
+    from socialdesk.channels.setup import SetupError, connect_channel
+
+    settings.SOCIALDESK_API_BASES = {"bluesky": pds.url}
+    with pytest.raises(SetupError, match="bluesky refused these credentials: Bluesky answered 401"):
+        connect_channel(workspace, "bluesky", {"handle": "nimbus.bsky.social", "app_password": "guess"})
+    channel = connect_channel(
+        workspace, "bluesky", {"handle": "nimbus.bsky.social", "app_password": "app-pass-1234"}
+    )
+    assert (channel.handle, channel.config) == ("@nimbus.bsky.social", {"did": BRAND_DID})
+    assert channel.credentials["session"]  # later calls reuse it instead of logging in again

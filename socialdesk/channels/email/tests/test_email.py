@@ -235,3 +235,25 @@ def test_email_cannot_be_moderated(workspace: Any, channel: Channel, imap: FakeI
     poll_inbox(channel)
     with pytest.raises(ModerationRefused, match="email does not let the brand hide messages"):
         moderate(Message.objects.get(), "hide", "spam", lead)
+
+
+def test_connecting_a_mailbox_checks_the_login(
+    workspace: Any, imap: FakeImap, smtp: tuple[Mailbox, int]
+) -> None:
+    from socialdesk.channels.setup import SetupError, connect_channel
+
+    values = {"address": "help@nimbus.example", "imap_host": "127.0.0.1", "imap_port": str(imap.port),
+              "smtp_host": "127.0.0.1", "smtp_port": str(smtp[1]), "security": "none",
+              "username": "support@nimbus.example", "password": "nope"}  # fmt: skip
+    with pytest.raises(
+        SetupError, match="email refused these credentials: the IMAP server refused the login"
+    ):
+        connect_channel(workspace, "email", values)
+    with pytest.raises(SetupError, match="missing: Support address"):
+        connect_channel(workspace, "email", {**values, "address": " "})
+    channel = connect_channel(workspace, "email", {**values, "password": "imap-pass"})
+    assert (channel.handle, channel.config["address"], channel.credentials["password"]) == (
+        "help@nimbus.example",
+        "help@nimbus.example",
+        "imap-pass",
+    )

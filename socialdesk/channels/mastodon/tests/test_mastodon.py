@@ -149,3 +149,17 @@ def test_moderation_is_refused_mastodon_has_none_for_others_posts(
     with pytest.raises(ModerationRefused, match="mastodon does not let the brand delete others' messages"):
         moderate(message, "delete", "spam", lead)
     assert OutboxItem.objects.count() == 0
+
+
+def test_connecting_an_account_checks_the_token(workspace: Any, instance: FakeInstance) -> None:
+    from socialdesk.channels.setup import SetupError, connect_channel
+
+    with pytest.raises(SetupError, match="mastodon refused these credentials: Mastodon answered: 401"):
+        connect_channel(workspace, "mastodon", {"instance": instance.url, "access_token": "stolen"})
+    channel = connect_channel(
+        workspace, "mastodon", {"instance": instance.url, "access_token": "masto-token"}
+    )
+    assert (channel.handle, channel.config) == (
+        "@NimbusMobile",
+        {"instance": instance.url, "account_id": "109000000000000001"},
+    )

@@ -351,9 +351,13 @@ def test_instagram_private_reply_dm_hide_delete_and_failures(
     moderate(comment, "delete", "spam", lead)
     assert (graph.hidden, graph.deleted) == ({"17850000000000001"}, {"17850000000000001"})
     # An Instagram DM thread inside the window.
-    dm = {"object": "instagram", "entry": [{"id": "2002", "time": int(time.time()), "messaging": [{
-        "sender": {"id": "IGSID-55"}, "recipient": {"id": "2002"}, "timestamp": int(time.time() * 1000),
-        "message": {"mid": "aWdfZAG1faXRlbTox", "text": "o meu tarifário não aparece na app"}}]}]}  # fmt: skip
+    event = {
+        "sender": {"id": "IGSID-55"},
+        "recipient": {"id": "2002"},
+        "timestamp": int(time.time() * 1000),
+        "message": {"mid": "aWdfZAG1faXRlbTox", "text": "o meu tarifário não aparece na app"},
+    }
+    dm = {"object": "instagram", "entry": [{"id": "2002", "time": int(time.time()), "messaging": [event]}]}
     assert _post(channel, json.dumps(dm).encode()) == (200, {"stored": 1, "events": 1})
     thread = Message.objects.get(network_message_id="aWdfZAG1faXRlbTox").conversation
     answer = send_reply(thread, agent, "Vamos verificar o seu tarifário. ^AL")

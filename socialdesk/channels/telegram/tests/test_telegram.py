@@ -149,3 +149,20 @@ def test_delete_a_message_and_hiding_is_refused(
         moderate(message, "hide", "spam", lead)
     moderate(message, "delete", "spam", lead)
     assert bot_api.deleted == [(-1001987654321, 311)]
+
+
+def test_connecting_a_bot_checks_its_token(workspace: Any, bot_api: FakeBotApi, settings: Any) -> None:
+    from socialdesk.channels.setup import SetupError, connect_channel
+
+    settings.SOCIALDESK_API_BASES = {"telegram": bot_api.url}
+    with pytest.raises(
+        SetupError,
+        match=r"telegram refused these credentials: Telegram rejected the bot token \(401 Unauthorized\)",
+    ):
+        connect_channel(workspace, "telegram", {"bot_token": "999:wrong", "secret_token": SECRET})
+    channel = connect_channel(workspace, "telegram", {"bot_token": TOKEN, "secret_token": SECRET})
+    assert (channel.handle, channel.config, channel.credentials) == (
+        "@NimbusHelpBot",
+        {"bot_id": "5550001"},
+        {"bot_token": TOKEN, "secret_token": SECRET},
+    )
