@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from socialdesk.cli_tokens import token_app
+from socialdesk.cli_more import channels_app, token_app
 
 if TYPE_CHECKING:
     from socialdesk.policy.schema import Policy
@@ -35,6 +35,7 @@ triage_app = typer.Typer(
 )
 app.add_typer(triage_app, name="triage")
 app.add_typer(token_app, name="token")
+app.add_typer(channels_app, name="channels")
 
 
 def _setup() -> None:
