@@ -1,70 +1,8 @@
 """Instagram (professional account via the Graph API): comments on our media and DMs; public
 replies, private replies to comments (once, 7 days), DMs within 24 h then HUMAN_AGENT, hide, delete."""
 
-from __future__ import annotations
+from socialdesk.channels.meta.adapter import MetaCommentsAdapter
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-class InstagramAdapter:
-    name = "instagram"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.meta.payloads import normalize
-
-        try:
-            return normalize(self.name, dict(payload))
-        except (ValidationError, KeyError) as exc:
-            raise PayloadError(f"not an Instagram event: {exc}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.meta import send
-        from socialdesk.channels.meta.graph import graph
-
-        account = str(message.channel.config.get("ig_user_id", ""))
-        if not message.is_private:
-            answer = graph(
-                message.channel, "POST", f"{message.in_reply_to}/replies", body={"message": message.text}
-            )
-            return str(answer["id"])
-        if message.conversation.is_private:
-            extra = send.messaging_type(message, human_agent=True)
-            return send.send_message(message, account, {"id": send.recipient(message)}, extra)
-        comment = send.check_private_reply(message)
-        return send.send_message(message, account, {"comment_id": comment}, {})
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.meta.graph import graph
-
-        if message.is_private or not message.network_message_id:
-            raise DeliveryError(
-                "Instagram: only comments on our media can be hidden or deleted", permanent=True
-            )
-        if action == "hide":
-            graph(message.channel, "POST", message.network_message_id, body={"hide": True})
-        else:
-            graph(message.channel, "DELETE", message.network_message_id)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.meta import send
-
-        if kind == "hide":
-            return None
-        if kind == "delete":
-            return send.comment_gone(message)
-        if message.is_private:
-            raise CannotReconcile("Instagram offers no lookup of a sent message")
-        return send.find_own_reply(message, "replies", str(message.channel.config.get("ig_user_id", "")))
-
-
-ADAPTER = InstagramAdapter()
+ADAPTER = MetaCommentsAdapter(
+    name="instagram", display="Instagram", owner_key="ig_user_id", reply_edge="replies", hide_field="hide"
+)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 BRAND_DID = "did:plc:nimbusbrand000000000000"
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
@@ -53,69 +54,52 @@ class FakePds:
         self.failures.append((method, status, {"error": error, "message": message}, headers or {}))
 
     def start(self) -> FakePds:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json; charset=utf-8")
-                self.send_header("content-length", str(len(raw)))
-                reset = str(int(time.time()) + 300)
-                base = {"ratelimit-limit": "3000", "ratelimit-remaining": "2999", "ratelimit-reset": reset}
-                for name, value in {**base, **(headers or {})}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else {}
-                parts = urlsplit(self.path)
-                method = parts.path.removeprefix("/xrpc/")
-                if method == "com.atproto.server.createSession":
-                    if (body.get("identifier"), body.get("password")) != (fake.handle, fake.app_password):
-                        self._send(
-                            401,
-                            {"error": "AuthenticationRequired", "message": "Invalid identifier or password"},
-                        )
-                        return
-                    fake.sessions += 1
-                    fake._token = _jwt(BRAND_DID, "com.atproto.appPass")
-                    refresh = _jwt(BRAND_DID, "com.atproto.refresh")
-                    session = {"accessJwt": fake._token, "refreshJwt": refresh, "handle": fake.handle}
-                    self._send(200, {**session, "did": BRAND_DID, "active": True})
-                    return
-                if self.headers.get("authorization") != f"Bearer {fake._token}" or not fake._token:
-                    self._send(401, {"error": "ExpiredToken", "message": "Token has expired"})
-                    return
-                for index, (name, status, answer, headers) in enumerate(fake.failures):
-                    if name == method:
-                        del fake.failures[index]
-                        self._send(status, answer, headers)
-                        return
-                if method.startswith("chat.bsky.") and self.headers.get("atproto-proxy") != CHAT_PROXY:
-                    self._send(
-                        400, {"error": "InvalidRequest", "message": "chat requests go through the proxy"}
-                    )
-                    return
-                status, answer = fake.route(method, dict(parse_qsl(parts.query)), body)
-                self._send(status, answer)
-
-            do_GET = do_POST = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _send(
+        self, request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        reset = str(int(time.time()) + 300)
+        limits = {"ratelimit-limit": "3000", "ratelimit-remaining": "2999", "ratelimit-reset": reset}
+        send_json(request, status, body, {**limits, **(headers or {})})
+
+    def _handle(self, request: Request) -> None:
+        raw = body_of(request)
+        body = json.loads(raw) if raw else {}
+        parts = urlsplit(request.path)
+        method = parts.path.removeprefix("/xrpc/")
+        if method == "com.atproto.server.createSession":
+            self._create_session(request, body)
+            return
+        if request.headers.get("authorization") != f"Bearer {self._token}" or not self._token:
+            self._send(request, 401, {"error": "ExpiredToken", "message": "Token has expired"})
+            return
+        for index, (name, status, answer, headers) in enumerate(self.failures):
+            if name == method:
+                del self.failures[index]
+                self._send(request, status, answer, headers)
+                return
+        if method.startswith("chat.bsky.") and request.headers.get("atproto-proxy") != CHAT_PROXY:
+            self._send(
+                request, 400, {"error": "InvalidRequest", "message": "chat requests go through the proxy"}
+            )
+            return
+        status, answer = self.route(method, dict(parse_qsl(parts.query)), body)
+        self._send(request, status, answer)
+
+    def _create_session(self, request: Request, body: dict[str, Any]) -> None:
+        if (body.get("identifier"), body.get("password")) != (self.handle, self.app_password):
+            error = {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
+            self._send(request, 401, error)
+            return
+        self.sessions += 1
+        self._token = _jwt(BRAND_DID, "com.atproto.appPass")
+        session = {"accessJwt": self._token, "refreshJwt": _jwt(BRAND_DID, "com.atproto.refresh")}
+        self._send(request, 200, {**session, "handle": self.handle, "did": BRAND_DID, "active": True})
 
     def _brand(self) -> dict[str, Any]:
         return {"did": BRAND_DID, "handle": self.handle, "displayName": "Nimbus Mobile"}

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 
 @dataclass
@@ -33,60 +34,32 @@ class FakeInstance:
         self.failures.append((path, status, {"error": error}, headers or {}))
 
     def start(self) -> FakeInstance:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json; charset=utf-8")
-                self.send_header("content-length", str(len(raw)))
-                reset = (datetime.now(tz=UTC) + timedelta(minutes=5)).isoformat()
-                base = {
-                    "X-RateLimit-Limit": "300",
-                    "X-RateLimit-Remaining": "299",
-                    "X-RateLimit-Reset": reset,
-                }
-                for name, value in {**base, **(headers or {})}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                kind = self.headers.get("content-type") or ""
-                body = json.loads(raw) if raw and "json" in kind else dict(parse_qsl(raw))
-                parts = urlsplit(self.path)
-                fake.requests.append((self.command, parts.path))
-                if self.headers.get("authorization") != f"Bearer {fake.token}":
-                    self._send(401, {"error": "The access token is invalid"})
-                    return
-                for index, (path, status, answer, headers) in enumerate(fake.failures):
-                    if parts.path == path:
-                        del fake.failures[index]
-                        self._send(status, answer, headers)
-                        return
-                query = dict(parse_qsl(parts.query))
-                status, answer = fake.route(
-                    self.command, parts.path, query, body, self.headers.get("Idempotency-Key")
-                )
-                self._send(status, answer)
-
-            do_GET = do_POST = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _handle(self, request: Request) -> None:
+        raw = body_of(request).decode()
+        kind = request.headers.get("content-type") or ""
+        body = json.loads(raw) if raw and "json" in kind else dict(parse_qsl(raw))
+        parts = urlsplit(request.path)
+        self.requests.append((request.command, parts.path))
+        reset = (datetime.now(tz=UTC) + timedelta(minutes=5)).isoformat()
+        limits = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299", "X-RateLimit-Reset": reset}
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            send_json(request, 401, {"error": "The access token is invalid"}, limits)
+            return
+        for index, (path, status, answer, headers) in enumerate(self.failures):
+            if parts.path == path:
+                del self.failures[index]
+                send_json(request, status, answer, {**limits, **headers})
+                return
+        query = dict(parse_qsl(parts.query))
+        key = request.headers.get("Idempotency-Key")
+        status, answer = self.route(request.command, parts.path, query, body, key)
+        send_json(request, status, answer, limits)
 
     def route(
         self, method: str, path: str, query: dict[str, str], body: dict[str, Any], key: str | None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 VERSION = "v21.0"
 
@@ -38,51 +39,29 @@ class FakeGraph:
         self.failures.append((path_suffix, status, {"error": error}, headers or {}))
 
     def start(self) -> FakeGraph:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json; charset=UTF-8")
-                self.send_header("content-length", str(len(raw)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = json.loads(self.rfile.read(length)) if length else {}
-                parts = urlsplit(self.path)
-                path = parts.path.removeprefix(f"/{VERSION}/")
-                fake.requests.append((self.command, path))
-                if self.headers.get("authorization") != f"Bearer {fake.token}":
-                    error = {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}
-                    self._send(400, {"error": {**error, "fbtrace_id": "AbCdEf123"}})
-                    return
-                for index, (suffix, status, answer, headers) in enumerate(fake.failures):
-                    if path.endswith(suffix):
-                        del fake.failures[index]
-                        self._send(status, answer, headers)
-                        return
-                status, answer = fake.route(self.command, path, dict(parse_qsl(parts.query)), body)
-                self._send(status, answer)
-
-            do_GET = do_POST = do_DELETE = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _handle(self, request: Request) -> None:
+        raw = body_of(request)
+        body = json.loads(raw) if raw else {}
+        parts = urlsplit(request.path)
+        path = parts.path.removeprefix(f"/{VERSION}/")
+        self.requests.append((request.command, path))
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            error = {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}
+            send_json(request, 400, {"error": {**error, "fbtrace_id": "AbCdEf123"}})
+            return
+        for index, (suffix, status, answer, headers) in enumerate(self.failures):
+            if path.endswith(suffix):
+                del self.failures[index]
+                send_json(request, status, answer, headers)
+                return
+        status, answer = self.route(request.command, path, dict(parse_qsl(parts.query)), body)
+        send_json(request, status, answer)
 
     def _missing(self) -> tuple[int, dict[str, Any]]:
         message = "Unsupported get request. Object with ID does not exist, cannot be loaded due to " + (

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import base64
 import itertools
-import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 
 @dataclass
@@ -36,68 +36,50 @@ class FakeReddit:
         self.errors.append((path, [[error, message, field_name]]))
 
     def start(self) -> FakeReddit:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: Any) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json; charset=UTF-8")
-                self.send_header("content-length", str(len(raw)))
-                self.send_header("x-ratelimit-remaining", "995.0")
-                self.send_header("x-ratelimit-used", "5")
-                self.send_header("x-ratelimit-reset", "300")
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                form = dict(parse_qsl(self.rfile.read(length).decode())) if length else {}
-                parts = urlsplit(self.path)
-                path = parts.path.rstrip("/")
-                fake.paths.append((self.command, path))
-                if path == "/api/v1/access_token":
-                    basic = base64.b64encode(f"{fake.client_id}:{fake.client_secret}".encode()).decode()
-                    good = (form.get("username"), form.get("password")) == (fake.username, fake.password)
-                    if self.headers.get("authorization") != f"Basic {basic}":
-                        self._send(401, {"message": "Unauthorized", "error": 401})
-                        return
-                    if not good:  # as Reddit answers a wrong password: 200 with an OAuth error
-                        self._send(200, {"error": "invalid_grant"})
-                        return
-                    token = {
-                        "access_token": "reddit-token",
-                        "token_type": "bearer",
-                        "expires_in": 86400,
-                        "scope": "*",
-                    }
-                    self._send(200, token)
-                    return
-                if self.headers.get("authorization") != "bearer reddit-token":
-                    self._send(401, {"message": "Unauthorized", "error": 401})
-                    return
-                for index, (error_path, errors) in enumerate(fake.errors):
-                    if error_path == path:
-                        del fake.errors[index]
-                        self._send(200, {"json": {"errors": errors}})
-                        return
-                status, body = fake.route(self.command, path, dict(parse_qsl(parts.query)), form)
-                self._send(status, body)
-
-            do_GET = do_POST = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _send(self, request: Request, status: int, body: Any) -> None:
+        limits = {"x-ratelimit-remaining": "995.0", "x-ratelimit-used": "5", "x-ratelimit-reset": "300"}
+        send_json(request, status, body, limits)
+
+    def _handle(self, request: Request) -> None:
+        raw = body_of(request).decode()
+        form = dict(parse_qsl(raw)) if raw else {}
+        parts = urlsplit(request.path)
+        path = parts.path.rstrip("/")
+        self.paths.append((request.command, path))
+        if path == "/api/v1/access_token":
+            self._token_grant(request, form)
+            return
+        if request.headers.get("authorization") != "bearer reddit-token":
+            self._send(request, 401, {"message": "Unauthorized", "error": 401})
+            return
+        for index, (error_path, errors) in enumerate(self.errors):
+            if error_path == path:
+                del self.errors[index]
+                self._send(request, 200, {"json": {"errors": errors}})
+                return
+        status, body = self.route(request.command, path, dict(parse_qsl(parts.query)), form)
+        self._send(request, status, body)
+
+    def _token_grant(self, request: Request, form: dict[str, str]) -> None:
+        basic = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        if request.headers.get("authorization") != f"Basic {basic}":
+            self._send(request, 401, {"message": "Unauthorized", "error": 401})
+        elif (form.get("username"), form.get("password")) != (self.username, self.password):
+            self._send(request, 200, {"error": "invalid_grant"})  # as Reddit answers a wrong password
+        else:
+            token = {
+                "access_token": "reddit-token",
+                "token_type": "bearer",
+                "expires_in": 86400,
+                "scope": "*",
+            }
+            self._send(request, 200, token)
 
     @staticmethod
     def listing(children: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 
 @dataclass
@@ -33,42 +34,24 @@ class FakeBotApi:
         self.failures.append((method, error))
 
     def start(self) -> FakeBotApi:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                raw = self.rfile.read(length).decode() if length else ""
-                if "json" in (self.headers.get("content-type") or ""):
-                    params = json.loads(raw or "{}")
-                else:
-                    params = {k: _value(v) for k, v in parse_qsl(raw)}
-                prefix, _, method = self.path.strip("/").partition("/")
-                if prefix != f"bot{fake.token}":
-                    answer: dict[str, Any] = {"ok": False, "error_code": 401, "description": "Unauthorized"}
-                else:
-                    answer = fake.call(method, params)
-                body = json.dumps(answer).encode()
-                self.send_response(200 if answer["ok"] else int(answer["error_code"]))
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _handle(self, request: Request) -> None:
+        raw = body_of(request).decode()
+        if "json" in (request.headers.get("content-type") or ""):
+            params = json.loads(raw or "{}")
+        else:
+            params = {k: _value(v) for k, v in parse_qsl(raw)}
+        prefix, _, method = request.path.strip("/").partition("/")
+        if prefix != f"bot{self.token}":
+            answer: dict[str, Any] = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+        else:
+            answer = self.call(method, params)
+        send_json(request, 200 if answer["ok"] else int(answer["error_code"]), answer)
 
     def call(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         for index, (name, error) in enumerate(self.failures):

@@ -9,14 +9,15 @@ import hashlib
 import hmac
 import itertools
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from oauthlib.oauth1.rfc5849 import signature, utils
+
+from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
 
 X_HOST = "https://api.twitter.com"
 
@@ -54,57 +55,30 @@ class FakeX:
         self.failures.append((path_prefix, Failure(status, body, headers or {})))
 
     def start(self) -> FakeX:
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
-                raw = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json; charset=utf-8")
-                self.send_header("content-length", str(len(raw)))
-                reset = str(int(time.time()) + 900)
-                limits = {
-                    "x-rate-limit-limit": "100",
-                    "x-rate-limit-remaining": "99",
-                    "x-rate-limit-reset": reset,
-                }
-                for name, value in {**limits, **(headers or {})}.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def _handle(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                parts = urlsplit(self.path)
-                fake.requests.append((self.command, parts.path))
-                if not fake.signed(
-                    self.command, parts.path, parts.query, self.headers.get("authorization", "")
-                ):
-                    self._send(401, {"title": "Unauthorized", "detail": "Unauthorized", "status": 401})
-                    return
-                for index, (prefix, failure) in enumerate(fake.failures):
-                    if parts.path.startswith(prefix):
-                        del fake.failures[index]
-                        self._send(failure.status, failure.body, failure.headers)
-                        return
-                status, answer = fake.route(self.command, parts.path, dict(parse_qsl(parts.query)), body)
-                self._send(status, answer)
-
-            do_GET = do_POST = do_PUT = do_DELETE = _handle
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url, self._server = serve(self._handle)
         return self
 
     def stop(self) -> None:
-        if self._server:
-            self._server.shutdown()
-            self._server.server_close()
+        stop(self._server)
+
+    def _handle(self, request: Request) -> None:
+        body = body_of(request)
+        parts = urlsplit(request.path)
+        self.requests.append((request.command, parts.path))
+        reset = str(int(time.time()) + 900)
+        limits = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "99", "x-rate-limit-reset": reset}
+        authorization = request.headers.get("authorization", "")
+        if not self.signed(request.command, parts.path, parts.query, authorization):
+            denied = {"title": "Unauthorized", "detail": "Unauthorized", "status": 401}
+            send_json(request, 401, denied, limits)
+            return
+        for index, (prefix, failure) in enumerate(self.failures):
+            if parts.path.startswith(prefix):
+                del self.failures[index]
+                send_json(request, failure.status, failure.body, {**limits, **failure.headers})
+                return
+        status, answer = self.route(request.command, parts.path, dict(parse_qsl(parts.query)), body)
+        send_json(request, status, answer, limits)
 
     def signed(self, method: str, path: str, query: str, header: str) -> bool:
         """OAuth 1.0a HMAC-SHA1 over the URL the client signed (the real host's)."""

@@ -1,0 +1,72 @@
+"""Facebook Pages and Instagram work the same way on the Graph API, apart from names: where replies
+live (`comments` / `replies`), how a comment is hidden (`is_hidden` / `hide`), and whose id sends
+messages (the Page / the Instagram account). One adapter, configured per network."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
+
+if TYPE_CHECKING:
+    from socialdesk.channels.models import Channel
+    from socialdesk.conversations.models import Message
+    from socialdesk.ingest.schema import InboundMessage
+
+
+@dataclass(frozen=True)
+class MetaCommentsAdapter:
+    name: str
+    display: str
+    owner_key: str  # the channel setting holding the id that sends messages
+    reply_edge: str
+    hide_field: str
+
+    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
+        from socialdesk.channels.meta.payloads import normalize
+
+        try:
+            return normalize(self.name, dict(payload))
+        except (ValidationError, KeyError) as exc:
+            raise PayloadError(f"not a {self.display} event: {exc}") from exc
+
+    def deliver(self, message: Message, idempotency_key: str) -> str:
+        from socialdesk.channels.meta import send
+        from socialdesk.channels.meta.graph import graph
+
+        owner = str(message.channel.config.get(self.owner_key, ""))
+        if not message.is_private:
+            body = {"message": message.text}
+            answer = graph(message.channel, "POST", f"{message.in_reply_to}/{self.reply_edge}", body=body)
+            return str(answer["id"])
+        if message.conversation.is_private:
+            extra = send.messaging_type(message, human_agent=True)
+            return send.send_message(message, owner, {"id": send.recipient(message)}, extra)
+        comment = send.check_private_reply(message)
+        return send.send_message(message, owner, {"comment_id": comment}, {})
+
+    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
+        from socialdesk.channels.meta.graph import graph
+
+        if message.is_private or not message.network_message_id:
+            raise DeliveryError(f"{self.display}: only comments can be hidden or deleted", permanent=True)
+        if action == "hide":
+            graph(message.channel, "POST", message.network_message_id, body={self.hide_field: True})
+        else:
+            graph(message.channel, "DELETE", message.network_message_id)
+
+    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
+        from socialdesk.channels.meta import send
+
+        if kind == "hide":
+            return None  # hiding again is harmless
+        if kind == "delete":
+            return send.comment_gone(message)
+        if message.is_private:
+            raise CannotReconcile(f"{self.display} offers no lookup of a sent message")
+        owner = str(message.channel.config.get(self.owner_key, ""))
+        return send.find_own_reply(message, self.reply_edge, owner)
