@@ -73,6 +73,25 @@ def agent(workspace: Any) -> Any:
 
 
 @pytest.fixture
+def lead(workspace: Any) -> Any:
+    from socialdesk.workspaces.actions import add_member, create_user
+    from socialdesk.workspaces.models import Role
+
+    user = create_user("lena", "lead passphrase here")
+    add_member(workspace, user, Role.LEAD)
+    return user
+
+
+@pytest.fixture
+def telecom_policy(workspace: Any) -> Any:
+    """The workspace runs the telecom example policy (moderation reasons, crisis rule, listening)."""
+    from socialdesk.policy.actions import save_policy
+
+    examples = Path(__file__).parents[1] / "socialdesk" / "policy" / "examples"
+    return save_policy(workspace, (examples / "telecom.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
 def isolated_database_url(tmp_path: Path, settings: Any) -> Iterator[str]:
     """A database of its own for tests that run the CLI in subprocesses, on the engine under test."""
     engine = settings.DATABASES["default"]["ENGINE"]

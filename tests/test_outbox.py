@@ -19,7 +19,6 @@ from socialdesk.conversations.models import Conversation, DeliveryStatus, Messag
 from socialdesk.ingest.actions import receive_event
 from socialdesk.outbox.actions import backoff, outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.actions import save_policy
 from socialdesk.policy.enforce import moderate
 from tests.helpers import post
 
@@ -50,13 +49,10 @@ def test_a_reply_is_one_outbox_row_sent_once(x_channel: Any, agent: Any) -> None
     assert SandboxDelivery.objects.count() == 1
 
 
-def test_moderation_goes_through_the_outbox(workspace: Any, x_channel: Any, agent: Any) -> None:
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
+def test_moderation_goes_through_the_outbox(
+    workspace: Any, x_channel: Any, agent: Any, lead: Any, telecom_policy: Any
+) -> None:
 
-    save_policy(workspace, TELECOM)
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     receive_event(x_channel, "1", post("a", "@NimbusMobile buy followers cheap at spam.example"))
     message = Message.objects.get(network_message_id="a")
     entry = moderate(message, "hide", "spam", lead)

@@ -184,16 +184,10 @@ def test_jetstream_posts_naming_the_brand_are_taken_for_the_listening_workspace(
 
 
 def test_moderation_is_refused_bluesky_has_none_for_others_posts(
-    workspace: Any, channel: Channel, pds: FakePds
+    workspace: Any, channel: Channel, pds: FakePds, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.actions import save_policy
     from socialdesk.policy.enforce import ModerationRefused, moderate
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(workspace, TELECOM)
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     poll_notifications(channel)
     with pytest.raises(ModerationRefused, match="bluesky does not let the brand hide messages"):
         moderate(Message.objects.get(), "hide", "spam", lead)

@@ -220,17 +220,11 @@ def test_the_polling_pass_reads_mailboxes_and_survives_a_broken_one(
     assert "last_uid" not in broken.config
 
 
-def test_email_cannot_be_moderated(workspace: Any, channel: Channel, imap: FakeImap) -> None:
-    from socialdesk.policy.actions import save_policy
+def test_email_cannot_be_moderated(
+    workspace: Any, channel: Channel, imap: FakeImap, lead: Any, telecom_policy: Any
+) -> None:
     from socialdesk.policy.enforce import ModerationRefused, moderate
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(
-        workspace, (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").read_text("utf-8")
-    )
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     imap.add(_eml("customer__question"))
     poll_inbox(channel)
     with pytest.raises(ModerationRefused, match="email does not let the brand hide messages"):

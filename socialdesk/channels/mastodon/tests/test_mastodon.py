@@ -130,18 +130,10 @@ def test_rate_limit_and_refusal(channel: Channel, agent: Any, instance: FakeInst
 
 
 def test_moderation_is_refused_mastodon_has_none_for_others_posts(
-    workspace: Any, channel: Channel, instance: FakeInstance
+    workspace: Any, channel: Channel, instance: FakeInstance, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.actions import save_policy
     from socialdesk.policy.enforce import ModerationRefused, moderate
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(
-        workspace, (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").read_text("utf-8")
-    )
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     poll_mentions(channel)
     message = Message.objects.get(network_message_id="113500000000000001")
     with pytest.raises(ModerationRefused, match="mastodon does not let the brand hide messages"):

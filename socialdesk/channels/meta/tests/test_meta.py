@@ -22,7 +22,6 @@ from socialdesk.conversations.models import Conversation, DeliveryStatus, Messag
 from socialdesk.ingest.models import RawEvent
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.actions import save_policy
 from socialdesk.policy.enforce import moderate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -122,12 +121,9 @@ def test_forged_replayed_and_wrong_object_deliveries_are_refused(page: Channel) 
 
 
 def test_public_reply_private_reply_once_hide_and_delete(
-    workspace: Any, page: Channel, agent: Any, graph: FakeGraph
+    workspace: Any, page: Channel, agent: Any, graph: FakeGraph, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(workspace, TELECOM)
     _post(page, _body("page_feed__comment"))
     conversation = Conversation.objects.get()
     reply = send_reply(conversation, agent, "Hola Lucía, lo revisamos ahora mismo. ^AL")
@@ -152,8 +148,6 @@ def test_public_reply_private_reply_once_hide_and_delete(
         "Facebook: this comment was already answered privately (one per comment)",
     )
     assert len(graph.messages) == 1
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     customer = Message.objects.get(network_message_id="4000_8001")
     moderate(customer, "hide", "spam", lead)
     assert graph.hidden == {"4000_8001"}
@@ -322,14 +316,9 @@ def test_a_whatsapp_message_whose_fate_is_unknown_waits_for_an_agent(
 
 
 def test_instagram_private_reply_dm_hide_delete_and_failures(
-    workspace: Any, agent: Any, graph: FakeGraph
+    workspace: Any, agent: Any, graph: FakeGraph, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(workspace, TELECOM)
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     channel = _channel(workspace, graph, "instagram", ig_user_id="2002")
     _post(channel, _body("instagram__comment"))
     comment = Message.objects.get()
@@ -391,14 +380,9 @@ def test_instagram_and_whatsapp_refuse_forged_deliveries(
     assert wrong.status_code == 403
 
 
-def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph) -> None:
+def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph, lead: Any, telecom_policy: Any) -> None:
     from socialdesk.policy.enforce import ModerationRefused
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(workspace, TELECOM)
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
     _post(channel, _body("whatsapp__text"))
     with pytest.raises(ModerationRefused, match="whatsapp does not let the brand hide messages"):

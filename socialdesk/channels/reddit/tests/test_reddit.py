@@ -103,19 +103,10 @@ def test_reply_in_public_and_private_only_with_consent(
 
 
 def test_moderator_removal_and_a_subreddit_we_do_not_moderate(
-    workspace: Any, channel: Channel, site: FakeReddit
+    workspace: Any, channel: Channel, site: FakeReddit, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.actions import save_policy
     from socialdesk.policy.enforce import moderate
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(
-        workspace,
-        (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8"),
-    )
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     poll_inbox(channel)
     mention = Message.objects.get(network_message_id="t1_kx7q2z")
     moderate(mention, "hide", "spam", lead)

@@ -128,19 +128,10 @@ def test_a_dm_answer_and_flood_control(channel: Channel, agent: Any, bot_api: Fa
 
 
 def test_delete_a_message_and_hiding_is_refused(
-    workspace: Any, channel: Channel, bot_api: FakeBotApi
+    workspace: Any, channel: Channel, bot_api: FakeBotApi, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.actions import save_policy
     from socialdesk.policy.enforce import ModerationRefused, moderate
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
 
-    save_policy(
-        workspace,
-        (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8"),
-    )
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     _post(channel, "message__group_reply")
     message = Message.objects.get()
     Message.objects.filter(pk=message.pk).update(sent_at=timezone.now() - timedelta(hours=1))

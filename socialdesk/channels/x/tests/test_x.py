@@ -26,7 +26,6 @@ from socialdesk.conversations.models import Conversation, DeliveryStatus, Messag
 from socialdesk.ingest.models import RawEvent
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.actions import save_policy
 from socialdesk.policy.enforce import ModerationRefused, moderate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -179,13 +178,10 @@ def test_a_dm_only_to_someone_who_accepts_them(channel: Channel, agent: Any, fak
     assert OutboxItem.objects.get(message=refused).status == "failed"
 
 
-def test_hide_a_reply_and_deleting_is_refused(workspace: Any, channel: Channel, fake: FakeX) -> None:
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
+def test_hide_a_reply_and_deleting_is_refused(
+    workspace: Any, channel: Channel, fake: FakeX, lead: Any, telecom_policy: Any
+) -> None:
 
-    save_policy(workspace, TELECOM)
-    lead = create_user("lena", "lead passphrase here")
-    add_member(workspace, lead, Role.LEAD)
     _deliver(channel, _fixture("tweet_create__mention"))
     message = Message.objects.get()
     with pytest.raises(ModerationRefused, match="x does not let the brand delete others' messages"):
