@@ -156,6 +156,7 @@ def worker(
 
     _setup()
     from socialdesk.channels.polling import poll_channels
+    from socialdesk.channels.webhooks import prune_deliveries
     from socialdesk.ingest.actions import process_pending
     from socialdesk.outbox.actions import outbox_tick
     from socialdesk.policy.enforce import policy_tick
@@ -173,6 +174,7 @@ def worker(
             console.print(f"outbox: {sent.__dict__}")
         if time.monotonic() - last_poll >= POLL_EVERY:
             last_poll = time.monotonic()
+            prune_deliveries()
             polled = {name: n for name, n in poll_channels().items() if n}
             if polled:
                 console.print(f"polled: {polled}")

@@ -86,6 +86,7 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "digest"], name="one_webhook_delivery_per_body")
         ]
+        indexes = [models.Index(fields=["received_at"], name="webhook_delivery_age")]
 
     def __str__(self) -> str:
         return f"{self.channel_id}:{self.digest[:12]}"

@@ -80,3 +80,17 @@ def accept(channel: Channel, body: bytes, events: Sequence[tuple[str, Mapping[st
     except IntegrityError:
         raise Refused(409, "this delivery was already received") from None
     return JsonResponse({"stored": stored, "events": len(events)})
+
+
+REPLAY_WINDOW_DAYS = 14  # networks retry a delivery for hours, not weeks
+
+
+def prune_deliveries(days: int = REPLAY_WINDOW_DAYS) -> int:
+    """Forget digests older than the replay window (the table would otherwise only grow)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted, _ = WebhookDelivery.objects.filter(received_at__lt=cutoff).delete()
+    return deleted

@@ -73,6 +73,11 @@ def send_item(item_id: int, now: datetime | None = None) -> str:
             network_id = ""
     except DeliveryError as exc:
         return _attempt_failed(item, exc, now)
+    except Exception as exc:
+        # A failure no client mapped (a bug, an odd answer): retried with backoff, never lost, and
+        # logged with its traceback; the agent's request that queued it does not fail.
+        log.exception("outbox %s: unexpected error while sending", item.idempotency_key)
+        return _attempt_failed(item, DeliveryError(f"unexpected error: {exc}", permanent=False), now)
     checkpoint("outbox-delivered")  # the network has it; a kill here must not cause a second send
     _record_sent(item, network_id, now)
     return OutboxStatus.SENT
@@ -145,7 +150,7 @@ def recover_stale(now: datetime | None = None) -> int:
                 OutboxStatus.UNCERTAIN,
             )
             continue
-        except DeliveryError as exc:
+        except Exception as exc:  # DeliveryError or anything else: ask again on the next tick
             log.warning("outbox %s: cannot reconcile yet: %s", item.idempotency_key, exc)
             continue
         if found is not None:

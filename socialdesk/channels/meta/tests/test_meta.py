@@ -387,3 +387,34 @@ def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph, lead: Any,
     _post(channel, _body("whatsapp__text"))
     with pytest.raises(ModerationRefused, match="whatsapp does not let the brand hide messages"):
         moderate(Message.objects.get(), "hide", "spam", lead)
+
+
+def test_an_answer_no_client_expected_is_retried_not_lost(
+    page: Channel, agent: Any, graph: FakeGraph
+) -> None:
+    from datetime import timedelta
+
+    _post(page, _body("page_feed__comment"))
+    graph.failures.append(("/comments", 200, {"success": True}, {}))  # no "id": the adapter cannot read it
+    reply = send_reply(Conversation.objects.get(), agent, "Lo revisamos.")
+    item = OutboxItem.objects.get(message=reply)
+    assert (item.status, item.last_error) == ("pending", "unexpected error: 'id'")
+    assert outbox_tick(item.next_attempt_at + timedelta(seconds=1)).sent == 1
+    reply.refresh_from_db()
+    assert reply.delivery_status == DeliveryStatus.SENT
+
+
+def test_old_delivery_digests_are_forgotten(page: Channel) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from socialdesk.channels.models import WebhookDelivery
+    from socialdesk.channels.webhooks import prune_deliveries
+
+    body = _body("page_feed__comment")
+    _post(page, body)
+    WebhookDelivery.objects.create(channel=page, digest="0" * 64)
+    WebhookDelivery.objects.filter(digest="0" * 64).update(received_at=timezone.now() - timedelta(days=15))
+    assert prune_deliveries() == 1
+    assert _post(page, body) == (409, {"error": "this delivery was already received"})  # recent ones stay
