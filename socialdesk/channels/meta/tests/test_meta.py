@@ -369,10 +369,16 @@ def test_instagram_and_whatsapp_refuse_forged_deliveries(
     assert _post(channel, body, secret="guessed") == (401, {"error": "bad signature"})
     assert _post(channel, body) == (200, {"stored": 0, "events": 0})
     assert _post(channel, body) == (409, {"error": "this delivery was already received"})
+    assert _post(channel, b'{"object": "' + obj.encode() + b'", "entry": [')[0] == 400
+    assert _post(channel, b'{"pad": "' + b"x" * 1_000_001 + b'"}') == (
+        413,
+        {"error": "body over 1000000 bytes"},
+    )
     assert _post(channel, json.dumps({"object": "page", "entry": []}).encode()) == (
         400,
         {"error": f"not a {obj} delivery"},
     )
+    assert RawEvent.objects.count() == 0  # the one accepted delivery held no events; the refused stored none
     wrong = Client().get(
         f"/hooks/{network}/{channel.pk}/",
         {"hub.mode": "subscribe", "hub.verify_token": "x", "hub.challenge": "1"},
