@@ -29,6 +29,9 @@ BASE_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(hours=1)
 MAX_ATTEMPTS = 10
 MESSAGE_KINDS = (OutboxKind.REPLY, OutboxKind.PRIVATE)
+# Sending limits networks publish for one account (DESIGN: X DMs, 15 per 15 minutes): the outbox waits
+# its turn instead of collecting the network's 429.
+SEND_LIMITS: dict[tuple[str, str], tuple[int, timedelta]] = {("x", "private"): (15, timedelta(minutes=15))}
 
 
 def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
@@ -54,9 +57,28 @@ def backoff(attempts: int) -> timedelta:
     return min(MAX_DELAY, delay)
 
 
+def paced_until(channel_id: int, network: str, kind: str, now: datetime) -> datetime | None:
+    """When the account may send this kind again, if its published limit is used up; else None."""
+    limit = SEND_LIMITS.get((network, kind))
+    if limit is None:
+        return None
+    count, window = limit
+    recent = OutboxItem.objects.filter(
+        channel_id=channel_id, kind=kind, status=OutboxStatus.SENT, sent_at__gt=now - window
+    )
+    times = [t for t in recent.order_by("sent_at").values_list("sent_at", flat=True) if t is not None]
+    return times[len(times) - count] + window if len(times) >= count else None
+
+
 def send_item(item_id: int, now: datetime | None = None) -> str:
     """Send one due item once; returns its status afterwards."""
     now = now or timezone.now()
+    due = OutboxItem.objects.filter(pk=item_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    ahead = due.values_list("channel_id", "channel__network", "kind").first()
+    wait = paced_until(*ahead, now) if ahead else None
+    if wait is not None:
+        due.update(next_attempt_at=wait, last_error="waiting for the network's sending limit")
+        return OutboxStatus.PENDING
     claimed = OutboxItem.objects.filter(
         pk=item_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
     ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_until=now + LEASE)

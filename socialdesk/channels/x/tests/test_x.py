@@ -326,3 +326,21 @@ def test_an_admin_connects_an_account_after_x_accepts_its_credentials(
     client.post(f"/channels/{channel.pk}/toggle/")
     channel.refresh_from_db()
     assert channel.is_active is False
+
+
+def test_dms_wait_for_x_limit_of_15_per_15_minutes(channel: Channel, agent: Any, fake: FakeX) -> None:
+    _deliver(channel, _fixture("direct_message__received"))
+    conversation = Conversation.objects.get()
+    for n in range(15):
+        send_reply(conversation, agent, f"Update {n}")
+    assert len(fake.dms) == 15
+    sixteenth = send_reply(conversation, agent, "Update 15")
+    item = OutboxItem.objects.get(message=sixteenth)
+    first = OutboxItem.objects.filter(kind="private", status="sent").order_by("sent_at").first()
+    assert first is not None and first.sent_at is not None
+    # Not sent, and no attempt spent: it waits until the first DM leaves X's 15-minute window.
+    assert (item.status, item.attempts, len(fake.dms)) == ("pending", 0, 15)
+    assert item.next_attempt_at == first.sent_at + timedelta(minutes=15)
+    assert item.last_error == "waiting for the network's sending limit"
+    assert outbox_tick(item.next_attempt_at + timedelta(seconds=1)).sent == 1
+    assert len(fake.dms) == 16
