@@ -267,7 +267,7 @@ def list_conversations(
     items = list(qs.order_by(*order, "-pk").prefetch_related("tags")[start : start + PAGE])
     tallies = counts(request.user, filters)
     return {
-        "count": total(request.user, filters, tallies),
+        "count": total(qs, filters.status, tallies),
         "counts": tallies,
         "items": [_conversation_out(c, slugs[c.workspace_id]) for c in items],
     }

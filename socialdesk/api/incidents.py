@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from socialdesk.conversations.inbox import scoped
-from socialdesk.incidents.actions import resolve_incident
+from socialdesk.incidents.actions import incidents_for, resolve_incident
 from socialdesk.incidents.models import Incident
-from socialdesk.workspaces.actions import can_lead, workspaces_for
+from socialdesk.workspaces.actions import can_lead
 
 router = Router(tags=["incidents"])
 
@@ -38,10 +37,6 @@ class Refused(Schema):
     detail: str
 
 
-def _incidents(request: HttpRequest) -> QuerySet[Incident]:
-    return Incident.objects.filter(workspace__in=workspaces_for(request.user)).select_related("workspace")
-
-
 def _out(incident: Incident) -> dict[str, Any]:
     return {
         "id": incident.pk,
@@ -57,7 +52,7 @@ def _out(incident: Incident) -> dict[str, Any]:
 
 @router.get("", response=list[IncidentOut], summary="Incidents, open first, newest first")
 def list_incidents(request: HttpRequest, status: str = "") -> list[dict[str, Any]]:
-    incidents = _incidents(request)
+    incidents = incidents_for(request.user)
     if status:
         incidents = incidents.filter(status=status)
     return [_out(i) for i in incidents.order_by("status", "-opened_at")[:200]]
@@ -65,14 +60,14 @@ def list_incidents(request: HttpRequest, status: str = "") -> list[dict[str, Any
 
 @router.get("/{incident_id}", response=IncidentDetail)
 def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
-    incident = get_object_or_404(_incidents(request), pk=incident_id)
+    incident = get_object_or_404(incidents_for(request.user), pk=incident_id)
     ids = scoped(request.user).filter(incident=incident).order_by("-last_message_at", "-pk")
     return {**_out(incident), "conversations": list(ids.values_list("pk", flat=True)[:1000])}
 
 
 @router.post("/{incident_id}/resolve", response={200: IncidentOut, 403: Refused})
 def resolve(request: HttpRequest, incident_id: int) -> Status[dict[str, Any]]:
-    incident = get_object_or_404(_incidents(request), pk=incident_id)
+    incident = get_object_or_404(incidents_for(request.user), pk=incident_id)
     if not can_lead(incident.workspace_id, request.user.pk):
         return Status(403, {"detail": "only leads and admins resolve incidents"})
     resolve_incident(incident, timezone.now())

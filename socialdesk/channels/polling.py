@@ -11,6 +11,12 @@ from socialdesk.channels.models import Channel, Network
 log = logging.getLogger(__name__)
 
 
+def remember(channel: Channel, **settings: object) -> None:
+    """Keep a poller's cursor (last id, UID, time seen) in the channel's settings, on the object too."""
+    channel.config = {**channel.config, **settings}
+    Channel.objects.filter(pk=channel.pk).update(config=channel.config)
+
+
 def poll_channels() -> dict[str, int]:
     """{channel: new events} for the channels that poll."""
     results: dict[str, int] = {}

@@ -49,11 +49,12 @@ def hmac_sha256(secret: str, data: bytes) -> bytes:
     return hmac.new(secret.encode("utf-8"), data, hashlib.sha256).digest()
 
 
-def check_signature(given: str, expected: str) -> None:
+def check_signature(given: str, expected: str, what: str = "signature") -> None:
+    """401 unless `given` equals `expected` (compared in constant time)."""
     if not given:
-        raise Refused(401, "missing signature")
+        raise Refused(401, f"missing {what}")
     if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8")):
-        raise Refused(401, "bad signature")
+        raise Refused(401, f"bad {what}")
 
 
 def b64_hmac(secret: str, data: bytes) -> str:

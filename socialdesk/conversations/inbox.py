@@ -185,7 +185,7 @@ def capped_count(qs: QuerySet[Conversation]) -> int:
 
 def counts(user: User | AnonymousUser, f: InboxFilter) -> dict[str, int]:
     """Exact numbers of live conversations per status for the current filter (the status filter itself
-    left out), in one grouped query that the conv_live_counts index answers without reading the table.
+    left out), in one grouped query that the conv_inbox_status index answers without reading the table.
     Resolved and closed ones are not counted (they only grow)."""
     copy = f.model_copy(update={"status": ""})
     base = inbox(user, copy).filter(status__in=LIVE)
@@ -195,12 +195,12 @@ def counts(user: User | AnonymousUser, f: InboxFilter) -> dict[str, int]:
     return out
 
 
-def total(user: User | AnonymousUser, f: InboxFilter, tallies: dict[str, int]) -> int:
-    """Conversations matching the filter: exact from the live counts when the filter is a live status,
-    else counted up to COUNT_CAP + 1."""
-    if f.status in tallies:
-        return tallies[f.status]
-    return capped_count(inbox(user, f))
+def total(qs: QuerySet[Conversation], status: str, tallies: dict[str, int]) -> int:
+    """Conversations in the inbox query `qs`: exact from the live counts when the filter is a live
+    status, else counted up to COUNT_CAP + 1."""
+    if status in tallies:
+        return tallies[status]
+    return capped_count(qs)
 
 
 class CountedPaginator(Paginator[Conversation]):

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from socialdesk.conversations.models import Conversation
 from socialdesk.incidents.models import Incident, IncidentStatus
 from socialdesk.policy.schema import Policy
+from socialdesk.workspaces.actions import workspaces_for
+
+
+def incidents_for(user: User | AnonymousUser) -> QuerySet[Incident]:
+    """The incidents of the user's workspaces (another brand's are never found)."""
+    return Incident.objects.filter(workspace__in=workspaces_for(user)).select_related("workspace")
 
 
 def crisis_window(policy: Policy, conversation: Conversation, at: datetime) -> QuerySet[Conversation]:

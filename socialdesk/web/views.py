@@ -76,7 +76,7 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
         ("-priority", "-priority_score", "-last_message_at") if sort == "priority" else ("-last_message_at",)
     )
     tallies = counts(request.user, f)
-    found = total(request.user, f, tallies)
+    found = total(qs, f.status, tallies)
     page = CountedPaginator(qs.order_by(*order, "-pk"), 50, found).get_page(request.GET.get("page"))
     spaces = workspaces_for(request.user)
     tabs = [

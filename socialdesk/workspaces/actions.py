@@ -47,11 +47,13 @@ def create_user(username: str, password: str, email: str = "") -> User:
 APPROVER_ROLES = (Role.LEAD, Role.ADMIN, Role.LEGAL)
 
 
+def has_role(workspace_id: int, user_id: int | None, roles: tuple[Role, ...]) -> bool:
+    return Membership.objects.filter(workspace_id=workspace_id, user_id=user_id or 0, role__in=roles).exists()
+
+
 def can_approve(workspace_id: int, user_id: int | None) -> bool:
     """Leads, admins and legal members release replies the policy holds for approval."""
-    return Membership.objects.filter(
-        workspace_id=workspace_id, user_id=user_id or 0, role__in=APPROVER_ROLES
-    ).exists()
+    return has_role(workspace_id, user_id, APPROVER_ROLES)
 
 
 LEAD_ROLES = (Role.LEAD, Role.ADMIN)
@@ -59,9 +61,7 @@ LEAD_ROLES = (Role.LEAD, Role.ADMIN)
 
 def can_lead(workspace_id: int, user_id: int | None) -> bool:
     """Leads and admins run incidents (declare them over)."""
-    return Membership.objects.filter(
-        workspace_id=workspace_id, user_id=user_id or 0, role__in=LEAD_ROLES
-    ).exists()
+    return has_role(workspace_id, user_id, LEAD_ROLES)
 
 
 TOKEN_PREFIX = "sdt_"  # noqa: S105 - a marker, not a secret

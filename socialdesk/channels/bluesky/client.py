@@ -14,6 +14,7 @@ from atproto_core.exceptions import AtProtocolError
 from django.conf import settings
 
 from socialdesk.channels.models import Channel
+from socialdesk.channels.polling import remember
 from socialdesk.channels.registry import DeliveryError
 from socialdesk.ingest.actions import receive_event
 
@@ -79,8 +80,7 @@ def poll_notifications(channel: Channel) -> int:
         stored += int(receive_event(channel, f"post:{note.uri}", dump(note)))
         newest = max(newest, note.indexed_at)
     if newest != seen:
-        channel.config = {**channel.config, "last_indexed_at": newest}
-        Channel.objects.filter(pk=channel.pk).update(config=channel.config)
+        remember(channel, last_indexed_at=newest)
     return stored
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from socialdesk.channels.email.payloads import parse
 from socialdesk.channels.models import Channel
+from socialdesk.channels.polling import remember
 from socialdesk.channels.registry import DeliveryError
 from socialdesk.conversations.models import Message
 from socialdesk.ingest.actions import receive_event
@@ -143,6 +144,5 @@ def poll_inbox(channel: Channel, batch: int = 200) -> int:
         with contextlib.suppress(imaplib.IMAP4.error, OSError):
             imap.logout()
     if last != int(channel.config.get("last_uid", 0)):
-        channel.config = {**channel.config, "last_uid": last}
-        Channel.objects.filter(pk=channel.pk).update(config=channel.config)
+        remember(channel, last_uid=last)
     return stored

@@ -12,6 +12,7 @@ import mastodon
 from mastodon import Mastodon
 
 from socialdesk.channels.models import Channel
+from socialdesk.channels.polling import remember
 from socialdesk.channels.registry import DeliveryError
 from socialdesk.ingest.actions import receive_event
 
@@ -78,8 +79,7 @@ def poll_mentions(channel: Channel) -> int:
             stored += int(receive_event(channel, f"status:{status['id']}", payload))
         newest = str(notification["id"])
     if newest and newest != since:
-        channel.config = {**channel.config, "last_notification_id": newest}
-        Channel.objects.filter(pk=channel.pk).update(config=channel.config)
+        remember(channel, last_notification_id=newest)
     return stored
 
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from praw.exceptions import RedditAPIException
 
 from socialdesk.channels.models import Channel
+from socialdesk.channels.polling import remember
 from socialdesk.channels.registry import DeliveryError
 from socialdesk.ingest.actions import receive_event
 
@@ -74,8 +75,7 @@ def poll_inbox(channel: Channel) -> int:
     things = listing.get("data", {}).get("children", [])
     stored = sum(int(receive_event(channel, f"thing:{t['data']['name']}", t)) for t in reversed(things))
     if things:
-        channel.config = {**channel.config, "last_inbox_name": things[0]["data"]["name"]}
-        Channel.objects.filter(pk=channel.pk).update(config=channel.config)
+        remember(channel, last_inbox_name=things[0]["data"]["name"])
     return stored
 
 

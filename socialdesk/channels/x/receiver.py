@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
 from socialdesk.channels.models import Channel, Network
+from socialdesk.channels.polling import remember
 from socialdesk.channels.webhooks import Refused, accept, b64_hmac, check_signature, parse_json, read_body
 from socialdesk.channels.x.payloads import split_delivery
 from socialdesk.ingest.actions import receive_event
@@ -79,6 +80,5 @@ def poll_mentions(channel: Channel) -> int:
     stored = store_polled_mentions(channel, page)
     newest = (page.get("meta") or {}).get("newest_id")
     if newest:
-        Channel.objects.filter(pk=channel.pk).update(config={**channel.config, "last_mention_id": newest})
-        channel.config["last_mention_id"] = newest
+        remember(channel, last_mention_id=newest)
     return stored
