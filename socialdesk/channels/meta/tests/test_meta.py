@@ -9,10 +9,12 @@ import hmac
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from socialdesk.channels.meta.tests.fake_graph import FakeGraph
@@ -27,6 +29,14 @@ from socialdesk.policy.enforce import moderate
 FIXTURES = Path(__file__).parent / "fixtures"
 APP_SECRET = "meta-app-secret"
 TELECOM = (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8")
+# The captured deliveries were sent between 09:00 and 09:10 UTC on 2026-11-20 and Meta's windows (24 hours,
+# 7 days) count from them, so each test starts a few minutes after they arrived, whatever today's date is.
+ARRIVED = datetime(2026, 11, 20, 9, 15, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _deliveries_just_arrived(time_machine: time_machine.TimeMachineFixture) -> None:
+    time_machine.move_to(ARRIVED, tick=True)
 
 
 @pytest.fixture
@@ -170,13 +180,13 @@ def test_messenger_answers_inside_24_hours_then_with_the_human_agent_tag(
     assert graph.messages[-1]["recipient"] == {"id": "PSID-7001"}
     # Three days later the window is over: HUMAN_AGENT (allowed up to 7 days).
     Conversation.objects.filter(pk=conversation.pk).update(
-        last_inbound_at=conversation.last_inbound_at - _days(3)
+        last_inbound_at=conversation.last_inbound_at - timedelta(days=3)
     )
     conversation.refresh_from_db()
     send_reply(conversation, agent, "¿Se resolvió?")
     assert (graph.messages[-1]["messaging_type"], graph.messages[-1]["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
     Conversation.objects.filter(pk=conversation.pk).update(
-        last_inbound_at=conversation.last_inbound_at - _days(8)
+        last_inbound_at=conversation.last_inbound_at - timedelta(days=8)
     )
     conversation.refresh_from_db()
     late = send_reply(conversation, agent, "¿Sigue ahí?")
@@ -184,12 +194,6 @@ def test_messenger_answers_inside_24_hours_then_with_the_human_agent_tag(
     assert late.delivery_status == DeliveryStatus.FAILED
     assert late.delivery_error.startswith("Facebook: the customer last wrote 11 days")
     assert len(graph.messages) == 2
-
-
-def _days(n: int) -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 def test_instagram_comment_reply_and_hide(workspace: Any, agent: Any, graph: FakeGraph) -> None:
@@ -207,12 +211,15 @@ def test_instagram_comment_reply_and_hide(workspace: Any, agent: Any, graph: Fak
     assert graph.requests[-1] == ("POST", "17850000000000001/replies")
 
 
-def test_whatsapp_free_text_only_inside_the_window(workspace: Any, agent: Any, graph: FakeGraph) -> None:
+def test_whatsapp_free_text_only_inside_the_window(
+    workspace: Any, agent: Any, graph: FakeGraph, time_machine: time_machine.TimeMachineFixture
+) -> None:
     channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
     assert _post(channel, _body("whatsapp__status")) == (200, {"stored": 0, "events": 0})
     assert _post(channel, _body("whatsapp__text")) == (200, {"stored": 1, "events": 1})
     conversation = Conversation.objects.get()
     assert (conversation.contact.display_name, conversation.is_private) == ("Marta Ruiz", True)
+    time_machine.shift(timedelta(days=3))
     late = send_reply(conversation, agent, "Tu factura llega el día 5.")
     late.refresh_from_db()
     assert late.delivery_status == DeliveryStatus.FAILED
@@ -236,8 +243,6 @@ def test_whatsapp_free_text_only_inside_the_window(workspace: Any, agent: Any, g
 def test_throttling_waits_as_meta_asks_and_a_bad_token_fails(
     page: Channel, agent: Any, graph: FakeGraph
 ) -> None:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     _post(page, _body("page_feed__comment"))
@@ -266,8 +271,6 @@ def test_throttling_waits_as_meta_asks_and_a_bad_token_fails(
 def test_a_reply_meta_already_has_is_recorded_not_sent_again(
     page: Channel, agent: Any, graph: FakeGraph
 ) -> None:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     _post(page, _body("page_feed__comment"))
@@ -287,8 +290,6 @@ def test_a_reply_meta_already_has_is_recorded_not_sent_again(
 def test_a_whatsapp_message_whose_fate_is_unknown_waits_for_an_agent(
     workspace: Any, agent: Any, graph: FakeGraph
 ) -> None:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from socialdesk.outbox.actions import resend
@@ -331,7 +332,7 @@ def test_instagram_private_reply_dm_hide_delete_and_failures(
         {"comment_id": "17850000000000001"},
     )
     # More than 7 days after the comment: no private reply any more.
-    Message.objects.filter(pk=comment.pk).update(sent_at=comment.sent_at - _days(8))
+    Message.objects.filter(pk=comment.pk).update(sent_at=comment.sent_at - timedelta(days=8))
     Message.objects.filter(pk=private.pk).update(delivery_status="failed")  # as if the first had not gone
     late = send_reply(conversation, agent, "Olá outra vez. ^AL", is_private=True)
     late.refresh_from_db()
@@ -398,8 +399,6 @@ def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph, lead: Any,
 def test_an_answer_no_client_expected_is_retried_not_lost(
     page: Channel, agent: Any, graph: FakeGraph
 ) -> None:
-    from datetime import timedelta
-
     _post(page, _body("page_feed__comment"))
     graph.failures.append(("/comments", 200, {"success": True}, {}))  # no "id": the adapter cannot read it
     reply = send_reply(Conversation.objects.get(), agent, "Lo revisamos.")
@@ -411,8 +410,6 @@ def test_an_answer_no_client_expected_is_retried_not_lost(
 
 
 def test_old_delivery_digests_are_forgotten(page: Channel) -> None:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from socialdesk.channels.models import WebhookDelivery
