@@ -89,7 +89,8 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/c/{roaming.pk}/")
     _ready(page)
-    # The SLA timer counts (the scenario's posts are from 2026-11-20, so it is overdue).
+    # The SLA timer counts: the posts are from Friday 2026-11-20 10:00 Madrid, due 10:30 that day, and
+    # Chromium reads the machine's clock (time-machine cannot move it), which is later on any run.
     assert page.inner_text("time.due >> nth=0").startswith("overdue ")
 
     # Triage said technical; the agent corrects it to billing.
