@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -143,8 +144,9 @@ def test_celery_worker_killed_mid_task_then_restarted(
 ) -> None:
     if not _broker_reachable(broker):
         pytest.fail(f"broker {broker} is not reachable (scripts/services starts Redis and RabbitMQ)")
-    # A queue of this test's own, so nothing left by another run is consumed.
-    queue = f"socialdesk-test-{tmp_path.name}"
+    # A queue of this run's own, so nothing left by another run is consumed and no run on the same broker
+    # at the same time (another checkout's suite) takes our tasks: tmp_path's name is the same in every run.
+    queue = f"socialdesk-test-{uuid.uuid4().hex}"
     env = _env(isolated_database_url, tmp_path, SOCIALDESK_BROKER_URL=broker, SOCIALDESK_QUEUE=queue)
     assert _cli(env, "migrate").returncode == 0
     # With a broker the replay only stores and enqueues: processing happens in the worker.
