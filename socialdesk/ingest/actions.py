@@ -16,8 +16,9 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import PayloadError, adapter_for
+from socialdesk.channels.registry import adapter_for
 from socialdesk.conversations.actions import thread_inbound
 from socialdesk.faults import checkpoint
 from socialdesk.ingest.models import EventStatus, RawEvent
