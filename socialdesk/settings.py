@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import django_stubs_ext
 
-from socialdesk.config import data_dir, env, env_bool, parse_database_url, secret_key, sqlite_database
+from socialdesk.config import (
+    api_bases,
+    data_dir,
+    env,
+    env_bool,
+    parse_database_url,
+    secret_key,
+    sqlite_database,
+)
 
 # Lets admin and querysets be subscripted for the type checker at run time too.
 django_stubs_ext.monkeypatch()
@@ -94,13 +102,7 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Where each network's API is reached: its public host unless set (a proxy, or a local fake in tests).
-SOCIALDESK_API_BASES = {
-    "x": env("SOCIALDESK_X_API_BASE") or "",
-    "meta": env("SOCIALDESK_META_API_BASE") or "",
-    "telegram": env("SOCIALDESK_TELEGRAM_API_BASE") or "",
-    "reddit": env("SOCIALDESK_REDDIT_API_BASE") or "",
-    "bluesky": env("SOCIALDESK_BLUESKY_API_BASE") or "",
-}
+SOCIALDESK_API_BASES = api_bases()  # SOCIALDESK_<NAME>_API_BASE, e.g. SOCIALDESK_X_API_BASE
 
 # Celery: in-process (eager) when no broker is configured; Redis or RabbitMQ URL otherwise.
 _broker_url = env("SOCIALDESK_BROKER_URL") or ""

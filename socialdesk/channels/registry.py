@@ -8,6 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import cache
 from importlib import import_module
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from socialdesk.channels.spec import NetworkAdapter, NetworkRules, NetworkSpec
 
@@ -84,3 +89,24 @@ _NO_RULES = NetworkRules(public_reply=True, dm_eligibility="anyone", can_hide=Tr
 def default_rules(network: str) -> NetworkRules:
     """The network's own rules (a policy may override them: see policy.networks.effective_rules)."""
     return spec_for(network).rules or _NO_RULES
+
+
+def _known_network(value: str) -> str:
+    known = policy_networks()
+    if value not in known:
+        raise ValueError(f"unknown network {value!r} (networks: {', '.join(known)})")
+    return value
+
+
+class _NetworkEnum:
+    """The JSON Schema lists the installed networks, read when the schema is made (not on import)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema: dict[str, Any] = handler(schema)
+        return {**json_schema, "enum": policy_networks()}
+
+
+# A network a policy or a scenario names: one with rules of its own (validated against the registry).
+NetworkName = Annotated[str, AfterValidator(_known_network), _NetworkEnum()]
