@@ -13,6 +13,7 @@ from socialdesk.config import (
     secret_key,
     sqlite_database,
 )
+from socialdesk.jobs import beat_schedule
 
 # Lets admin and querysets be subscripted for the type checker at run time too.
 django_stubs_ext.monkeypatch()
@@ -117,13 +118,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-events": {"task": "socialdesk.ingest.tasks.sweep_pending_events", "schedule": 30.0},
-    "policy-tick": {"task": "socialdesk.policy.tasks.policy_tick", "schedule": 30.0},
-    # Retries when due, and sends a worker stopped in the middle of (see socialdesk.outbox.actions).
-    "outbox-tick": {"task": "socialdesk.outbox.tasks.outbox_tick", "schedule": 10.0},
-    "poll-channels": {"task": "socialdesk.channels.tasks.poll_channels", "schedule": 60.0},
-}
+CELERY_BEAT_SCHEDULE = beat_schedule()  # the one job list: socialdesk.jobs
 
 LOGGING = {
     "version": 1,
