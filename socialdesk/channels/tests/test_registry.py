@@ -63,6 +63,7 @@ def test_every_network_package_has_the_same_shape() -> None:
         files = {p.name for p in package.iterdir()}
         assert {"__init__.py", "adapter.py", "client.py"} <= files, spec.name
         assert spec.adapter.name == spec.name
+        assert re.fullmatch(r"[a-z][a-z0-9]{0,15}", spec.name), "a slug that fits Channel.network"
         own = f"socialdesk.channels.{spec.name}."
         if spec.webhook:
             assert "receiver.py" in files and spec.webhook == own + "receiver.webhook", spec.name

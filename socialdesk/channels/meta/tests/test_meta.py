@@ -445,3 +445,39 @@ def test_old_delivery_digests_are_forgotten(page: Channel) -> None:
     WebhookDelivery.objects.filter(digest="0" * 64).update(received_at=timezone.now() - timedelta(days=15))
     assert prune_deliveries() == 1
     assert _post(page, body) == (409, {"error": "this delivery was already received"})  # recent ones stay
+
+
+def test_a_policy_narrowing_the_window_binds_the_composer_and_the_sender_alike(
+    workspace: Any, agent: Any, graph: FakeGraph
+) -> None:
+    from datetime import timedelta
+
+    from socialdesk.policy.actions import save_policy
+
+    channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
+    _post(channel, _body("whatsapp__text", fresh=True))
+    conversation = Conversation.objects.get()
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_inbound_at=conversation.last_inbound_at - timedelta(hours=13)
+    )
+    conversation.refresh_from_db()
+    # The brand answers WhatsApp in free text only within 12 hours (WhatsApp itself allows 24).
+    save_policy(
+        workspace,
+        TELECOM.replace(
+            "  mastodon: {public_max: 500}",
+            "  mastodon: {public_max: 500}\n  whatsapp: {messaging_window_hours: 12}",
+        ),
+    )
+    twelve = (
+        "^WhatsApp: the customer last wrote 0 days 13 hours ago; private messages are allowed only "
+        "within 12 hours of their last message$"
+    )
+    with pytest.raises(ReplyRejected, match=twelve):
+        send_reply(conversation, agent, "Tu factura llega el día 5. ^AL")
+    assert OutboxItem.objects.count() == 0
+    # The sender reads the same effective rules (not WhatsApp's 24 hours) for one queued anyway.
+    queued = queue_outbound(conversation, "Tu factura llega el día 5. ^AL", is_private=True, author=agent)
+    queued.refresh_from_db()
+    assert re.match(twelve, queued.delivery_error)
+    assert (queued.delivery_status, graph.messages) == (DeliveryStatus.FAILED, [])
