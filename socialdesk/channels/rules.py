@@ -25,8 +25,9 @@ def needs_human_agent_tag(
 ) -> bool:
     """Past the messaging window (but allowed by the HUMAN_AGENT tag): the message must carry the tag."""
     window = rules.messaging_window_hours
-    age = (now or timezone.now()) - conversation.last_inbound_at
-    return bool(window) and age > timedelta(hours=window or 0)
+    if not window:
+        return False
+    return (now or timezone.now()) - conversation.last_inbound_at > timedelta(hours=window)
 
 
 def private_message_refusal(

@@ -5,7 +5,7 @@ rules (defaults a policy may override), its published sending limits and what it
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
@@ -130,7 +130,7 @@ class NetworkSpec:
     poller: str = ""  # dotted path of the poller (channel) -> new events
     setup_fields: tuple[SetupField, ...] = ()
     credential_check: str = ""  # dotted path of the check run before an account is saved
-    send_limits: tuple[SendLimit, ...] = field(default=())
+    send_limits: tuple[SendLimit, ...] = ()
 
     def webhook_view(self) -> WebhookView | None:
         return cast("WebhookView", import_string(self.webhook)) if self.webhook else None

@@ -22,8 +22,6 @@ META_NETWORKS = {"facebook", "instagram", "whatsapp"}
 # Where naming networks is the point, each with its reason. Everything else must ask the registry.
 NAMES_NETWORKS = {
     "channels/registry.py": "the one line per network",
-    "channels/meta/": "the shared Graph API code of Facebook, Instagram and WhatsApp",
-    "channels/sandbox/": "the sandbox stands in for the other networks",
     "demo/": "the demo scenario's posts on each network",
     "bench/": "benchmarks build sandbox channels simulating networks",
     "importers/twcs.py": "imports X's 'Customer Support on Twitter' dataset",
@@ -35,6 +33,7 @@ NAMES_NETWORKS = {
 HOMONYMS = {
     "email": {
         "ingest/schema.py",  # the message kind
+        "channels/sandbox/payloads.py",  # the message kind
         "triage/pii.py",  # an email address as personal data
         "policy/schema.py",  # an offline contact kind and the {email} template variable
         "policy/enforce.py",  # the {email} template variable
