@@ -208,3 +208,13 @@ def _parsed(source: str) -> Any:
     from socialdesk.policy.loader import load_policy
 
     return load_policy(source)
+
+
+def test_only_networks_that_take_webhooks_have_a_route(workspace: Any) -> None:
+    from socialdesk.channels.models import Channel
+
+    mailbox = Channel.objects.create(workspace=workspace, network="email", handle="help@acme.example")
+    assert Client().post(f"/hooks/email/{mailbox.pk}/", {}).status_code == 404  # polled, not pushed
+    assert Client().post(f"/hooks/myspace/{mailbox.pk}/", {}).status_code == 404  # no such network
+    # A webhook network's route checks the channel is one of its own.
+    assert Client().post(f"/hooks/telegram/{mailbox.pk}/", {}).status_code == 404
