@@ -60,13 +60,14 @@ class Clock:
     """Runs each job when its interval has passed, for the processes that run without beat (the
     worker without a broker, the demo server). The first pass runs every job."""
 
-    def __init__(self, jobs: tuple[Job, ...] = JOBS) -> None:
+    def __init__(self, jobs: tuple[Job, ...] = JOBS, now: Callable[[], float] = time.monotonic) -> None:
         self.jobs = jobs
+        self.now = now
         self.last_run: dict[str, float] = {}
 
     def run_due(self, on_result: Callable[[Job, Any], None] | None = None) -> None:
         for job in self.jobs:
-            now = time.monotonic()
+            now = self.now()
             if now - self.last_run.get(job.name, float("-inf")) < job.every:
                 continue
             self.last_run[job.name] = now
