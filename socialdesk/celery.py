@@ -8,11 +8,19 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_ready
 
+from socialdesk.jobs import job_named
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdesk.settings")
 
 app = Celery("socialdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.task(name="socialdesk.jobs.run")
+def run_job(name: str) -> None:
+    """Beat's entry to the periodic work: one job of socialdesk.jobs by name."""
+    job_named(name).run()
 
 
 @worker_ready.connect

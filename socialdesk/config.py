@@ -13,6 +13,17 @@ class ConfigError(RuntimeError):
     """A setting is present but unusable; the message says which and why."""
 
 
+def api_bases() -> dict[str, str]:
+    """{name: base URL} from every SOCIALDESK_<NAME>_API_BASE set (X, META, TELEGRAM ...): each
+    network's client reads its own entry, so a new network needs no setting here."""
+    prefix, suffix = "SOCIALDESK_", "_API_BASE"
+    return {
+        key[len(prefix) : -len(suffix)].lower(): value
+        for key, value in os.environ.items()
+        if key.startswith(prefix) and key.endswith(suffix) and len(key) > len(prefix + suffix) and value
+    }
+
+
 def env(name: str, default: str | None = None) -> str | None:
     """Read `name`, or the contents of the file named by `name_FILE` (for container secrets)."""
     value = os.environ.get(name)

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import django_stubs_ext
 
-from socialdesk.config import data_dir, env, env_bool, parse_database_url, secret_key, sqlite_database
+from socialdesk.config import (
+    api_bases,
+    data_dir,
+    env,
+    env_bool,
+    parse_database_url,
+    secret_key,
+    sqlite_database,
+)
+from socialdesk.jobs import beat_schedule
 
 # Lets admin and querysets be subscripted for the type checker at run time too.
 django_stubs_ext.monkeypatch()
@@ -94,13 +103,7 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Where each network's API is reached: its public host unless set (a proxy, or a local fake in tests).
-SOCIALDESK_API_BASES = {
-    "x": env("SOCIALDESK_X_API_BASE") or "",
-    "meta": env("SOCIALDESK_META_API_BASE") or "",
-    "telegram": env("SOCIALDESK_TELEGRAM_API_BASE") or "",
-    "reddit": env("SOCIALDESK_REDDIT_API_BASE") or "",
-    "bluesky": env("SOCIALDESK_BLUESKY_API_BASE") or "",
-}
+SOCIALDESK_API_BASES = api_bases()  # SOCIALDESK_<NAME>_API_BASE, e.g. SOCIALDESK_X_API_BASE
 
 # Celery: in-process (eager) when no broker is configured; Redis or RabbitMQ URL otherwise.
 _broker_url = env("SOCIALDESK_BROKER_URL") or ""
@@ -115,13 +118,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BEAT_SCHEDULE = {
-    "sweep-pending-events": {"task": "socialdesk.ingest.tasks.sweep_pending_events", "schedule": 30.0},
-    "policy-tick": {"task": "socialdesk.policy.tasks.policy_tick", "schedule": 30.0},
-    # Retries when due, and sends a worker stopped in the middle of (see socialdesk.outbox.actions).
-    "outbox-tick": {"task": "socialdesk.outbox.tasks.outbox_tick", "schedule": 10.0},
-    "poll-channels": {"task": "socialdesk.channels.tasks.poll_channels", "schedule": 60.0},
-}
+CELERY_BEAT_SCHEDULE = beat_schedule()  # the one job list: socialdesk.jobs
 
 LOGGING = {
     "version": 1,

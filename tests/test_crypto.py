@@ -4,14 +4,14 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from socialdesk.channels.models import Channel, Network
+from socialdesk.channels.models import Channel
 from socialdesk.crypto import DecryptionError, _fernet
 
 
 def test_credentials_are_encrypted_at_rest(workspace: Any) -> None:
     channel = Channel.objects.create(
         workspace=workspace,
-        network=Network.X,
+        network="x",
         handle="@acme",
         credentials={"access_token": "tok-PLAINTEXT-123"},
     )
@@ -24,9 +24,7 @@ def test_credentials_are_encrypted_at_rest(workspace: Any) -> None:
 
 
 def test_rotated_key_still_reads_old_data_and_wrong_key_fails_clearly(workspace: Any) -> None:
-    channel = Channel.objects.create(
-        workspace=workspace, network=Network.X, handle="@acme", credentials={"k": "v"}
-    )
+    channel = Channel.objects.create(workspace=workspace, network="x", handle="@acme", credentials={"k": "v"})
     new_key = "Vt1N5Vq0tQ2m3bq9m0c1x8Yw9wR3gJ5P7sQ2kF6hL0A="
     _fernet.cache_clear()
     try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from socialdesk.channels.models import AccountRole, Channel, Network, SandboxDelivery
+from socialdesk.channels.models import AccountRole, Channel, SandboxDelivery
 from socialdesk.channels.sandbox.receiver import sandbox_channel
 from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
 from socialdesk.conversations.models import (
@@ -236,7 +236,7 @@ def test_bank_answers_brand_account_questions_from_the_support_account(workspace
     brand = sandbox_channel(workspace, "x")
     support = Channel.objects.create(
         workspace=workspace,
-        network=Network.SANDBOX,
+        network="sandbox",
         handle="@LumenHelp",
         account_role=AccountRole.SUPPORT,
         config={"simulates": "x"},

@@ -6,21 +6,9 @@ from typing import Any
 
 from django.db import models
 
+from socialdesk.channels.registry import network_choices, stands_in_for_others
 from socialdesk.crypto import EncryptedJSONField
 from socialdesk.workspaces.models import Workspace
-
-
-class Network(models.TextChoices):
-    SANDBOX = "sandbox", "Sandbox"
-    X = "x", "X"
-    FACEBOOK = "facebook", "Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    WHATSAPP = "whatsapp", "WhatsApp"
-    MASTODON = "mastodon", "Mastodon"
-    BLUESKY = "bluesky", "Bluesky"
-    REDDIT = "reddit", "Reddit"
-    TELEGRAM = "telegram", "Telegram"
-    EMAIL = "email", "Email"
 
 
 class AccountRole(models.TextChoices):
@@ -30,7 +18,7 @@ class AccountRole(models.TextChoices):
 
 class Channel(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="channels")
-    network = models.CharField(max_length=16, choices=Network.choices)
+    network = models.CharField(max_length=16, choices=network_choices)
     account_role = models.CharField(max_length=8, choices=AccountRole.choices, default=AccountRole.BRAND)
     handle = models.CharField(max_length=200)
     name = models.CharField(max_length=200, blank=True)
@@ -54,7 +42,7 @@ class Channel(models.Model):
     @property
     def effective_network(self) -> str:
         """The network whose rules apply: the simulated one for sandbox channels."""
-        simulated: Any = self.config.get("simulates") if self.network == Network.SANDBOX else None
+        simulated: Any = self.config.get("simulates") if stands_in_for_others(self.network) else None
         return str(simulated) if simulated else str(self.network)
 
 

@@ -1,74 +1,112 @@
-"""Network name -> network package. Adding a network is adding one package that exposes `ADAPTER`."""
+"""Every network the desk knows, one line each. Everything that differs per network — webhook routes,
+polling, account setup, the policy's network list and rules table, display names, sending limits,
+the composer's rules — reads the `NetworkSpec` its package exports; adding a network is adding its
+package (see socialdesk/channels/x/ for the shape) and one line here."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Iterable
+from functools import cache
+from importlib import import_module
+from typing import Annotated, Any
 
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
+from pydantic import AfterValidator, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
+from socialdesk.channels.spec import NetworkAdapter, NetworkRules, NetworkSpec
 
-class PayloadError(ValueError):
-    """The payload is not what the network documents; the raw event is kept and marked failed."""
-
-
-class DeliveryError(RuntimeError):
-    """Sending failed. `permanent` errors are not retried; the agent is told why. `retry_after` is
-    what the network asked for (rate limits: Retry-After, x-rate-limit-reset), in seconds."""
-
-    def __init__(self, message: str, *, permanent: bool, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.permanent = permanent
-        self.retry_after = retry_after
-
-
-class CannotReconcile(RuntimeError):
-    """The network offers no way to ask whether something we may have sent arrived."""
+PACKAGES = (
+    "socialdesk.channels.sandbox",
+    "socialdesk.channels.x",
+    "socialdesk.channels.facebook",
+    "socialdesk.channels.instagram",
+    "socialdesk.channels.whatsapp",
+    "socialdesk.channels.mastodon",
+    "socialdesk.channels.bluesky",
+    "socialdesk.channels.reddit",
+    "socialdesk.channels.telegram",
+    "socialdesk.channels.email",
+)
 
 
-class NetworkAdapter(Protocol):
-    name: str
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        """Messages in this event; None for an event type the desk does not handle (acknowledged, ignored)."""
-        ...
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        """Send an outbound message; returns the network's id for it."""
-        ...
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        """Hide or delete a customer's message on the network."""
-        ...
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        """After a crash mid-send: the network's id if it has what we sent, None if it surely does not;
-        raises CannotReconcile when the network cannot tell."""
-        ...
+def load(packages: Iterable[str]) -> dict[str, NetworkSpec]:
+    """{name: spec} of the packages' `SPEC`s, in the order given (the order choices and tables show)."""
+    specs: dict[str, NetworkSpec] = {}
+    for package in packages:
+        spec: NetworkSpec = import_module(package).SPEC
+        specs[spec.name] = spec
+    return specs
 
 
-_PACKAGES = {
-    "sandbox": "socialdesk.channels.sandbox",
-    "x": "socialdesk.channels.x",
-    "facebook": "socialdesk.channels.facebook",
-    "instagram": "socialdesk.channels.instagram",
-    "whatsapp": "socialdesk.channels.whatsapp",
-    "telegram": "socialdesk.channels.telegram",
-    "email": "socialdesk.channels.email",
-    "mastodon": "socialdesk.channels.mastodon",
-    "reddit": "socialdesk.channels.reddit",
-    "bluesky": "socialdesk.channels.bluesky",
-}
+@cache
+def networks() -> dict[str, NetworkSpec]:
+    """Loaded on first use, not on import: the models read the registry for their choices, and the
+    network packages' adapters use the models."""
+    return load(PACKAGES)
+
+
+def specs() -> list[NetworkSpec]:
+    return list(networks().values())
+
+
+def spec_for(network: str) -> NetworkSpec:
+    try:
+        return networks()[network]
+    except KeyError:
+        raise LookupError(f"no connector is installed for network {network!r}") from None
 
 
 def adapter_for(network: str) -> NetworkAdapter:
-    try:
-        module_path = _PACKAGES[network]
-    except KeyError:
-        raise LookupError(f"no connector is installed for network {network!r}") from None
-    adapter: NetworkAdapter = importlib.import_module(module_path).ADAPTER
-    return adapter
+    return spec_for(network).adapter
+
+
+def display_name(network: str) -> str:
+    spec = networks().get(network)
+    return spec.display_name if spec else network
+
+
+def network_choices() -> list[tuple[str, str]]:
+    """Channel.network's choices (a callable, so adding a network needs no migration)."""
+    return [(spec.name, spec.display_name) for spec in networks().values()]
+
+
+def policy_networks() -> list[str]:
+    """Networks with rules of their own: those a policy names (the sandbox stands in for them)."""
+    return [spec.name for spec in networks().values() if spec.rules is not None]
+
+
+def stands_in_for_others(network: str) -> bool:
+    """A network without rules of its own (the sandbox) takes those of the one it simulates."""
+    spec = networks().get(network)
+    return spec is not None and spec.rules is None
+
+
+# A network standing in for others, used as itself (a sandbox channel that simulates nothing).
+_NO_RULES = NetworkRules(public_reply=True, dm_eligibility="anyone", can_hide=True, can_delete_others=True)
+
+
+def default_rules(network: str) -> NetworkRules:
+    """The network's own rules (a policy may override them: see policy.networks.effective_rules)."""
+    return spec_for(network).rules or _NO_RULES
+
+
+def _known_network(value: str) -> str:
+    known = policy_networks()
+    if value not in known:
+        raise ValueError(f"unknown network {value!r} (networks: {', '.join(known)})")
+    return value
+
+
+class _NetworkEnum:
+    """The JSON Schema lists the installed networks, read when the schema is made (not on import)."""
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema: dict[str, Any] = handler(schema)
+        return {**json_schema, "enum": policy_networks()}
+
+
+# A network a policy or a scenario names: one with rules of its own (validated against the registry).
+NetworkName = Annotated[str, AfterValidator(_known_network), _NetworkEnum()]

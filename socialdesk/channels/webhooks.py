@@ -13,9 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from socialdesk.channels.models import Channel, WebhookDelivery
+from socialdesk.channels.registry import networks
 from socialdesk.ingest.actions import receive_event
 
 log = logging.getLogger(__name__)
@@ -95,3 +97,14 @@ def prune_deliveries(days: int = REPLAY_WINDOW_DAYS) -> int:
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = WebhookDelivery.objects.filter(received_at__lt=cutoff).delete()
     return deleted
+
+
+@csrf_exempt
+def receive(request: HttpRequest, network: str, channel_id: int) -> HttpResponse:
+    """`hooks/<network>/<channel id>/`: the network's own receiver, found in the registry (404 for a
+    network that takes no webhooks). CSRF-exempt here because Django checks the routed view."""
+    spec = networks().get(network)
+    view = spec.webhook_view() if spec is not None else None
+    if view is None:
+        raise Http404(f"{network} takes no webhooks")
+    return view(request, channel_id)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from socialdesk.channels.models import AccountRole, Channel, Network
+from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.conversations.actions import thread_inbound
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message
 from socialdesk.ingest.schema import Author, InboundMessage
@@ -113,7 +113,7 @@ class _Importer:
         if brand not in self.channels:
             self.channels[brand], _ = Channel.objects.get_or_create(
                 workspace=self.workspace,
-                network=Network.X,
+                network="x",
                 handle=f"@{brand}",
                 account_role=AccountRole.SUPPORT,
                 defaults={"name": f"{brand} (imported from twcs)"},
@@ -149,7 +149,7 @@ class _Importer:
             thread_inbound(
                 channel,
                 InboundMessage(
-                    network=Network.X,
+                    network="x",
                     message_id=tweet.tweet_id,
                     kind="reply" if tweet.in_response_to else "mention",
                     is_private=False,

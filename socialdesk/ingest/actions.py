@@ -10,14 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import PayloadError, adapter_for
+from socialdesk.channels.registry import adapter_for
 from socialdesk.conversations.actions import thread_inbound
 from socialdesk.faults import checkpoint
 from socialdesk.ingest.models import EventStatus, RawEvent
@@ -175,3 +176,9 @@ def process_pending(batch_size: int = 100, older_than: datetime | None = None) -
         if result.processed + result.ignored + result.failed == 0:
             # Everything left is held by other workers or keeps failing: stop instead of spinning.
             return total
+
+
+def sweep_pending(grace_seconds: float = 60.0) -> int:
+    """Events whose task was lost (a worker killed before the broker redelivered, a broker down),
+    older than `grace_seconds` so that events on their way through a worker are left to it."""
+    return process_pending(older_than=timezone.now() - timedelta(seconds=grace_seconds)).processed

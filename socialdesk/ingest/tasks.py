@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
-from socialdesk.ingest.actions import process_pending, process_raw_events
+from socialdesk.ingest.actions import process_raw_events, sweep_pending
 
 
 @shared_task(name="socialdesk.ingest.tasks.process_raw_event")
@@ -18,4 +15,4 @@ def process_raw_event_task(raw_id: int) -> int:
 @shared_task(name="socialdesk.ingest.tasks.sweep_pending_events")
 def sweep_pending_events(grace_seconds: float = 60.0) -> int:
     """Pick up events whose task was lost (worker killed before the broker redelivered, broker down)."""
-    return process_pending(older_than=timezone.now() - timedelta(seconds=grace_seconds)).processed
+    return sweep_pending(grace_seconds)

@@ -17,10 +17,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, adapter_for
+from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.channels.registry import adapter_for, spec_for
+from socialdesk.channels.spec import NetworkRules
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.faults import checkpoint
 from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus
+from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.networks import effective_rules
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +33,6 @@ BASE_DELAY = timedelta(seconds=5)
 MAX_DELAY = timedelta(hours=1)
 MAX_ATTEMPTS = 10
 MESSAGE_KINDS = (OutboxKind.REPLY, OutboxKind.PRIVATE)
-# Sending limits networks publish for one account (DESIGN: X DMs, 15 per 15 minutes): the outbox waits
-# its turn instead of collecting the network's 429.
-SEND_LIMITS: dict[tuple[str, str], tuple[int, timedelta]] = {("x", "private"): (15, timedelta(minutes=15))}
 
 
 def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
@@ -58,16 +59,24 @@ def backoff(attempts: int) -> timedelta:
 
 
 def paced_until(channel_id: int, network: str, kind: str, now: datetime) -> datetime | None:
-    """When the account may send this kind again, if its published limit is used up; else None."""
-    limit = SEND_LIMITS.get((network, kind))
+    """When the account may send this kind again, if the limit its network publishes (the spec's send
+    limits) is used up; else None. Waiting its turn beats collecting the network's 429."""
+    limit = spec_for(network).send_limit(kind)
     if limit is None:
         return None
-    count, window = limit
+    count, window = limit.count, limit.per
     recent = OutboxItem.objects.filter(
         channel_id=channel_id, kind=kind, status=OutboxStatus.SENT, sent_at__gt=now - window
     )
     times = [t for t in recent.order_by("sent_at").values_list("sent_at", flat=True) if t is not None]
     return times[len(times) - count] + window if len(times) >= count else None
+
+
+def _rules(message: Message) -> NetworkRules:
+    """The rules the composer checked the message against: the network's, with the active policy's
+    overrides (as they are now: a window may have closed since)."""
+    version = active_policy_version(message.workspace_id)
+    return effective_rules(version, message.channel.effective_network)
 
 
 def send_item(item_id: int, now: datetime | None = None) -> str:
@@ -89,7 +98,7 @@ def send_item(item_id: int, now: datetime | None = None) -> str:
     adapter = adapter_for(item.channel.network)
     try:
         if item.kind in MESSAGE_KINDS:
-            network_id = adapter.deliver(item.message, item.idempotency_key)
+            network_id = adapter.deliver(item.message, item.idempotency_key, _rules(item.message))
         else:
             adapter.moderate(item.message, item.kind, item.idempotency_key)
             network_id = ""

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from socialdesk.channels.rules import private_message_refusal
+from socialdesk.channels.spec import NetworkRules
 from socialdesk.policy.length import UNIT_EXPLANATION, measure
 from socialdesk.policy.schema import Policy
+
+if TYPE_CHECKING:
+    from socialdesk.conversations.models import Conversation
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,13 @@ def _length(policy: Policy, text: str, *, network: str, private: bool) -> list[V
             f"shorten by {length - limit}.",
         )
     ]
+
+
+def network_refusals(conversation: Conversation, rules: NetworkRules, *, private: bool) -> list[Violation]:
+    """A private message the network would refuse (outside its messaging window, a comment already
+    answered privately, no private messages at all): refused before anything is queued."""
+    refusal = private_message_refusal(conversation, rules) if private else None
+    return [Violation("network", refusal)] if refusal else []
 
 
 def length_budget(policy: Policy, text: str, *, network: str, private: bool) -> tuple[int, int | None]:

@@ -32,9 +32,10 @@ from socialdesk.conversations.models import (
 from socialdesk.incidents.actions import join_incident
 from socialdesk.outbox.actions import enqueue
 from socialdesk.policy.actions import active_policy_version, parsed_policy
-from socialdesk.policy.checker import Violation, check_reply, length_budget
+from socialdesk.policy.checker import Violation, check_reply, length_budget, network_refusals
 from socialdesk.policy.clock import calendar_for, due_at, humanize_minutes, targets_for
 from socialdesk.policy.models import PolicyVersion
+from socialdesk.policy.networks import effective_rules
 from socialdesk.policy.schema import AckTemplate, Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
 from socialdesk.triage.actions import result_fields, triage_message
@@ -309,14 +310,17 @@ class DraftCheck:
 
 def check_draft_reply(conversation: Conversation, text: str, *, private: bool) -> DraftCheck:
     """A draft reply in this conversation against the policy: the rules it breaks and its length as
-    the network counts it (no policy: no rules to break, no limit)."""
+    the network counts it (no policy: only the network's own private-message rules, no limit)."""
     network = (conversation.reply_channel or conversation.channel).effective_network
     found = active_policy_version(conversation.workspace_id)
+    refused = network_refusals(conversation, effective_rules(found, network), private=private)
     if found is None:
-        return DraftCheck([], len(text), None, network)
+        return DraftCheck(refused, len(text), None, network)
     policy = found[1]
     used, limit = length_budget(policy, text, network=network, private=private)
-    return DraftCheck(check_reply(policy, text, network=network, private=private), used, limit, network)
+    return DraftCheck(
+        refused + check_reply(policy, text, network=network, private=private), used, limit, network
+    )
 
 
 def check_outgoing(conversation: Conversation, text: str, *, private: bool) -> list[Violation]:

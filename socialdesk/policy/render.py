@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from socialdesk.channels.registry import display_name, policy_networks
 from socialdesk.policy.clock import humanize_minutes
 from socialdesk.policy.schema import PRIORITIES, Condition, Policy
 
-NETWORK_NAMES = {
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "whatsapp": "WhatsApp",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "reddit": "Reddit",
-    "telegram": "Telegram",
-    "email": "Email",
-}
 DAY_NAMES = {
     "mon": "Monday",
     "tue": "Tuesday",
@@ -80,7 +70,7 @@ def render_public(policy: Policy) -> str:
         "## Where to find us",
         "",
         *[
-            f"- {NETWORK_NAMES[a.network]}: {a.handle}"
+            f"- {display_name(a.network)}: {a.handle}"
             + (" (customer support)" if a.role == "support" else "")
             + (
                 " — questions here are answered from our support account"
@@ -171,7 +161,7 @@ def render_internal(policy: Policy) -> str:
         ]
     lines += ["## Channel architecture", "", "| network | account | role |", "|---|---|---|"]
     lines += [
-        f"| {NETWORK_NAMES[a.network]} | {_cell(a.handle)} | {a.role}"
+        f"| {display_name(a.network)} | {_cell(a.handle)} | {a.role}"
         + (", redirects questions to support" if a.redirect_questions_to_support else "")
         + " |"
         for a in policy.channels.accounts
@@ -296,8 +286,8 @@ def render_internal(policy: Policy) -> str:
         "| network | public limit | private limit | private messages | window |",
         "|---|---|---|---|---|",
     ]
-    for network, name in NETWORK_NAMES.items():
-        r = policy.rules_for(network)
+    for network in policy_networks():
+        r, name = policy.rules_for(network), display_name(network)
         public = (
             f"{r.public_max} ({r.public_unit})" if r.public_reply and r.public_max else "no public replies"
         )

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from socialdesk.policy.networks import DEFAULT_NETWORK_RULES, NetworkName, NetworkRules
+from socialdesk.channels.registry import default_rules
+from socialdesk.policy.networks import NetworkName, NetworkRules
 
 Priority = Literal["low", "normal", "high", "urgent"]
 PRIORITIES: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
@@ -461,8 +462,8 @@ class Policy(Strict):
 
     def rules_for(self, network: str) -> NetworkRules:
         """The network's rules with this policy's overrides applied."""
-        base = DEFAULT_NETWORK_RULES[network]
-        override = self.network_rules.get(network)  # type: ignore[call-overload]
+        base = default_rules(network)
+        override = self.network_rules.get(network)
         if override is None:
             return base
         return base.model_copy(update=override.model_dump(exclude_none=True))

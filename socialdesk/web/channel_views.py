@@ -10,11 +10,18 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import AccountRole, Channel
-from socialdesk.channels.setup import SETUP_FIELDS, SetupError, connect_channel
+from socialdesk.channels.registry import networks
+from socialdesk.channels.setup import SetupError, connect_channel, connectable, setup_fields
 from socialdesk.workspaces.actions import workspaces_for
 from socialdesk.workspaces.models import Role, Workspace
 
-WEBHOOK_NETWORKS = {"x", "facebook", "instagram", "whatsapp", "telegram"}  # the others are polled
+
+def _webhook_url(request: HttpRequest, channel: Channel) -> str:
+    """Where the network delivers this channel's events; "" for a network that is polled."""
+    spec = networks().get(channel.network)
+    if spec is None or not spec.webhook:
+        return ""
+    return request.build_absolute_uri(reverse("hook", args=[channel.network, channel.pk]))
 
 
 def _admin_spaces(request: HttpRequest) -> list[Workspace]:
@@ -32,19 +39,11 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
         .only("pk", "network", "handle", "name", "account_role", "is_active", "config", "workspace__name")
         .order_by("workspace__name", "network", "handle")
     )
-    rows = [
-        {
-            "channel": c,
-            "webhook": request.build_absolute_uri(reverse(f"hook_{c.network}", args=[c.pk]))
-            if c.network in WEBHOOK_NETWORKS
-            else "",
-        }
-        for c in channels
-    ]
+    rows = [{"channel": c, "webhook": _webhook_url(request, c)} for c in channels]
     context = {
         "rows": rows,
         "admin_spaces": _admin_spaces(request),
-        "setup_fields": SETUP_FIELDS,
+        "setup_fields": connectable(),
         "roles": AccountRole.choices,
         **extra,
     }
@@ -60,7 +59,7 @@ def channels(request: HttpRequest) -> HttpResponse:
     network = request.POST.get("network", "")
     if workspace is None:
         return _page(request, 403, setup_error="only an admin of the brand connects its accounts")
-    values = {f.name: request.POST.get(f.name, "") for f in SETUP_FIELDS.get(network, [])}
+    values = {f.name: request.POST.get(f.name, "") for f in setup_fields(network)}
     role = request.POST.get("role", AccountRole.BRAND)
     try:
         channel = connect_channel(

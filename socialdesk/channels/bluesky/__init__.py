@@ -3,57 +3,22 @@ Bluesky gives an account no way to remove others' posts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from socialdesk.channels.bluesky.adapter import BlueskyAdapter
+from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-class BlueskyAdapter:
-    name = "bluesky"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.bluesky.payloads import normalize
-
-        try:
-            return normalize(dict(payload), str(channel.config.get("did", "")))
-        except (ValidationError, KeyError) as exc:
-            raise PayloadError(f"not a Bluesky event: {exc}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.bluesky import client
-        from socialdesk.channels.bluesky.payloads import reply_refs
-        from socialdesk.conversations.models import Message as Stored
-
-        if message.is_private:
-            handle = message.conversation.contact.handles.filter(network="bluesky").order_by("pk").first()
-            if handle is None:
-                raise DeliveryError("Bluesky: this contact has no account to write to", permanent=True)
-            return client.chat(message.channel, handle.network_user_id, message.text)
-        parent = Stored.objects.filter(
-            channel_id=message.channel_id, network_message_id=message.in_reply_to
-        ).first()
-        if parent is None or parent.raw_event is None:
-            raise DeliveryError("Bluesky: the post to answer is not known to the desk", permanent=True)
-        root, own = reply_refs(parent.raw_event.payload)
-        return client.reply(message.channel, message.text, root.model_dump(), own.model_dump())
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        raise DeliveryError("Bluesky does not let an account hide or delete others' posts", permanent=True)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.bluesky import client
-
-        if message.is_private:
-            raise CannotReconcile("a chat message cannot be told apart from an earlier one by the desk")
-        return client.find_reply(message.channel, message.in_reply_to, message.text)
-
-
-ADAPTER = BlueskyAdapter()
+SPEC = NetworkSpec(
+    name="bluesky",
+    display_name="Bluesky",
+    adapter=BlueskyAdapter(),
+    rules=NetworkRules(
+        public_reply=True, public_max=300, public_unit="graphemes", private_max=1000,
+        private_unit="graphemes", dm_eligibility="allow_incoming",
+    ),
+    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE}),
+    poller="socialdesk.channels.bluesky.poller.poll_notifications",
+    setup_fields=(
+        SetupField("handle", "Handle, e.g. brand.bsky.social"),
+        SetupField("app_password", "App password", secret=True),
+    ),
+    credential_check="socialdesk.channels.bluesky.client.check_account",
+)  # fmt: skip

@@ -13,10 +13,8 @@ from atproto_client import exceptions as at
 from atproto_core.exceptions import AtProtocolError
 from django.conf import settings
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.polling import remember
-from socialdesk.channels.registry import DeliveryError
-from socialdesk.ingest.actions import receive_event
 
 PDS = "https://bsky.social"
 
@@ -68,22 +66,6 @@ def dump(model: Any) -> dict[str, Any]:
     return data
 
 
-def poll_notifications(channel: Channel) -> int:
-    """Mentions, replies and quotes newer than the last seen; each stored once (event id: the post URI)."""
-    client = client_for(channel)
-    answer = call(lambda: client.app.bsky.notification.list_notifications(params={"limit": 50}))
-    seen = str(channel.config.get("last_indexed_at", ""))
-    stored, newest = 0, seen
-    for note in sorted(answer.notifications, key=lambda n: n.indexed_at):
-        if note.indexed_at <= seen or note.reason not in {"mention", "reply", "quote"}:
-            continue
-        stored += int(receive_event(channel, f"post:{note.uri}", dump(note)))
-        newest = max(newest, note.indexed_at)
-    if newest != seen:
-        remember(channel, last_indexed_at=newest)
-    return stored
-
-
 def reply(channel: Channel, text: str, root: dict[str, str], parent: dict[str, str]) -> str:
     client = client_for(channel)
     refs = models.AppBskyFeedPost.ReplyRef(
@@ -129,3 +111,13 @@ def find_reply(channel: Channel, parent_uri: str, text: str) -> str | None:
         if getattr(record, "text", None) == text and parent is not None and parent.uri == parent_uri:
             return str(item.post.uri)
     return None
+
+
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: (@handle, the account's DID) once the PDS accepts the app password; the session
+    is kept on the probe's credentials, which the setup saves."""
+    client = client_for(channel)
+    session = getattr(client, "_session", None)
+    return f"@{client.me.handle if client.me else channel.credentials['handle']}", {
+        "did": str(getattr(session, "did", ""))
+    }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from websockets.sync.client import connect
 
-from socialdesk.channels.models import Channel, Network
+from socialdesk.channels.models import Channel
 from socialdesk.listening.actions import take_stream_post
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class ListenResult:
 def listening_channels() -> dict[int, Channel]:
     """The Bluesky channel of each workspace that listens (one per workspace, the first)."""
     found: dict[int, Channel] = {}
-    for channel in Channel.objects.filter(network=Network.BLUESKY, is_active=True).order_by("pk"):
+    for channel in Channel.objects.filter(network="bluesky", is_active=True).order_by("pk"):
         found.setdefault(channel.workspace_id, channel)
     return found
 

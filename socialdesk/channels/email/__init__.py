@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from socialdesk.channels.email.adapter import EmailAdapter
+from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-class EmailAdapter:
-    name = "email"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.email.payloads import normalize
-
-        try:
-            return normalize(dict(payload))
-        except ValidationError as exc:
-            raise PayloadError(f"not a stored email: {exc.errors(include_url=False)}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.email import client
-
-        return client.send(message, idempotency_key)
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        raise DeliveryError("email cannot be moderated", permanent=True)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        raise CannotReconcile("SMTP keeps no record the desk can ask")
-
-
-ADAPTER = EmailAdapter()
+SPEC = NetworkSpec(
+    name="email",
+    display_name="Email",
+    adapter=EmailAdapter(),
+    rules=NetworkRules(public_reply=False, private_max=100_000, dm_eligibility="anyone"),
+    capabilities=frozenset({Capability.PRIVATE_MESSAGE}),
+    poller="socialdesk.channels.email.poller.poll_inbox",
+    setup_fields=(
+        SetupField("address", "Support address", config=True),
+        SetupField("imap_host", "IMAP host"),
+        SetupField("imap_port", "IMAP port"),
+        SetupField("smtp_host", "SMTP host"),
+        SetupField("smtp_port", "SMTP port"),
+        SetupField("security", "ssl, starttls or none"),
+        SetupField("username", "Login"),
+        SetupField("password", "Password", secret=True),
+    ),
+    credential_check="socialdesk.channels.email.client.check_account",
+)

@@ -14,17 +14,14 @@ from typing import Any
 
 from django.utils import timezone
 
-from socialdesk.channels.email.payloads import parse
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.polling import remember
-from socialdesk.channels.registry import DeliveryError
 from socialdesk.conversations.models import Message
-from socialdesk.ingest.actions import receive_event
 
 TIMEOUT = 20.0
 
 
-def _creds(channel: Channel) -> dict[str, Any]:
+def login_of(channel: Channel) -> dict[str, Any]:
     return dict(channel.credentials)
 
 
@@ -61,7 +58,7 @@ def compose(message: Message, idempotency_key: str) -> EmailMessage:
 
 def send(message: Message, idempotency_key: str) -> str:
     mail = compose(message, idempotency_key)
-    creds = _creds(message.channel)
+    creds = login_of(message.channel)
     host, port = str(creds.get("smtp_host", "")), int(creds.get("smtp_port", 587))
     security = str(creds.get("security", "starttls"))
     try:
@@ -100,8 +97,8 @@ def send(message: Message, idempotency_key: str) -> str:
     return str(mail["Message-ID"])
 
 
-def _imap(channel: Channel) -> imaplib.IMAP4:
-    creds = _creds(channel)
+def open_imap(channel: Channel) -> imaplib.IMAP4:
+    creds = login_of(channel)
     host, port = str(creds.get("imap_host", "")), int(creds.get("imap_port", 993))
     if str(creds.get("security", "ssl")) == "ssl":
         return imaplib.IMAP4_SSL(host, port, timeout=TIMEOUT, ssl_context=ssl.create_default_context())
@@ -111,7 +108,7 @@ def _imap(channel: Channel) -> imaplib.IMAP4:
 def check_login(channel: Channel) -> None:
     """The mailbox accepts the login (setup check); DeliveryError in the server's words if not."""
     try:
-        imap = _imap(channel)
+        imap = open_imap(channel)
         try:
             imap.login(
                 str(channel.credentials.get("username", "")), str(channel.credentials.get("password", ""))
@@ -123,26 +120,7 @@ def check_login(channel: Channel) -> None:
         raise DeliveryError(f"the IMAP server refused the login: {exc}", permanent=True) from exc
 
 
-def poll_inbox(channel: Channel, batch: int = 200) -> int:
-    """Fetch messages newer than the last UID seen; each is stored once (event id = its Message-ID)."""
-    creds = _creds(channel)
-    last = int(channel.config.get("last_uid", 0))
-    stored = 0
-    imap = _imap(channel)
-    try:
-        imap.login(str(creds.get("username", "")), str(creds.get("password", "")))
-        imap.select(str(channel.config.get("mailbox", "INBOX")), readonly=True)
-        _, found = imap.uid("SEARCH", f"UID {last + 1}:*")
-        uids = sorted(int(u) for u in (found[0] or b"").split() if int(u) > last)[:batch]
-        for uid in uids:
-            _, data = imap.uid("FETCH", str(uid), "(RFC822)")
-            raw = next((part[1] for part in data if isinstance(part, tuple)), b"")
-            email = parse(raw, str(uid))
-            stored += int(receive_event(channel, f"email:{email.message_id}", email.model_dump(mode="json")))
-            last = uid
-    finally:
-        with contextlib.suppress(imaplib.IMAP4.error, OSError):
-            imap.logout()
-    if last != int(channel.config.get("last_uid", 0)):
-        remember(channel, last_uid=last)
-    return stored
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: the support address once the mailbox accepts the login."""
+    check_login(channel)
+    return str(channel.config["address"]), {}

@@ -3,52 +3,22 @@ the person's @mention) out. Mastodon gives an account no way to remove others' r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from socialdesk.channels.mastodon.adapter import MastodonAdapter
+from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-def _addressed(message: Message) -> str:
-    """Mastodon notifies (and, for direct messages, shows) a status only to the accounts it mentions."""
-    handle = message.conversation.contact.handles.filter(network="mastodon").order_by("pk").first()
-    if handle is None or not handle.handle:
-        raise DeliveryError("Mastodon: this contact has no account to mention", permanent=True)
-    mention = f"@{handle.handle}"
-    return message.text if mention.lower() in message.text.lower() else f"{mention} {message.text}"
-
-
-class MastodonAdapter:
-    name = "mastodon"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.mastodon.payloads import normalize
-
-        try:
-            return normalize(dict(payload), str(channel.config.get("account_id", "")))
-        except ValidationError as exc:
-            raise PayloadError(f"not a Mastodon notification: {exc.errors(include_url=False)}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.mastodon.client import post_status
-
-        return post_status(
-            message.channel, _addressed(message), message.in_reply_to, message.is_private, idempotency_key
-        )
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        raise DeliveryError("Mastodon does not let an account hide or delete others' posts", permanent=True)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        # Sending again with the same Idempotency-Key returns the status Mastodon already has.
-        return None
-
-
-ADAPTER = MastodonAdapter()
+SPEC = NetworkSpec(
+    name="mastodon",
+    display_name="Mastodon",
+    adapter=MastodonAdapter(),
+    rules=NetworkRules(
+        public_reply=True, public_max=500, public_unit="graphemes", private_max=500, private_unit="graphemes",
+        dm_eligibility="anyone",
+    ),
+    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE}),
+    poller="socialdesk.channels.mastodon.poller.poll_mentions",
+    setup_fields=(
+        SetupField("instance", "Instance URL, e.g. https://mastodon.social", config=True),
+        SetupField("access_token", "Access token", secret=True),
+    ),
+    credential_check="socialdesk.channels.mastodon.client.check_account",
+)  # fmt: skip

@@ -11,10 +11,8 @@ from typing import Any
 import mastodon
 from mastodon import Mastodon
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.polling import remember
-from socialdesk.channels.registry import DeliveryError
-from socialdesk.ingest.actions import receive_event
 
 
 def api(channel: Channel) -> Mastodon:
@@ -65,25 +63,13 @@ def post_status(channel: Channel, text: str, in_reply_to: str, private: bool, ke
     return str(status["id"])
 
 
-def poll_mentions(channel: Channel) -> int:
-    """Mention notifications newer than the last one seen; each stored once (event id: the status)."""
-    client = api(channel)
-    since = str(channel.config.get("last_notification_id", "")) or None
-    found = call(client, lambda: client.notifications(types=["mention"], since_id=since, limit=40))
-    stored = 0
-    newest = since
-    for notification in sorted(found, key=lambda n: int(n["id"])):
-        payload = plain(notification)
-        status = payload.get("status") or {}
-        if status.get("id"):
-            stored += int(receive_event(channel, f"status:{status['id']}", payload))
-        newest = str(notification["id"])
-    if newest and newest != since:
-        remember(channel, last_notification_id=newest)
-    return stored
-
-
 def verify(channel: Channel) -> dict[str, str]:
     client = api(channel)
     me = call(client, client.account_verify_credentials)
     return {"id": str(me["id"]), "username": str(me["acct"])}
+
+
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: (@username, the account id) once the instance accepts the token."""
+    account = verify(channel)
+    return f"@{account['username']}", {"account_id": account["id"]}

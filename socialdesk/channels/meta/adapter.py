@@ -8,12 +8,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
+from socialdesk.channels.common import normalized
+from socialdesk.channels.errors import CannotReconcile, DeliveryError
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
+    from socialdesk.channels.spec import NetworkRules
     from socialdesk.conversations.models import Message
     from socialdesk.ingest.schema import InboundMessage
 
@@ -29,12 +29,9 @@ class MetaCommentsAdapter:
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
         from socialdesk.channels.meta.payloads import normalize
 
-        try:
-            return normalize(self.name, dict(payload))
-        except (ValidationError, KeyError) as exc:
-            raise PayloadError(f"not a {self.display} event: {exc}") from exc
+        return normalized(f"a {self.display} event", lambda: normalize(self.name, dict(payload)))
 
-    def deliver(self, message: Message, idempotency_key: str) -> str:
+    def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
         from socialdesk.channels.meta import send
         from socialdesk.channels.meta.graph import graph
 
@@ -43,11 +40,11 @@ class MetaCommentsAdapter:
             body = {"message": message.text}
             answer = graph(message.channel, "POST", f"{message.in_reply_to}/{self.reply_edge}", body=body)
             return str(answer["id"])
+        send.refuse_unless_allowed(message, rules)
         if message.conversation.is_private:
-            extra = send.messaging_type(message, human_agent=True)
+            extra = send.messaging_type(message, rules)
             return send.send_message(message, owner, {"id": send.recipient(message)}, extra)
-        comment = send.check_private_reply(message)
-        return send.send_message(message, owner, {"comment_id": comment}, {})
+        return send.send_message(message, owner, {"comment_id": message.in_reply_to}, {})
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
         from socialdesk.channels.meta.graph import graph

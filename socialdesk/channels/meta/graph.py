@@ -9,8 +9,9 @@ from typing import Any
 import httpx
 from django.conf import settings
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import DeliveryError
+from socialdesk.channels.registry import display_name
 
 GRAPH = "https://graph.facebook.com"
 VERSION = "v21.0"
@@ -18,7 +19,6 @@ TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 # Throttling: app (4), user (17), page (32), action-specific (613), business use case (80001-80014).
 RATE_LIMIT_CODES = {4, 17, 32, 613, *range(80001, 80015)}
 TRANSIENT_CODES = {1, 2}  # "unknown error" / "service temporarily unavailable"
-NETWORK_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "whatsapp": "WhatsApp"}
 
 
 def base_url(channel: Channel) -> str:
@@ -47,7 +47,7 @@ def _wait_seconds(response: httpx.Response) -> float:
 
 
 def _error(channel: Channel, response: httpx.Response) -> DeliveryError:
-    name = NETWORK_NAMES.get(channel.network, "Meta")
+    name = display_name(channel.network)
     try:
         error = response.json().get("error") or {}
     except (ValueError, AttributeError):
@@ -79,7 +79,7 @@ def graph(
                 method, url, json=body, params=params, headers={"Authorization": f"Bearer {token}"}
             )
     except httpx.HTTPError as exc:
-        name = NETWORK_NAMES.get(channel.network, "Meta")
+        name = display_name(channel.network)
         raise DeliveryError(f"{name} could not be reached: {exc}", permanent=False) from exc
     if response.status_code >= 400:
         raise _error(channel, response)

@@ -1,69 +1,38 @@
-"""Sending on Meta's networks by their rules: the 24-hour messaging window (then, on Facebook and
-Instagram, the HUMAN_AGENT tag up to 7 days), one private reply per comment within 7 days."""
+"""Sending on Meta's networks by their rules (the effective ones: defaults from each network's spec,
+overridden by the policy): the messaging window (then, on Facebook and Instagram, the HUMAN_AGENT
+tag), one private reply per comment within its days. The rules themselves live in channels.rules."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
-from django.utils import timezone
-
-from socialdesk.channels.meta.graph import NETWORK_NAMES, graph
-from socialdesk.channels.registry import DeliveryError
-from socialdesk.conversations.models import DeliveryStatus, Direction, Message
-
-WINDOW = timedelta(hours=24)
-HUMAN_AGENT = timedelta(days=7)
-PRIVATE_REPLY = timedelta(days=7)
+from socialdesk.channels.common import recipient_handle
+from socialdesk.channels.errors import DeliveryError
+from socialdesk.channels.meta.graph import graph
+from socialdesk.channels.registry import display_name
+from socialdesk.channels.rules import needs_human_agent_tag, private_message_refusal
+from socialdesk.channels.spec import NetworkRules
+from socialdesk.conversations.models import Message
 
 
 def recipient(message: Message) -> str:
     network = message.channel.network
-    handle = message.conversation.contact.handles.filter(network=network).order_by("pk").first()
-    if handle is None:
-        raise DeliveryError(
-            f"{NETWORK_NAMES[network]}: this contact has no account to message", permanent=True
-        )
-    return handle.network_user_id
+    return recipient_handle(message, network, display_name(network)).network_user_id
 
 
-def messaging_type(message: Message, *, human_agent: bool) -> dict[str, str]:
-    """RESPONSE inside the window; HUMAN_AGENT tag up to 7 days where allowed; else refused."""
-    age = timezone.now() - message.conversation.last_inbound_at
-    if age <= WINDOW:
-        return {"messaging_type": "RESPONSE"}
-    if human_agent and age <= HUMAN_AGENT:
+def refuse_unless_allowed(message: Message, rules: NetworkRules) -> None:
+    """The network's private-message rules (the same check the composer made before queueing, again:
+    time has passed, or another private reply went out since)."""
+    refusal = private_message_refusal(message.conversation, rules, sending=message)
+    if refusal:
+        raise DeliveryError(refusal, permanent=True)
+
+
+def messaging_type(message: Message, rules: NetworkRules) -> dict[str, str]:
+    """RESPONSE inside the messaging window; past it (where the rules allow) the HUMAN_AGENT tag."""
+    if needs_human_agent_tag(message.conversation, rules):
         return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
-    name = NETWORK_NAMES[message.channel.network]
-    limit = "7 days (HUMAN_AGENT tag)" if human_agent else "24 hours"
-    raise DeliveryError(
-        f"{name}: the customer last wrote {age.days} days {age.seconds // 3600} hours ago; private "
-        f"messages are allowed only within {limit} of their last message",
-        permanent=True,
-    )
-
-
-def check_private_reply(message: Message) -> str:
-    """The comment a private reply answers: at most one, within 7 days of the comment."""
-    name = NETWORK_NAMES[message.channel.network]
-    comment_id = message.in_reply_to
-    if not comment_id:
-        raise DeliveryError(f"{name}: a private reply needs the comment it answers", permanent=True)
-    comment = Message.objects.filter(channel_id=message.channel_id, network_message_id=comment_id).first()
-    if comment is not None and timezone.now() - comment.sent_at > PRIVATE_REPLY:
-        raise DeliveryError(f"{name}: a comment can be answered privately only within 7 days", permanent=True)
-    earlier = Message.objects.filter(
-        conversation_id=message.conversation_id,
-        direction=Direction.OUTBOUND,
-        is_private=True,
-        in_reply_to=comment_id,
-        delivery_status=DeliveryStatus.SENT,
-    ).exclude(pk=message.pk)
-    if earlier.exists():
-        raise DeliveryError(
-            f"{name}: this comment was already answered privately (one per comment)", permanent=True
-        )
-    return comment_id
+    return {"messaging_type": "RESPONSE"}
 
 
 def send_message(message: Message, sender_id: str, to: dict[str, str], extra: dict[str, Any]) -> str:

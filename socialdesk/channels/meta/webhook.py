@@ -4,20 +4,18 @@ and deliveries signed with X-Hub-Signature-256 = sha256= + hex HMAC-SHA256(app s
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from pydantic import ValidationError
 
+from socialdesk.channels.meta.payloads import split_entries
 from socialdesk.channels.models import Channel
 from socialdesk.channels.webhooks import Refused, accept, check_signature, hmac_sha256, parse_json, read_body
 
-Splitter = Callable[[Channel, dict[str, Any]], list[tuple[str, dict[str, Any]]]]
 
-
-def handle(request: HttpRequest, channel_id: int, network: str, obj: str, split: Splitter) -> HttpResponse:
+def handle(request: HttpRequest, channel_id: int, network: str, obj: str) -> HttpResponse:
+    """One Meta network's webhook for one channel; `obj` is the delivery's `object` for the network."""
     channel = get_object_or_404(Channel, pk=channel_id, network=network, is_active=True)
     try:
         if request.method == "GET":
@@ -35,7 +33,7 @@ def handle(request: HttpRequest, channel_id: int, network: str, obj: str, split:
         if not isinstance(payload, dict) or payload.get("object") != obj:
             raise Refused(400, f"not a {obj} delivery")
         try:
-            events = split(channel, payload)
+            events = split_entries(payload)
         except (ValidationError, ValueError, KeyError, TypeError) as exc:
             raise Refused(400, f"not a {obj} delivery: {str(exc)[:300]}") from None
         return accept(channel, body, events)

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import praw
 import prawcore
 from django.conf import settings
 from praw.exceptions import RedditAPIException
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.polling import remember
-from socialdesk.channels.registry import DeliveryError
-from socialdesk.ingest.actions import receive_event
 
 _MINUTES = re.compile(r"(\d+) minute")
 
@@ -66,19 +63,6 @@ def call[T](fn: Callable[[], T]) -> T:
         raise DeliveryError(f"Reddit could not be reached: {exc}", permanent=False) from exc
 
 
-def poll_inbox(channel: Channel) -> int:
-    """Inbox things (mentions, replies, private messages) newer than the last one seen."""
-    client = reddit(channel)
-    before = str(channel.config.get("last_inbox_name", ""))
-    params: dict[str, str | int] = {"limit": 100, "raw_json": 1, **({"before": before} if before else {})}
-    listing: dict[str, Any] = call(lambda: client.request(method="GET", path="/message/inbox", params=params))
-    things = listing.get("data", {}).get("children", [])
-    stored = sum(int(receive_event(channel, f"thing:{t['data']['name']}", t)) for t in reversed(things))
-    if things:
-        remember(channel, last_inbox_name=things[0]["data"]["name"])
-    return stored
-
-
 def reply(channel: Channel, parent: str, text: str) -> str:
     """A comment under a post (t3) or comment (t1), or an answer in a private thread (t4): all one
     endpoint, /api/comment with the parent's fullname."""
@@ -121,3 +105,9 @@ def find_reply(channel: Channel, parent: str, text: str) -> str | None:
         if data.get("parent_id") == parent and data.get("body") == text:
             return str(data["name"])
     return None
+
+
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: u/username once Reddit accepts the app and the login."""
+    redditor = call(lambda: reddit(channel).user.me())
+    return f"u/{redditor}", {}

@@ -1,34 +1,15 @@
-"""The built-in sandbox network: no accounts needed (scenario replay in, stored deliveries out)."""
+"""The built-in sandbox network: no accounts needed (scenario replay in, stored deliveries out). A
+sandbox channel stands in for the network named in its `simulates` setting, whose rules apply."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from socialdesk.channels.sandbox.adapter import SandboxAdapter
+from socialdesk.channels.spec import Capability, NetworkSpec
 
-from socialdesk.channels.sandbox import client
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-class SandboxAdapter:
-    name = "sandbox"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.sandbox.receiver import parse_post
-
-        return [parse_post(payload).to_inbound()]
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        return client.deliver(message, idempotency_key)
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        client.moderate(message, action, idempotency_key)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        return client.find(idempotency_key)
-
-
-ADAPTER = SandboxAdapter()
+SPEC = NetworkSpec(
+    name="sandbox",
+    display_name="Sandbox",
+    adapter=SandboxAdapter(),
+    rules=None,
+    capabilities=frozenset(Capability),
+)

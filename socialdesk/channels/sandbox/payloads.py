@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from socialdesk.channels.registry import NetworkName
 from socialdesk.ingest.schema import Author, InboundMessage, MessageKind
 
-SimulatedNetwork = Literal[
-    "x", "facebook", "instagram", "whatsapp", "mastodon", "bluesky", "reddit", "telegram", "email"
-]
+SimulatedNetwork = NetworkName  # any network with rules of its own, as the registry lists them
 PRIVATE_KINDS = {"dm", "email"}
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from socialdesk.channels.models import AccountRole, Channel, Network
-from socialdesk.channels.registry import PayloadError
+from socialdesk.channels.errors import PayloadError
+from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.sandbox.payloads import ScenarioPost
 from socialdesk.ingest.actions import receive_event, receive_events
 from socialdesk.workspaces.models import Workspace
@@ -51,7 +51,7 @@ def read_scenario(path: Path) -> list[ScenarioPost]:
 def sandbox_channel(workspace: Workspace, simulates: str) -> Channel:
     channel, _ = Channel.objects.get_or_create(
         workspace=workspace,
-        network=Network.SANDBOX,
+        network="sandbox",
         # One sandbox account per simulated network, told apart by its handle.
         handle=f"@{workspace.slug}.{simulates}",
         account_role=AccountRole.BRAND,

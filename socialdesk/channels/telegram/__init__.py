@@ -3,59 +3,22 @@ only to people who started the bot, deleting messages (under 48 hours) out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
+from socialdesk.channels.telegram.adapter import TelegramAdapter
 
-from pydantic import ValidationError
-
-from socialdesk.channels.registry import CannotReconcile, DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-def _user_id(message: Message) -> int:
-    handle = message.conversation.contact.handles.filter(network="telegram").order_by("pk").first()
-    if handle is None:
-        raise DeliveryError("Telegram: this contact has no Telegram account to message", permanent=True)
-    return int(handle.network_user_id)
-
-
-class TelegramAdapter:
-    name = "telegram"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.telegram.payloads import normalize
-
-        try:
-            return normalize(dict(payload))
-        except ValidationError as exc:
-            raise PayloadError(f"not a Telegram update: {exc.errors(include_url=False)}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.telegram import client
-
-        replied = client.split_key(message.in_reply_to) if message.in_reply_to else None
-        if message.is_private and not message.conversation.is_private:
-            # From a group to the person: Telegram refuses unless they started the bot.
-            return client.send(message.channel, _user_id(message), message.text, None)
-        if replied is None:
-            return client.send(message.channel, _user_id(message), message.text, None)
-        return client.send(message.channel, replied[0], message.text, replied[1])
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.telegram import client
-
-        if action != "delete" or not message.network_message_id:
-            raise DeliveryError("Telegram lets a bot delete messages, not hide them", permanent=True)
-        client.delete(message.channel, message.network_message_id)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        if kind == "delete":
-            return None  # deleting again answers "message to delete not found": settled as failed, harmless
-        raise CannotReconcile("the Bot API keeps no history a bot can read")
-
-
-ADAPTER = TelegramAdapter()
+SPEC = NetworkSpec(
+    name="telegram",
+    display_name="Telegram",
+    adapter=TelegramAdapter(),
+    rules=NetworkRules(
+        public_reply=True, public_max=4096, private_max=4096, dm_eligibility="user_wrote_first",
+        can_delete_others=True, delete_max_age_hours=48,
+    ),
+    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.DELETE}),
+    webhook="socialdesk.channels.telegram.receiver.webhook",
+    setup_fields=(
+        SetupField("bot_token", "Bot token (from @BotFather)", secret=True),
+        SetupField("secret_token", "Webhook secret token (you choose it)", secret=True),
+    ),
+    credential_check="socialdesk.channels.telegram.client.check_account",
+)  # fmt: skip

@@ -13,8 +13,8 @@ from django.conf import settings
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import DeliveryError
 
 TELEGRAM = "https://api.telegram.org"
 
@@ -80,3 +80,9 @@ def delete(channel: Channel, key: str) -> None:
 def who_am_i(channel: Channel) -> dict[str, str]:
     me = run(channel, lambda bot: bot.get_me())
     return {"id": str(me.id), "username": me.username or ""}
+
+
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: (@bot name, the bot's id) once Telegram accepts the token."""
+    bot = who_am_i(channel)
+    return f"@{bot['username']}", {"bot_id": bot["id"]}

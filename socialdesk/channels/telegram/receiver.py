@@ -8,14 +8,14 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
-from socialdesk.channels.models import Channel, Network
+from socialdesk.channels.models import Channel
 from socialdesk.channels.telegram.payloads import event_id
 from socialdesk.channels.webhooks import Refused, accept, check_signature, parse_json, read_body
 
 
 @csrf_exempt
 def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(Channel, pk=channel_id, network=Network.TELEGRAM, is_active=True)
+    channel = get_object_or_404(Channel, pk=channel_id, network="telegram", is_active=True)
     try:
         if request.method != "POST":
             raise Refused(405, "POST only")

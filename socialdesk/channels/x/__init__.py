@@ -1,62 +1,31 @@
-"""X (Twitter): Account Activity webhooks or mention polling in; replies, DMs and hidden replies out."""
+"""X (Twitter): Account Activity webhooks or mention polling in; replies, DMs (only to people who
+accept them) and hidden replies out."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
 
-from pydantic import ValidationError
+from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SendLimit, SetupField
+from socialdesk.channels.x.adapter import XAdapter
 
-from socialdesk.channels.registry import DeliveryError, PayloadError
-
-if TYPE_CHECKING:
-    from socialdesk.channels.models import Channel
-    from socialdesk.conversations.models import Message
-    from socialdesk.ingest.schema import InboundMessage
-
-
-def _recipient(message: Message) -> str:
-    handle = message.conversation.contact.handles.filter(network="x").order_by("pk").first()
-    if handle is None:
-        raise DeliveryError("X: this contact has no X account to message", permanent=True)
-    return handle.network_user_id
-
-
-class XAdapter:
-    name = "x"
-
-    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.x.payloads import normalize
-
-        try:
-            return normalize(dict(payload))
-        except ValidationError as exc:
-            raise PayloadError(f"not an X event: {exc.errors(include_url=False)}") from exc
-
-    def deliver(self, message: Message, idempotency_key: str) -> str:
-        from socialdesk.channels.x import client
-
-        if message.is_private:
-            return client.send_dm(message.channel, _recipient(message), message.text)
-        return client.reply(message.channel, message.text, message.in_reply_to)
-
-    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.x import client
-
-        if action != "hide" or message.is_private or not message.network_message_id:
-            raise DeliveryError(
-                f"X lets a brand only hide replies to its posts, not {action}", permanent=True
-            )
-        client.hide_reply(message.channel, message.network_message_id)
-
-    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.x import client
-
-        if kind == "hide":
-            return None  # hiding again is harmless: X answers hidden=true either way
-        if message.is_private:
-            return client.find_dm(message.channel, _recipient(message), message.text)
-        return client.find_reply(message.channel, message.in_reply_to, message.text)
-
-
-ADAPTER = XAdapter()
+SPEC = NetworkSpec(
+    name="x",
+    display_name="X",
+    adapter=XAdapter(),
+    rules=NetworkRules(
+        public_reply=True, public_max=280, public_unit="x_weighted", private_max=10_000,
+        dm_eligibility="follows_or_open_dms", can_hide=True,
+    ),
+    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.HIDE}),
+    webhook="socialdesk.channels.x.receiver.webhook",
+    poller="socialdesk.channels.x.poller.poll",
+    setup_fields=(
+        SetupField("consumer_key", "API key (consumer key)"),
+        SetupField("consumer_secret", "API key secret", secret=True),
+        SetupField("access_token", "Access token"),
+        SetupField("access_token_secret", "Access token secret", secret=True),
+    ),
+    credential_check="socialdesk.channels.x.client.check_account",
+    # DESIGN: X DMs, 15 per 15 minutes per account; the outbox waits its turn instead of a 429.
+    send_limits=(SendLimit("private", 15, timedelta(minutes=15)),),
+)  # fmt: skip

@@ -16,8 +16,8 @@ import tweepy
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 
+from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import DeliveryError
 
 X_HOST = "https://api.twitter.com"
 TIMEOUT = (5.0, 20.0)  # connect, read
@@ -174,3 +174,9 @@ def verify_credentials(channel: Channel) -> dict[str, str]:
     client = client_for(channel)
     me = data(call(lambda: client.get_me(user_auth=True)))
     return {"id": str(me["id"]), "username": str(me.get("username", ""))}
+
+
+def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
+    """Account setup: (@handle, the account's user id) once X accepts the credentials."""
+    me = verify_credentials(channel)
+    return f"@{me['username']}", {"user_id": me["id"]}

@@ -1,21 +1,18 @@
-"""X inbound: the Account Activity webhook (CRC challenge, signed deliveries) and the mention poller
-(the fallback where no webhook is registered). Both store the same event ids, so they dedupe."""
+"""X inbound: the Account Activity webhook (CRC challenge, signed deliveries). The mention poller
+(poller.py) stores the same event ids, so the two dedupe."""
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError
 
-from socialdesk.channels.models import Channel, Network
-from socialdesk.channels.polling import remember
+from socialdesk.channels.models import Channel
 from socialdesk.channels.webhooks import Refused, accept, b64_hmac, check_signature, parse_json, read_body
 from socialdesk.channels.x.payloads import split_delivery
-from socialdesk.ingest.actions import receive_event
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +24,7 @@ def crc_response(consumer_secret: str, crc_token: str) -> str:
 
 @csrf_exempt
 def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(Channel, pk=channel_id, network=Network.X, is_active=True)
+    channel = get_object_or_404(Channel, pk=channel_id, network="x", is_active=True)
     secret = str(channel.credentials.get("consumer_secret", ""))
     try:
         if not secret:
@@ -58,27 +55,3 @@ def webhook(request: HttpRequest, channel_id: int) -> HttpResponse:
         return accept(channel, body, events)
     except Refused as refused:
         return refused.response()
-
-
-def store_polled_mentions(channel: Channel, response: dict[str, Any]) -> int:
-    """Store the mentions of one GET /2/users/:id/mentions page (v2 JSON); returns how many were new."""
-    users = {u["id"]: u for u in response.get("includes", {}).get("users", [])}
-    brand = str(channel.config.get("user_id", ""))
-    stored = 0
-    for tweet in response.get("data") or []:
-        author = users.get(tweet.get("author_id"), {"id": tweet.get("author_id", "")})
-        payload = {"source": "poll", "for_user_id": brand, "data": tweet, "author": author}
-        stored += int(receive_event(channel, f"tweet:{tweet['id']}", payload))
-    return stored
-
-
-def poll_mentions(channel: Channel) -> int:
-    """The fallback without a webhook: mentions newer than the last one seen; returns how many were new."""
-    from socialdesk.channels.x.client import mentions
-
-    page = mentions(channel, str(channel.config.get("last_mention_id", "")) or None)
-    stored = store_polled_mentions(channel, page)
-    newest = (page.get("meta") or {}).get("newest_id")
-    if newest:
-        remember(channel, last_mention_id=newest)
-    return stored

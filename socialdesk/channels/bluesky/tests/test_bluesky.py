@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone
 from websockets.sync.server import ServerConnection, serve
 
-from socialdesk.channels.bluesky.client import poll_notifications
 from socialdesk.channels.bluesky.jetstream import listen
+from socialdesk.channels.bluesky.poller import poll_notifications
 from socialdesk.channels.bluesky.tests.fake_pds import BRAND_DID, FakePds
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.actions import send_reply

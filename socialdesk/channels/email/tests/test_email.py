@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from socialdesk.channels.email.client import poll_inbox
+from socialdesk.channels.email.poller import poll_inbox
 from socialdesk.channels.email.tests.fake_imap import FakeImap
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.actions import queue_outbound, send_reply

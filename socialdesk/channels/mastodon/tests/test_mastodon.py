@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from socialdesk.channels.mastodon.client import poll_mentions
+from socialdesk.channels.mastodon.poller import poll_mentions
 from socialdesk.channels.mastodon.tests.fake_instance import FakeInstance
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.actions import send_reply

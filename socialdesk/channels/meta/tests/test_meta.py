@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,7 +20,7 @@ from django.test import Client
 
 from socialdesk.channels.meta.tests.fake_graph import FakeGraph
 from socialdesk.channels.models import Channel
-from socialdesk.conversations.actions import send_reply
+from socialdesk.conversations.actions import ReplyRejected, queue_outbound, send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
 from socialdesk.outbox.actions import outbox_tick
@@ -151,12 +152,15 @@ def test_public_reply_private_reply_once_hide_and_delete(
     private.refresh_from_db()
     assert private.delivery_status == DeliveryStatus.SENT
     assert graph.messages[-1]["recipient"] == {"comment_id": "4000_8001"}
-    again = send_reply(conversation, agent, "Otro mensaje privado. ^AL", is_private=True)
+    once = "Facebook: this comment was already answered privately (one per comment)"
+    items = OutboxItem.objects.count()
+    with pytest.raises(ReplyRejected, match=f"^{re.escape(once)}$"):
+        send_reply(conversation, agent, "Otro mensaje privado. ^AL", is_private=True)
+    assert (OutboxItem.objects.count(), len(graph.messages)) == (items, 1)
+    # The sender keeps the same rule for a private reply queued anyway.
+    again = queue_outbound(conversation, "Otro mensaje privado. ^AL", is_private=True, author=agent)
     again.refresh_from_db()
-    assert (again.delivery_status, again.delivery_error) == (
-        DeliveryStatus.FAILED,
-        "Facebook: this comment was already answered privately (one per comment)",
-    )
+    assert (again.delivery_status, again.delivery_error) == (DeliveryStatus.FAILED, once)
     assert len(graph.messages) == 1
     customer = Message.objects.get(network_message_id="4000_8001")
     moderate(customer, "hide", "spam", lead)
@@ -189,7 +193,12 @@ def test_messenger_answers_inside_24_hours_then_with_the_human_agent_tag(
         last_inbound_at=conversation.last_inbound_at - timedelta(days=8)
     )
     conversation.refresh_from_db()
-    late = send_reply(conversation, agent, "¿Sigue ahí?")
+    items = OutboxItem.objects.count()
+    with pytest.raises(ReplyRejected, match=r"^Facebook: the customer last wrote 11 days"):
+        send_reply(conversation, agent, "¿Sigue ahí?")
+    assert OutboxItem.objects.count() == items
+    # The sender refuses by the same rule what was queued anyway.
+    late = queue_outbound(conversation, "¿Sigue ahí?", is_private=True, author=agent)
     late.refresh_from_db()
     assert late.delivery_status == DeliveryStatus.FAILED
     assert late.delivery_error.startswith("Facebook: the customer last wrote 11 days")
@@ -220,7 +229,14 @@ def test_whatsapp_free_text_only_inside_the_window(
     conversation = Conversation.objects.get()
     assert (conversation.contact.display_name, conversation.is_private) == ("Marta Ruiz", True)
     time_machine.shift(timedelta(days=3))
-    late = send_reply(conversation, agent, "Tu factura llega el día 5.")
+    outside = (
+        "^WhatsApp: the customer last wrote 3 days .* allowed only within 24 hours of their last message$"
+    )
+    with pytest.raises(ReplyRejected, match=outside):
+        send_reply(conversation, agent, "Tu factura llega el día 5.")
+    assert OutboxItem.objects.count() == 0
+    # The sender refuses by the same rule what was queued anyway.
+    late = queue_outbound(conversation, "Tu factura llega el día 5.", is_private=True, author=agent)
     late.refresh_from_db()
     assert late.delivery_status == DeliveryStatus.FAILED
     assert late.delivery_error.startswith("WhatsApp: the customer last wrote 3 days")
@@ -334,9 +350,14 @@ def test_instagram_private_reply_dm_hide_delete_and_failures(
     # More than 7 days after the comment: no private reply any more.
     Message.objects.filter(pk=comment.pk).update(sent_at=comment.sent_at - timedelta(days=8))
     Message.objects.filter(pk=private.pk).update(delivery_status="failed")  # as if the first had not gone
-    late = send_reply(conversation, agent, "Olá outra vez. ^AL", is_private=True)
+    too_late = "Instagram: a comment can be answered privately only within 7 days"
+    items = OutboxItem.objects.count()
+    with pytest.raises(ReplyRejected, match=f"^{too_late}$"):
+        send_reply(conversation, agent, "Olá outra vez. ^AL", is_private=True)
+    assert OutboxItem.objects.count() == items
+    late = queue_outbound(conversation, "Olá outra vez. ^AL", is_private=True, author=agent)
     late.refresh_from_db()
-    assert late.delivery_error == "Instagram: a comment can be answered privately only within 7 days"
+    assert late.delivery_error == too_late
     moderate(comment, "hide", "spam", lead)
     moderate(comment, "delete", "spam", lead)
     assert (graph.hidden, graph.deleted) == ({"17850000000000001"}, {"17850000000000001"})
@@ -421,3 +442,39 @@ def test_old_delivery_digests_are_forgotten(page: Channel) -> None:
     WebhookDelivery.objects.filter(digest="0" * 64).update(received_at=timezone.now() - timedelta(days=15))
     assert prune_deliveries() == 1
     assert _post(page, body) == (409, {"error": "this delivery was already received"})  # recent ones stay
+
+
+def test_a_policy_narrowing_the_window_binds_the_composer_and_the_sender_alike(
+    workspace: Any, agent: Any, graph: FakeGraph
+) -> None:
+    from datetime import timedelta
+
+    from socialdesk.policy.actions import save_policy
+
+    channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
+    _post(channel, _body("whatsapp__text", fresh=True))
+    conversation = Conversation.objects.get()
+    Conversation.objects.filter(pk=conversation.pk).update(
+        last_inbound_at=conversation.last_inbound_at - timedelta(hours=13)
+    )
+    conversation.refresh_from_db()
+    # The brand answers WhatsApp in free text only within 12 hours (WhatsApp itself allows 24).
+    save_policy(
+        workspace,
+        TELECOM.replace(
+            "  mastodon: {public_max: 500}",
+            "  mastodon: {public_max: 500}\n  whatsapp: {messaging_window_hours: 12}",
+        ),
+    )
+    twelve = (
+        "^WhatsApp: the customer last wrote 0 days 13 hours ago; private messages are allowed only "
+        "within 12 hours of their last message$"
+    )
+    with pytest.raises(ReplyRejected, match=twelve):
+        send_reply(conversation, agent, "Tu factura llega el día 5. ^AL")
+    assert OutboxItem.objects.count() == 0
+    # The sender reads the same effective rules (not WhatsApp's 24 hours) for one queued anyway.
+    queued = queue_outbound(conversation, "Tu factura llega el día 5. ^AL", is_private=True, author=agent)
+    queued.refresh_from_db()
+    assert re.match(twelve, queued.delivery_error)
+    assert (queued.delivery_status, graph.messages) == (DeliveryStatus.FAILED, [])

@@ -14,9 +14,9 @@ import pytest
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
-from socialdesk.channels.reddit.client import poll_inbox
+from socialdesk.channels.reddit.poller import poll_inbox
 from socialdesk.channels.reddit.tests.fake_reddit import FakeReddit
-from socialdesk.conversations.actions import send_reply
+from socialdesk.conversations.actions import ReplyRejected, queue_outbound, send_reply
 from socialdesk.conversations.models import DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
@@ -88,8 +88,14 @@ def test_reply_in_public_and_private_only_with_consent(
         "t1_kx7q2z",
         "We see an outage in Chamberí; ETA 11:00.",
     )
-    # madrid_dev never wrote to us privately: no private message without consent.
-    refused = send_reply(mention, agent, "Could you send us your line number?", is_private=True)
+    # madrid_dev never wrote to us privately: no private message without consent, refused before
+    # anything is queued ...
+    items = OutboxItem.objects.count()
+    with pytest.raises(ReplyRejected, match=r"^Reddit: this person has not written to us privately"):
+        send_reply(mention, agent, "Could you send us your line number?", is_private=True)
+    assert (OutboxItem.objects.count(), site.sent) == (items, [])
+    # ... and by the sender too, by the same rule, if one was queued anyway.
+    refused = queue_outbound(mention, "Could you send us your line number?", is_private=True, author=agent)
     refused.refresh_from_db()
     assert refused.delivery_status == DeliveryStatus.FAILED
     assert refused.delivery_error.startswith("Reddit: this person has not written to us privately")

@@ -18,8 +18,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from socialdesk.channels.models import Channel, Network
-from socialdesk.channels.x.receiver import poll_mentions
+from socialdesk.channels.models import Channel
+from socialdesk.channels.x.poller import poll_mentions
 from socialdesk.channels.x.tests.fake_server import FakeX
 from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
@@ -50,7 +50,7 @@ def fake() -> Iterator[FakeX]:
 def channel(workspace: Any, fake: FakeX) -> Channel:
     return Channel.objects.create(
         workspace=workspace,
-        network=Network.X,
+        network="x",
         handle="@NimbusMobile",
         credentials={
             "consumer_key": "ck",

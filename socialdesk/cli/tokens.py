@@ -1,23 +1,24 @@
-"""`socialdesk token` (personal API tokens) and `socialdesk channels` (polling, stream listening)."""
+"""`socialdesk token`: personal API tokens (Authorization: Bearer ...).
+Commands import the desk inside their bodies: Django must be set up first (and `--help` stays fast)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
+
+from socialdesk.cli.common import console, setup_django
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-console = Console()
-token_app = typer.Typer(help="Personal API tokens (Authorization: Bearer ...).", no_args_is_help=True)
+token_app = typer.Typer(
+    name="token", help="Personal API tokens (Authorization: Bearer ...).", no_args_is_help=True
+)
 
 
 def _user(username: str) -> User:
-    from socialdesk.cli import _setup
-
-    _setup()
+    setup_django()
     from django.contrib.auth.models import User
 
     user = User.objects.filter(username=username).first()
@@ -59,38 +60,3 @@ def token_revoke(username: str, token_id: int) -> None:
         console.print(f"[red]error:[/red] {username} has no active token {token_id}")
         raise SystemExit(2)
     console.print(f"token {token_id} revoked")
-
-
-channels_app = typer.Typer(help="Connected accounts: poll them, listen to streams.", no_args_is_help=True)
-
-
-@channels_app.command("poll")
-def channels_poll() -> None:
-    """One pass over the polled accounts (mailboxes, Mastodon, Bluesky, Reddit, X mention timelines)."""
-    from socialdesk.cli import _setup
-
-    _setup()
-    from socialdesk.channels.polling import poll_channels
-
-    for name, stored in poll_channels().items():
-        console.print(f"{name}: {stored} new")
-
-
-@channels_app.command("listen-bluesky")
-def channels_listen_bluesky(
-    url: Annotated[
-        str, typer.Option(help="Jetstream endpoint.")
-    ] = "wss://jetstream2.us-east.bsky.network/subscribe",
-    max_events: Annotated[
-        int | None, typer.Option(help="Stop after this many events (default: run on).")
-    ] = None,
-) -> None:
-    """Keyword listening on Bluesky's Jetstream: posts naming a brand (its policy's listening terms)
-    are taken into that brand's Bluesky channel."""
-    from socialdesk.cli import _setup
-
-    _setup()
-    from socialdesk.channels.bluesky.jetstream import listen
-
-    result = listen(url, max_events=max_events)
-    console.print(f"{result.events} events, {result.posts} posts, {result.taken} taken")

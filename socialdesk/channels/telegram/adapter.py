@@ -1,0 +1,52 @@
+"""Telegram bots: updates by webhook (secret-token header) in; answers in the chat, private messages
+only to people who started the bot, deleting messages (under 48 hours) out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from socialdesk.channels.common import normalized, recipient_handle
+from socialdesk.channels.errors import CannotReconcile, DeliveryError
+
+if TYPE_CHECKING:
+    from socialdesk.channels.models import Channel
+    from socialdesk.channels.spec import NetworkRules
+    from socialdesk.conversations.models import Message
+    from socialdesk.ingest.schema import InboundMessage
+
+
+def _user_id(message: Message) -> int:
+    return int(recipient_handle(message, "telegram", "Telegram").network_user_id)
+
+
+class TelegramAdapter:
+    name = "telegram"
+
+    def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
+        from socialdesk.channels.telegram.payloads import normalize
+
+        return normalized("a Telegram update", lambda: normalize(dict(payload)))
+
+    def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
+        from socialdesk.channels.telegram import client
+
+        replied = client.split_key(message.in_reply_to) if message.in_reply_to else None
+        if message.is_private and not message.conversation.is_private:
+            # From a group to the person: Telegram refuses unless they started the bot.
+            return client.send(message.channel, _user_id(message), message.text, None)
+        if replied is None:
+            return client.send(message.channel, _user_id(message), message.text, None)
+        return client.send(message.channel, replied[0], message.text, replied[1])
+
+    def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
+        from socialdesk.channels.telegram import client
+
+        if action != "delete" or not message.network_message_id:
+            raise DeliveryError("Telegram lets a bot delete messages, not hide them", permanent=True)
+        client.delete(message.channel, message.network_message_id)
+
+    def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
+        if kind == "delete":
+            return None  # deleting again answers "message to delete not found": settled as failed, harmless
+        raise CannotReconcile("the Bot API keeps no history a bot can read")

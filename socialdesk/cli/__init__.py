@@ -1,0 +1,27 @@
+"""The `socialdesk` command: one module per command group, each adding its commands here."""
+
+from __future__ import annotations
+
+from socialdesk.cli import demo, desk, worker  # noqa: F401 - their top-level commands register on `app`
+from socialdesk.cli.bench import bench_app
+from socialdesk.cli.channels import channels_app
+from socialdesk.cli.imports import import_app
+from socialdesk.cli.policy import policy_app
+from socialdesk.cli.root import app
+from socialdesk.cli.sandbox import sandbox_app
+from socialdesk.cli.tokens import token_app
+from socialdesk.cli.triage import triage_app
+
+app.add_typer(sandbox_app)
+app.add_typer(import_app)
+app.add_typer(bench_app)
+app.add_typer(policy_app)
+app.add_typer(triage_app)
+app.add_typer(token_app)
+app.add_typer(channels_app)
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

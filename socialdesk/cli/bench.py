@@ -1,0 +1,88 @@
+"""`socialdesk bench`: benchmarks; results are appended to docs/benchmarks.md.
+Commands import the benchmarks inside their bodies (heavy: models, datasets), so `--help` stays fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socialdesk.cli.common import console
+
+bench_app = typer.Typer(
+    name="bench", help="Benchmarks; results are appended to docs/benchmarks.md.", no_args_is_help=True
+)
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    messages: Annotated[list[int] | None, typer.Option("--messages", help="Sizes to run.")] = None,
+    database: Annotated[
+        list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+    mode: Annotated[
+        list[str] | None,
+        typer.Option("--mode", help="webhook (one event per commit) and/or batched (100 per commit)."),
+    ] = None,
+) -> None:
+    """Messages/s through the whole pipeline, and p50/p99 latency from receipt to conversation."""
+    from socialdesk.bench.ingest import run_ingest_benchmarks
+
+    run_ingest_benchmarks(
+        sizes=messages or [10_000, 100_000],
+        databases=database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
+        output=output,
+        console=console,
+        modes=tuple(mode or ["webhook", "batched"]),
+    )
+
+
+@bench_app.command("triage")
+def bench_triage(
+    messages: Annotated[int, typer.Option(help="Messages for the fast path.")] = 5000,
+    accurate_messages: Annotated[int, typer.Option(help="Messages for the accurate path.")] = 200,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Messages/s through the whole triage, fast (default) path and accurate path, on this CPU."""
+    from socialdesk.bench.triage import run_triage_benchmark
+
+    run_triage_benchmark(messages, accurate_messages, output, console)
+
+
+@bench_app.command("listen")
+def bench_listen(
+    terms: Annotated[int, typer.Option(help="Brand terms in the matcher.")] = 10_000,
+    posts: Annotated[int, typer.Option(help="Posts through the matcher.")] = 200_000,
+    data: Annotated[
+        Path | None, typer.Option(help="Folder with semeval2017-task4A (../shared/data).")
+    ] = None,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Keyword listening: posts/s matched against N brand terms (Aho-Corasick), with a regex baseline."""
+    from socialdesk.bench.listen import run_listen_benchmark
+    from socialdesk.triage.datasets import default_data_dir
+
+    run_listen_benchmark(terms, posts, data or default_data_dir(), output, console)
+
+
+@bench_app.command("inbox")
+def bench_inbox(
+    conversations: Annotated[int, typer.Option(help="Conversations to seed (5 messages each).")] = 200_000,
+    database: Annotated[
+        list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="Requests per query.")] = 40,
+    output: Annotated[Path, typer.Option(help="Where results are appended.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Inbox list and search p50/p95 server time on a seeded database (fresh per engine)."""
+    from socialdesk.bench.inbox import run_inbox_benchmark
+
+    run_inbox_benchmark(
+        conversations,
+        database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
+        repeat,
+        output,
+        console,
+    )

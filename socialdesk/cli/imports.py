@@ -1,0 +1,46 @@
+"""`socialdesk import`: conversations from other tools and datasets (creates the workspace).
+Commands import the desk inside their bodies: Django must be set up first (and `--help` stays fast)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from socialdesk.cli.common import console, setup_django, workspace_created_if_missing
+
+import_app = typer.Typer(
+    name="import", help="Import conversations from other tools and datasets.", no_args_is_help=True
+)
+
+
+@import_app.command("twcs")
+def import_twcs(
+    csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="twcs.csv")],
+    workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "twcs",
+    limit: Annotated[int, typer.Option(help="Import at most this many tweets (0 = all).")] = 0,
+) -> None:
+    """Import the 'Customer Support on Twitter' CSV with threads and response times."""
+    setup_django()
+    from socialdesk.importers.twcs import TwcsError, import_twcs_file
+
+    ws = workspace_created_if_missing(workspace)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("importing", total=None)
+        try:
+            result = import_twcs_file(
+                ws,
+                csv_file,
+                limit=limit or None,
+                progress=lambda n: progress.advance(task, n),
+                on_total=lambda total: progress.update(task, total=total),
+            )
+        except TwcsError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+    console.print(
+        f"{result.tweets} tweets: {result.inbound} inbound, {result.outbound} brand replies, "
+        f"{result.conversations} conversations, {result.skipped} already imported"
+    )
