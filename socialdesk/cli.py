@@ -159,7 +159,7 @@ def worker(
     from socialdesk.channels.webhooks import prune_deliveries
     from socialdesk.ingest.actions import process_pending
     from socialdesk.outbox.actions import outbox_tick
-    from socialdesk.policy.enforce import policy_tick
+    from socialdesk.policy.timers import policy_tick
 
     last_poll = float("-inf")
     while True:
@@ -405,7 +405,7 @@ def demo(
     from socialdesk.workspaces.models import Role
 
     workspace = create_workspace("nimbus", "Nimbus Mobile", timezone="Europe/Madrid")
-    if active_policy(workspace) is None:
+    if active_policy(workspace.pk) is None:
         save_policy(workspace, (POLICY_EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
     password = secrets.token_urlsafe(12)
     user = create_user("demo", password, email="demo@nimbus.example")
@@ -436,7 +436,7 @@ def _start_policy_clock(interval: float = 15.0) -> None:
     from django.db import close_old_connections
 
     from socialdesk.outbox.actions import outbox_tick
-    from socialdesk.policy.enforce import policy_tick
+    from socialdesk.policy.timers import policy_tick
 
     def run() -> None:
         while True:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.registry import DeliveryError
+from socialdesk.errors import DeskError
 from socialdesk.workspaces.models import Workspace
 
 
@@ -66,7 +67,7 @@ SETUP_FIELDS: dict[str, list[SetupField]] = {
 }
 
 
-class SetupError(ValueError):
+class SetupError(DeskError):
     """The account could not be connected; the message says why, in the network's words."""
 
 

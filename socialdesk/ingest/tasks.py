@@ -7,7 +7,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from socialdesk.ingest.actions import process_pending, process_raw_events
+from socialdesk.ingest.pipeline import process_pending, process_raw_events
 
 
 @shared_task(name="socialdesk.ingest.tasks.process_raw_event")

@@ -41,16 +41,18 @@ def parsed_policy(version_id: int) -> Policy:
     return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
 
-def active_policy_version(workspace: Workspace | int) -> tuple[int, Policy] | None:
+def active_policy_version(workspace_id: int) -> tuple[int, Policy] | None:
     """(version number, policy) of the workspace's active policy, parsed once per version and process."""
     row = (
-        PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "number").first()
+        PolicyVersion.objects.filter(workspace_id=workspace_id, is_active=True)
+        .values_list("pk", "number")
+        .first()
     )
     if row is None:
         return None
     return row[1], parsed_policy(row[0])
 
 
-def active_policy(workspace: Workspace | int) -> Policy | None:
-    found = active_policy_version(workspace)
+def active_policy(workspace_id: int) -> Policy | None:
+    found = active_policy_version(workspace_id)
     return found[1] if found else None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from socialdesk.policy.enforce import policy_tick
+from socialdesk.policy.timers import policy_tick
 
 
 @shared_task(name="socialdesk.policy.tasks.policy_tick")

@@ -33,7 +33,7 @@ def editor(request: HttpRequest) -> HttpResponse:
     can_edit = Membership.objects.filter(
         workspace=workspace, user_id=request.user.pk or 0, role=Role.ADMIN
     ).exists()
-    found = active_policy_version(workspace)
+    found = active_policy_version(workspace.pk)
     active = PolicyVersion.objects.filter(workspace=workspace, is_active=True).first()
     source = active.source if active else ""
     issues: list[object] = []
@@ -75,7 +75,7 @@ def editor(request: HttpRequest) -> HttpResponse:
 @login_required
 def document(request: HttpRequest, document: str) -> HttpResponse:
     workspace = _workspace(request)
-    found = active_policy_version(workspace)
+    found = active_policy_version(workspace.pk)
     if found is None or document not in {"public", "internal"}:
         raise Http404("no such policy document")
     policy = found[1]
