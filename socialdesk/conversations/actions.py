@@ -169,9 +169,9 @@ def thread_inbound(
 def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
     """Make two contacts one person: handles and conversations move to `survivor`."""
     if survivor.workspace_id != duplicate.workspace_id:
-        raise ValueError("contacts of different workspaces cannot be merged")
+        raise DeskError("contacts of different workspaces cannot be merged")
     if survivor.pk == duplicate.pk:
-        raise ValueError("a contact cannot be merged into itself")
+        raise DeskError("a contact cannot be merged into itself")
     with transaction.atomic():
         ContactHandle.objects.filter(contact=duplicate).update(contact=survivor)
         Conversation.objects.filter(contact=duplicate).update(contact=survivor)
