@@ -11,13 +11,16 @@ from django.db.models import Max
 from socialdesk.policy.loader import load_policy
 from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import Policy
-from socialdesk.workspaces.models import Workspace
+from socialdesk.workspaces.actions import require_role
+from socialdesk.workspaces.models import Role, Workspace
 
 
 def save_policy(
     workspace: Workspace, source: str, author: User | None = None, activate: bool = True
 ) -> PolicyVersion:
-    """Validate and store a new version; an invalid file raises PolicyError and stores nothing."""
+    """Validate and store a new version; an invalid file raises PolicyError and stores nothing. Only
+    a workspace admin changes the policy (`author` None: the desk itself, e.g. the CLI)."""
+    require_role(author, workspace.pk, (Role.ADMIN,), "only a workspace admin may change the policy")
     policy = load_policy(source, source=f"{workspace.slug} policy")
     with transaction.atomic():
         # Lock the workspace row so two saves cannot take the same version number.
