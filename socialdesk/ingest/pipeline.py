@@ -22,8 +22,10 @@ from socialdesk.conversations.models import Message
 from socialdesk.faults import checkpoint
 from socialdesk.incidents.actions import join_incident
 from socialdesk.ingest.models import EventStatus, RawEvent
+from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
+from socialdesk.policy.schema import Policy
 from socialdesk.triage.actions import record_triage, triage_message
 
 log = logging.getLogger(__name__)
@@ -45,10 +47,10 @@ class ProcessResult:
         self.errored += other.errored
 
 
-def _process_claimed(raw: RawEvent) -> ProcessResult:
-    adapter = adapter_for(raw.channel.network)
+def _normalize(raw: RawEvent) -> list[InboundMessage] | ProcessResult:
+    """The event as typed messages, or the outcome when it has none (kept and reported, not retried)."""
     try:
-        inbound = adapter.normalize(raw.payload, raw.channel)
+        inbound = adapter_for(raw.channel.network).normalize(raw.payload, raw.channel)
     except PayloadError as exc:
         RawEvent.objects.filter(pk=raw.pk).update(status=EventStatus.FAILED, error=str(exc)[:2000])
         log.warning("raw event %s failed to parse: %s", raw.pk, exc)
@@ -57,21 +59,29 @@ def _process_claimed(raw: RawEvent) -> ProcessResult:
         RawEvent.objects.filter(pk=raw.pk).update(status=EventStatus.IGNORED)
         log.info("raw event %s is of a type the desk does not handle", raw.pk)
         return ProcessResult(ignored=1)
+    return list(inbound)
+
+
+def _process_claimed(raw: RawEvent) -> ProcessResult:
+    """One claimed event: normalize, then for each new message thread -> triage -> apply the policy.
+    Nothing is final until the batch's transaction commits (the persist step)."""
+    inbound = _normalize(raw)
+    if isinstance(inbound, ProcessResult):
+        return inbound
     for message in inbound:
         stored, new = thread_inbound(raw.channel, message, raw_event_id=raw.pk)
         if new:
-            _triage_and_apply_policy(stored)
+            found = active_policy_version(stored.conversation.workspace_id)
+            first = record_triage(stored, triage_message(stored, found))
+            if found is not None:
+                _apply_policy(found, stored, first=first)
         checkpoint("ingest.threaded")
     return ProcessResult(processed=1)
 
 
-def _triage_and_apply_policy(message: Message) -> None:
-    """A newly threaded message: triage it (with the workspace's policy settings), then, when the
-    workspace has a policy, join or open an incident and apply routing, escalation and the clocks."""
-    found = active_policy_version(message.conversation.workspace_id)
-    first = record_triage(message, triage_message(message, found))
-    if found is None:
-        return
+def _apply_policy(found: tuple[int, Policy], message: Message, *, first: bool) -> None:
+    """The policy step: the crisis rule joins or opens an incident first, because routing and
+    escalation rules can match on it."""
     number, policy = found
     incident = join_incident(policy, message.conversation, message.sent_at)
     apply_policy(policy, number, message, first=first, incident=incident is not None)
