@@ -33,6 +33,7 @@ from socialdesk.workspaces.actions import require_member
 from socialdesk.workspaces.models import Membership, Workspace
 
 SUBJECT_CHARS = 120
+ALERT_TEXT_CHARS = 300  # the column's length; alerts are unique per (conversation, kind, text)
 
 
 def first[M: models.Model](queryset: QuerySet[M]) -> M | None:
@@ -264,7 +265,7 @@ def raise_alert(
                 conversation=conversation,
                 kind=kind,
                 roles=roles,
-                text=text[:300],
+                text=text[:ALERT_TEXT_CHARS],
                 created_at=at,
             )
     except IntegrityError:

@@ -7,11 +7,11 @@ happens exactly once per message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from socialdesk.channels.models import AccountRole, Channel
-from socialdesk.conversations.actions import raise_alert
+from socialdesk.conversations.actions import ALERT_TEXT_CHARS, raise_alert
 from socialdesk.conversations.models import Alert, AlertKind, Conversation, Message, Priority, Tag
 from socialdesk.policy.clock import due_at, targets_for
 from socialdesk.policy.schema import Condition, Policy
@@ -116,15 +116,22 @@ class Decision:
     ack_skipped: str | None = None
     clear_sla_warning: bool = False  # a new due time gets its own warning
     tags: tuple[str, ...] = ()
-    escalations: tuple[Escalation, ...] = field(default=())
+    escalations: tuple[Escalation, ...] = ()
 
     def changes(self) -> dict[str, object]:
-        columns = {
-            f.name: getattr(self, f.name)
-            for f in fields(self)
-            if f.name not in {"team_slug", "team_name", "clear_sla_warning", "tags", "escalations"}
+        """The conversation's columns to update (the team, tags and alerts are written apart)."""
+        columns: dict[str, object] = {
+            "priority": self.priority,
+            "reply_channel": self.reply_channel,
+            "requires_approval": self.requires_approval,
+            "policy_version": self.policy_version,
+            "first_response_due_at": self.first_response_due_at,
+            "resolution_due_at": self.resolution_due_at,
+            "next_response_due_at": self.next_response_due_at,
+            "ack_due_at": self.ack_due_at,
+            "ack_skipped": self.ack_skipped,
         }
-        out: dict[str, object] = {name: value for name, value in columns.items() if value is not None}
+        out = {name: value for name, value in columns.items() if value is not None}
         if self.clear_sla_warning:
             out["sla_warned_at"] = None
         return out
@@ -153,8 +160,8 @@ class _Draft:
     """The decision while rules are evaluated in order (later rules see earlier rules' effects)."""
 
     priority: int
+    requires_approval: bool
     team_slug: str | None = None
-    requires_approval: bool | None = None
     tags: list[str] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
 
@@ -178,18 +185,19 @@ def _route(policy: Policy, facts: Facts, draft: _Draft) -> None:
     draft.priority = PRIORITY_VALUE[priority]
 
 
-def _escalate(policy: Policy, facts: Facts, draft: _Draft, raised: set[str], requires_approval: bool) -> None:
+def _escalate(policy: Policy, facts: Facts, draft: _Draft, raised: set[str]) -> None:
     """Escalation rules apply whenever they start to match (a legal threat in a later message too);
-    a rule that already raised its alert for this conversation does nothing again."""
+    a rule that already raised its alert for this conversation (`raised`: alert texts) does nothing
+    again."""
     for rule in policy.escalation:
-        if not matches(rule.when, facts) or rule.name[:300] in raised:
+        text = rule.name[:ALERT_TEXT_CHARS]
+        if not matches(rule.when, facts) or text in raised:
             continue
-        raised.add(rule.name[:300])
+        raised.add(text)
         draft.escalations.append(Escalation(rule.name, tuple(rule.notify_roles)))
         draft.team_slug = rule.team
         draft.priority = max(draft.priority, PRIORITY_VALUE[rule.priority])
-        requires_approval = requires_approval or rule.requires_approval
-        draft.requires_approval = requires_approval
+        draft.requires_approval = draft.requires_approval or rule.requires_approval
 
 
 def decide(
@@ -197,7 +205,7 @@ def decide(
 ) -> Decision:
     """The decision for the conversation after a message sent at `at`. `first`: the conversation has
     never been through the policy (routing and the clocks start now)."""
-    draft = _Draft(priority=conversation.priority)
+    draft = _Draft(priority=conversation.priority, requires_approval=conversation.requires_approval)
     if first:
         _route(policy, facts, draft)
     raised = set(
@@ -205,7 +213,7 @@ def decide(
             "text", flat=True
         )
     )
-    _escalate(policy, facts, draft, raised, conversation.requires_approval)
+    _escalate(policy, facts, draft, raised)
     routed = first or bool(draft.escalations)
     support = support_channel(policy, conversation) if first and facts.intent == "question" else None
     targets = targets_for(policy, PRIORITY_NAME[draft.priority], facts.network)
@@ -226,7 +234,7 @@ def decide(
         team_slug=draft.team_slug,
         team_name=next((t.name for t in policy.teams if t.slug == draft.team_slug), draft.team_slug or ""),
         reply_channel=support,
-        requires_approval=draft.requires_approval,
+        requires_approval=draft.requires_approval if draft.escalations else None,
         policy_version=number if first else None,
         first_response_due_at=first_due,
         resolution_due_at=resolution_due,
