@@ -1,12 +1,12 @@
 from django.urls import path
 
-from socialdesk.web import channel_views, incident_views, policy_views, token_views, views
+from socialdesk.web import channel_views, inbox_views, incident_views, policy_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.inbox_page, name="inbox"),
-    path("inbox/rows/", views.inbox_rows, name="inbox_rows"),
-    path("views/", views.save_inbox_view, name="save_view"),
+    path("", inbox_views.inbox_page, name="inbox"),
+    path("inbox/rows/", inbox_views.inbox_rows, name="inbox_rows"),
+    path("views/", inbox_views.save_inbox_view, name="save_view"),
     path("c/<int:pk>/", views.conversation_detail, name="conversation"),
     path("c/<int:pk>/reply/", views.reply, name="reply"),
     path("c/<int:pk>/check/", views.check_draft_view, name="check"),
