@@ -29,8 +29,8 @@ from socialdesk.conversations.models import (
 )
 from socialdesk.errors import DeskError
 from socialdesk.ingest.schema import Author, InboundMessage
-from socialdesk.workspaces.actions import require_member
-from socialdesk.workspaces.models import Membership, Workspace
+from socialdesk.workspaces.actions import is_member, require_member
+from socialdesk.workspaces.models import Workspace
 
 SUBJECT_CHARS = 120
 ALERT_TEXT_CHARS = 300  # the column's length; alerts are unique per (conversation, kind, text)
@@ -192,10 +192,7 @@ def _log(conversation: Conversation, actor: User | None, action: str, detail: st
 def assign_conversation(conversation: Conversation, assignee: User | None, actor: User | None) -> None:
     """Assign to a member of the conversation's workspace (None: unassign)."""
     require_member(actor, conversation.workspace_id)
-    if (
-        assignee is not None
-        and not Membership.objects.filter(workspace_id=conversation.workspace_id, user=assignee).exists()
-    ):
+    if assignee is not None and not is_member(conversation.workspace_id, assignee.pk):
         raise DeskError(f"{assignee.username} is not a member of this workspace")
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)

@@ -65,10 +65,14 @@ def can_lead(workspace_id: int, user_id: int | None) -> bool:
     return has_role(workspace_id, user_id, LEAD_ROLES)
 
 
+def is_member(workspace_id: int, user_id: int | None) -> bool:
+    return has_role(workspace_id, user_id, tuple(Role))
+
+
 def require_member(actor: User | None, workspace_id: int) -> None:
     """Every action starts here: someone outside the workspace is told the thing does not exist, as
     the scoped lookups of the pages and the API do. `None` is the desk itself (timers, imports)."""
-    if actor is not None and not has_role(workspace_id, actor.pk, tuple(Role)):
+    if actor is not None and not is_member(workspace_id, actor.pk):
         raise DeskError("not found", code="not_found", status=404)
 
 
