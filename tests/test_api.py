@@ -96,6 +96,9 @@ def test_conversation_detail_and_other_brands_are_404(desk: dict[str, Any]) -> N
         ("post", f"/api/messages/{other_message}/moderate", {"action": "hide", "reason": "spam"}),
         ("post", f"/api/messages/{other_message}/triage", {"field": "intent", "value": "spam"}),
         ("post", f"/api/messages/{other_message}/approve", None),
+        ("post", f"/api/messages/{other_message}/resend", None),
+        ("post", f"/api/conversations/{other}/presence", {"typing": True}),
+        ("get", f"/api/conversations/{other}/replies?since=0", None),
     ]:
         assert _json(client, method, url, payload)[0] == 404, url
     untouched = Conversation.objects.get(pk=other)
