@@ -185,13 +185,20 @@ def _route(policy: Policy, facts: Facts, draft: _Draft) -> None:
     draft.priority = PRIORITY_VALUE[priority]
 
 
-def _escalate(policy: Policy, facts: Facts, draft: _Draft, raised: set[str]) -> None:
+def _escalate(policy: Policy, conversation: Conversation, facts: Facts, draft: _Draft) -> None:
     """Escalation rules apply whenever they start to match (a legal threat in a later message too);
-    a rule that already raised its alert for this conversation (`raised`: alert texts) does nothing
-    again."""
-    for rule in policy.escalation:
+    a rule that already raised its alert for this conversation does nothing again."""
+    matching = [rule for rule in policy.escalation if matches(rule.when, facts)]
+    if not matching:
+        return  # the common case: no need to read the conversation's alerts
+    raised = set(
+        Alert.objects.filter(conversation=conversation, kind=AlertKind.ESCALATION).values_list(
+            "text", flat=True
+        )
+    )
+    for rule in matching:
         text = rule.name[:ALERT_TEXT_CHARS]
-        if not matches(rule.when, facts) or text in raised:
+        if text in raised:
             continue
         raised.add(text)
         draft.escalations.append(Escalation(rule.name, tuple(rule.notify_roles)))
@@ -208,12 +215,7 @@ def decide(
     draft = _Draft(priority=conversation.priority, requires_approval=conversation.requires_approval)
     if first:
         _route(policy, facts, draft)
-    raised = set(
-        Alert.objects.filter(conversation=conversation, kind=AlertKind.ESCALATION).values_list(
-            "text", flat=True
-        )
-    )
-    _escalate(policy, facts, draft, raised)
+    _escalate(policy, conversation, facts, draft)
     routed = first or bool(draft.escalations)
     support = support_channel(policy, conversation) if first and facts.intent == "question" else None
     targets = targets_for(policy, PRIORITY_NAME[draft.priority], facts.network)
