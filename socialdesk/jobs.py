@@ -30,9 +30,9 @@ class Job:
 
 JOBS: tuple[Job, ...] = (
     # Events whose task was lost (a worker killed before the broker redelivered, a broker down).
-    Job("sweep-pending-events", "socialdesk.ingest.actions.sweep_pending", 30.0),
+    Job("sweep-pending-events", "socialdesk.ingest.pipeline.sweep_pending", 30.0),
     # Acknowledgments due, 'still working on it' updates, SLA warnings.
-    Job("policy-tick", "socialdesk.policy.enforce.policy_tick", 30.0),
+    Job("policy-tick", "socialdesk.policy.timers.policy_tick", 30.0),
     # Retries when due, and what a sender stopped in the middle of (see socialdesk.outbox.actions).
     Job("outbox-tick", "socialdesk.outbox.actions.outbox_tick", 10.0),
     # Mailboxes and mention timelines of the networks that are polled (their specs name a poller).

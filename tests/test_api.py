@@ -96,6 +96,9 @@ def test_conversation_detail_and_other_brands_are_404(desk: dict[str, Any]) -> N
         ("post", f"/api/messages/{other_message}/moderate", {"action": "hide", "reason": "spam"}),
         ("post", f"/api/messages/{other_message}/triage", {"field": "intent", "value": "spam"}),
         ("post", f"/api/messages/{other_message}/approve", None),
+        ("post", f"/api/messages/{other_message}/resend", None),
+        ("post", f"/api/conversations/{other}/presence", {"typing": True}),
+        ("get", f"/api/conversations/{other}/replies?since=0", None),
     ]:
         assert _json(client, method, url, payload)[0] == 404, url
     untouched = Conversation.objects.get(pk=other)
@@ -113,14 +116,14 @@ def test_desk_actions(desk: dict[str, Any], agent: Any) -> None:
     bob = create_user("bob", "another long passphrase")
     assert _json(client, "post", f"/api/conversations/{cid}/assign", {"username": "bob"}) == (
         422,
-        {"detail": "bob is not a member of this workspace"},
+        {"detail": "bob is not a member of this workspace", "code": "refused"},
     )
     assert _json(client, "post", f"/api/conversations/{cid}/tags", {"name": "vip"})[0] == 200
     assert _json(client, "post", f"/api/conversations/{cid}/notes", {"text": "called her back"})[0] == 201
     assert _json(client, "post", f"/api/conversations/{cid}/status", {"status": "closed"})[0] == 200
     assert _json(client, "post", f"/api/conversations/{cid}/status", {"status": "open"}) == (
         422,
-        {"detail": "a closed conversation stays closed; a new message opens a new one"},
+        {"detail": "a closed conversation stays closed; a new message opens a new one", "code": "refused"},
     )
     conversation = Conversation.objects.get(pk=cid)
     assert (conversation.assignee, conversation.status) == (agent, Status.CLOSED)

@@ -1,7 +1,9 @@
 """Raw events are stored once and processed once; bad payloads are kept and reported."""
 
+from datetime import UTC, datetime
 from typing import Any
 
+from socialdesk.channels.sandbox.payloads import ScenarioPost
 from socialdesk.channels.sandbox.receiver import read_scenario, replay
 from socialdesk.conversations.models import Message
 from socialdesk.ingest.actions import process_pending, receive_event, receive_events
@@ -64,8 +66,6 @@ def test_control_characters_are_dropped_but_text_kept(x_channel: Any) -> None:
 
 
 def test_replay_keeps_the_scenario_rhythm_at_the_chosen_speed(workspace: Any) -> None:
-    from socialdesk.channels.sandbox.payloads import ScenarioPost
-
     posts = [ScenarioPost.model_validate(post(f"m{i}", minutes=m)) for i, m in enumerate([0, 2, 5, 5])]
     pauses: list[float] = []
     result = replay(workspace, posts, speed=60, sleep=pauses.append)
@@ -75,10 +75,6 @@ def test_replay_keeps_the_scenario_rhythm_at_the_chosen_speed(workspace: Any) ->
 
 
 def test_replay_can_end_now(workspace: Any) -> None:
-    from datetime import UTC, datetime
-
-    from socialdesk.channels.sandbox.payloads import ScenarioPost
-
     posts = [ScenarioPost.model_validate(post(f"m{i}", minutes=m)) for i, m in enumerate([0, 90])]
     end = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     replay(workspace, posts, end_at=end)

@@ -16,7 +16,7 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
     expected = {
         job.name: {"task": "socialdesk.jobs.run", "schedule": job.every, "args": [job.name]} for job in JOBS
     }
-    assert settings.CELERY_BEAT_SCHEDULE == expected
+    assert expected == settings.CELERY_BEAT_SCHEDULE
     assert [job.name for job in JOBS] == [
         "sweep-pending-events",
         "policy-tick",

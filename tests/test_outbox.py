@@ -14,12 +14,14 @@ import pytest
 from django.utils import timezone
 
 from socialdesk.channels.models import SandboxDelivery
-from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.actions import receive_event
+from socialdesk.moderation.actions import moderate
 from socialdesk.outbox.actions import backoff, outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.enforce import moderate
+from socialdesk.replies.actions import approve_reply, send_reply
+from socialdesk.workspaces.actions import add_member, create_user
+from socialdesk.workspaces.models import Role
 from tests.helpers import post
 
 TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
@@ -62,10 +64,6 @@ def test_moderation_goes_through_the_outbox(
 
 
 def test_a_held_reply_has_no_outbox_row_until_approved(workspace: Any, x_channel: Any, agent: Any) -> None:
-    from socialdesk.conversations.actions import approve_reply
-    from socialdesk.workspaces.actions import add_member, create_user
-    from socialdesk.workspaces.models import Role
-
     receive_event(x_channel, "1", post("a", "my line is dead"))
     conversation = Conversation.objects.get()
     Conversation.objects.filter(pk=conversation.pk).update(requires_approval=True)
@@ -86,7 +84,7 @@ SEND = """
 import django
 django.setup()
 from socialdesk.channels.sandbox.receiver import sandbox_channel
-from socialdesk.conversations.actions import send_reply
+from socialdesk.replies.actions import send_reply
 from socialdesk.conversations.models import Conversation
 from socialdesk.ingest.actions import receive_event
 from socialdesk.workspaces.actions import add_member, create_user, create_workspace

@@ -9,7 +9,6 @@ import pytest
 
 from socialdesk.channels.models import AccountRole, Channel, SandboxDelivery
 from socialdesk.channels.sandbox.receiver import sandbox_channel
-from socialdesk.conversations.actions import ReplyRejected, approve_reply, send_reply
 from socialdesk.conversations.models import (
     Alert,
     Conversation,
@@ -18,9 +17,14 @@ from socialdesk.conversations.models import (
     ModerationLog,
     Priority,
 )
+from socialdesk.errors import Forbidden
 from socialdesk.ingest.actions import receive_event
+from socialdesk.moderation.actions import ModerationRefused, moderate
 from socialdesk.policy.actions import save_policy
-from socialdesk.policy.enforce import ModerationRefused, moderate, policy_tick
+from socialdesk.policy.loader import PolicyError
+from socialdesk.policy.models import PolicyVersion
+from socialdesk.policy.timers import policy_tick
+from socialdesk.replies.actions import ReplyRejected, approve_reply, send_reply
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
 from tests.helpers import T0, post
@@ -148,8 +152,9 @@ def test_legal_threat_escalates_and_replies_need_approval(telecom: Any, x_channe
     ]
     reply = send_reply(conversation, agent, "Ana, we've refunded the double charge today. ^AL")
     assert reply.delivery_status == DeliveryStatus.AWAITING_APPROVAL
-    with pytest.raises(PermissionError, match="only a lead, admin or legal member"):
+    with pytest.raises(Forbidden, match="only a lead, admin or legal member") as denied:
         approve_reply(reply, agent)
+    assert (denied.value.status, denied.value.code) == (403, "forbidden")
     assert _texts() == []
     assert approve_reply(reply, lead).delivery_status == DeliveryStatus.SENT
     assert _texts() == ["Ana, we've refunded the double charge today. ^AL"]
@@ -251,9 +256,6 @@ def test_bank_answers_brand_account_questions_from_the_support_account(workspace
 
 
 def test_invalid_policy_is_refused_and_the_active_one_stays(telecom: Any) -> None:
-    from socialdesk.policy.loader import PolicyError
-    from socialdesk.policy.models import PolicyVersion
-
     with pytest.raises(PolicyError, match="line 1, column 1: a policy is a mapping"):
         save_policy(telecom, "- not a policy\n")
     assert list(PolicyVersion.objects.values_list("number", "is_active")) == [(1, True)]

@@ -10,6 +10,9 @@ from socialdesk.policy.clock import BusinessCalendar, due_at, targets_for
 from socialdesk.policy.length import measure, x_weighted
 from socialdesk.policy.loader import load_policy
 from socialdesk.policy.render import render_internal, render_public, to_html
+from socialdesk.policy.routing import Facts, matches
+from socialdesk.policy.schema import AckTemplate, Condition, FirstContact, Policy
+from socialdesk.policy.templates import choose_template
 
 EXAMPLES = Path(__file__).parents[1] / "socialdesk" / "policy" / "examples"
 TELECOM = load_policy((EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
@@ -155,8 +158,6 @@ def test_html_escapes_whatever_the_policy_says() -> None:
 
 @pytest.mark.parametrize("policy", [TELECOM, BANK], ids=["telecom", "bank"])
 def test_every_saved_reply_passes_its_own_policy(policy: object) -> None:
-    from socialdesk.policy.schema import Policy
-
     assert isinstance(policy, Policy)
     for category in policy.categories:
         for reply in category.saved_replies:
@@ -175,9 +176,6 @@ def test_every_saved_reply_passes_its_own_policy(policy: object) -> None:
 
 
 def test_conditions_match_on_every_given_field() -> None:
-    from socialdesk.policy.enforce import Facts, matches
-    from socialdesk.policy.schema import Condition
-
     facts = Facts(
         intent="complaint",
         sentiment="negative",
@@ -200,9 +198,6 @@ def test_conditions_match_on_every_given_field() -> None:
 
 
 def test_acknowledgment_template_prefers_language_then_network() -> None:
-    from socialdesk.policy.enforce import choose_template
-    from socialdesk.policy.schema import AckTemplate, FirstContact
-
     contact = FirstContact(
         within_minutes=5,
         templates=[

@@ -2,10 +2,13 @@
 
 from typing import Any
 
+import pytest
+
 from socialdesk.channels.models import SandboxDelivery
-from socialdesk.conversations.actions import deliver_message, send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message, Status
+from socialdesk.errors import DeskError
 from socialdesk.ingest.actions import receive_event
+from socialdesk.replies.actions import deliver_message, send_reply
 from tests.helpers import post
 
 
@@ -48,9 +51,7 @@ def test_customer_answer_to_our_reply_joins_the_conversation(x_channel: Any, age
 
 
 def test_empty_reply_is_refused(x_channel: Any, agent: Any) -> None:
-    import pytest
-
     receive_event(x_channel, "1", post("a"))
-    with pytest.raises(ValueError, match="needs text"):
+    with pytest.raises(DeskError, match="needs text"):
         send_reply(Conversation.objects.get(), agent, "   ")
     assert SandboxDelivery.objects.count() == 0

@@ -2,7 +2,12 @@
 
 from typing import Any
 
-from socialdesk.conversations.models import Conversation, Message, Status
+import pytest
+
+from socialdesk.channels.sandbox.receiver import sandbox_channel
+from socialdesk.conversations.actions import merge_contacts
+from socialdesk.conversations.models import Contact, Conversation, Message, Status
+from socialdesk.errors import DeskError
 from socialdesk.ingest.actions import receive_event
 from tests.helpers import post
 
@@ -73,10 +78,6 @@ def test_late_delivery_does_not_move_last_message_time_backwards(x_channel: Any)
 
 
 def test_same_user_on_two_networks_is_two_handles_until_merged(workspace: Any) -> None:
-    from socialdesk.channels.sandbox.receiver import sandbox_channel
-    from socialdesk.conversations.actions import merge_contacts
-    from socialdesk.conversations.models import Contact
-
     x = sandbox_channel(workspace, "x")
     fb = sandbox_channel(workspace, "facebook")
     receive_event(x, "1", post("a", "hi from x", author="same-id", network="x"))
@@ -96,13 +97,8 @@ def test_same_user_on_two_networks_is_two_handles_until_merged(workspace: Any) -
 
 
 def test_merge_across_workspaces_is_refused(workspace: Any, other_workspace: Any) -> None:
-    import pytest
-
-    from socialdesk.conversations.actions import merge_contacts
-    from socialdesk.conversations.models import Contact
-
     a = Contact.objects.create(workspace=workspace, display_name="A")
     b = Contact.objects.create(workspace=other_workspace, display_name="B")
-    with pytest.raises(ValueError, match="different workspaces"):
+    with pytest.raises(DeskError, match="different workspaces"):
         merge_contacts(a, b)
     assert Contact.objects.get(pk=b.pk).merged_into is None

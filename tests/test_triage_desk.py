@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from socialdesk.cli import app
 from socialdesk.conversations.models import Conversation, Message, Priority
 from socialdesk.ingest.actions import receive_event
+from socialdesk.moderation.suggestions import suggest_moderation
 from socialdesk.policy.actions import active_policy_version, save_policy
-from socialdesk.policy.enforce import suggest_moderation
 from socialdesk.policy.schema import Policy
 from socialdesk.triage.actions import CorrectionError, correct_triage, retrain_categories, settings_for
 from socialdesk.triage.engine import triage_many

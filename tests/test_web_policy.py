@@ -48,9 +48,9 @@ def test_editor_reports_errors_with_line_and_column(telecom: Any, agent: Any) ->
 def test_only_admins_save_a_new_version(telecom: Any, agent: Any) -> None:
     edited = TELECOM.replace('version: "2026.11-1"', 'version: "2026.11-2"')
     agent_client = _client("alice", "correct horse battery staple")
-    assert (
-        agent_client.post("/policy/", {"source": edited, "intent": "save", "ws": "acme"}).status_code == 403
-    )
+    refused = agent_client.post("/policy/", {"source": edited, "intent": "save", "ws": "acme"})
+    assert refused.status_code == 403
+    assert "only a workspace admin may change the policy" in refused.content.decode()
     admin = create_user("ada", "admin-password-123")
     add_member(telecom, admin, Role.ADMIN)
     response = _client("ada", "admin-password-123").post(

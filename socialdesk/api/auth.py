@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
+from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
 from socialdesk.workspaces.actions import user_for_token
@@ -17,3 +18,11 @@ class ApiTokenAuth(HttpBearer):
             # Every endpoint reads request.user: the token acts exactly as its user would.
             request.user = user
         return user
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user the request acts as (django_auth and the token already refuse anonymous requests)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise HttpError(401, "log in first")
+    return user

@@ -8,12 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
+from socialdesk.api.auth import signed_in
+from socialdesk.api.schemas import Problem
 from socialdesk.conversations.inbox import scoped
 from socialdesk.incidents.actions import incidents_for, resolve_incident
 from socialdesk.incidents.models import Incident
-from socialdesk.workspaces.actions import can_lead
 
 router = Router(tags=["incidents"])
 
@@ -31,10 +32,6 @@ class IncidentOut(Schema):
 
 class IncidentDetail(IncidentOut):
     conversations: list[int]
-
-
-class Refused(Schema):
-    detail: str
 
 
 def _out(incident: Incident) -> dict[str, Any]:
@@ -65,10 +62,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     return {**_out(incident), "conversations": list(ids.values_list("pk", flat=True)[:1000])}
 
 
-@router.post("/{incident_id}/resolve", response={200: IncidentOut, 403: Refused})
-def resolve(request: HttpRequest, incident_id: int) -> Status[dict[str, Any]]:
+@router.post("/{incident_id}/resolve", response={200: IncidentOut, 403: Problem})
+def resolve(request: HttpRequest, incident_id: int) -> dict[str, Any]:
     incident = get_object_or_404(incidents_for(request.user), pk=incident_id)
-    if not can_lead(incident.workspace_id, request.user.pk):
-        return Status(403, {"detail": "only leads and admins resolve incidents"})
-    resolve_incident(incident, timezone.now())
-    return Status(200, _out(incident))
+    resolve_incident(incident, timezone.now(), actor=signed_in(request))
+    return _out(incident)

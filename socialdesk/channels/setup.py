@@ -9,6 +9,7 @@ from socialdesk.channels.errors import DeliveryError
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.registry import networks, spec_for, specs
 from socialdesk.channels.spec import SetupField
+from socialdesk.errors import DeskError
 from socialdesk.workspaces.models import Workspace
 
 
@@ -23,7 +24,7 @@ def connectable() -> dict[str, tuple[SetupField, ...]]:
     return {spec.name: spec.setup_fields for spec in specs() if spec.setup_fields}
 
 
-class SetupError(ValueError):
+class SetupError(DeskError):
     """The account could not be connected; the message says why, in the network's words."""
 
 

@@ -39,7 +39,7 @@ def demo(
     from socialdesk.workspaces.models import Role
 
     workspace = create_workspace("nimbus", "Nimbus Mobile", timezone="Europe/Madrid")
-    if active_policy(workspace) is None:
+    if active_policy(workspace.pk) is None:
         save_policy(workspace, (POLICY_EXAMPLES / "telecom.yaml").read_text(encoding="utf-8"))
     password = secrets.token_urlsafe(12)
     user = create_user("demo", password, email="demo@nimbus.example")

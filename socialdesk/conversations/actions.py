@@ -1,4 +1,6 @@
-"""Threading inbound messages into conversations, contacts, and replies."""
+"""Conversations themselves: threading inbound messages into them with one contact per person, and
+the desk verbs on them (assign, status, tags, notes, alerts). Replies live in `replies`, which sits
+above this module; nothing here imports upwards."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from django.utils import timezone
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.models import (
     Activity,
+    Alert,
+    AlertKind,
     Contact,
     ContactHandle,
     Conversation,
@@ -23,21 +27,23 @@ from socialdesk.conversations.models import (
     Status,
     Tag,
 )
+from socialdesk.errors import DeskError
 from socialdesk.ingest.schema import Author, InboundMessage
-from socialdesk.policy.checker import Violation
+from socialdesk.workspaces.actions import is_member, require_member
 from socialdesk.workspaces.models import Workspace
 
 SUBJECT_CHARS = 120
+ALERT_TEXT_CHARS = 300  # the column's length; alerts are unique per (conversation, kind, text)
 
 
-def _first[M: models.Model](queryset: QuerySet[M]) -> M | None:
+def first[M: models.Model](queryset: QuerySet[M]) -> M | None:
     """The first row in whatever order the database finds it: `.first()` would add an ORDER BY."""
     return next(iter(queryset[:1]), None)
 
 
 def upsert_handle(workspace: Workspace, network: str, author: Author) -> ContactHandle:
     """The handle for this network user, creating its contact the first time we see them."""
-    handle = _first(
+    handle = first(
         ContactHandle.objects.select_related("contact").filter(
             workspace=workspace, network=network, network_user_id=author.network_user_id
         )
@@ -87,12 +93,12 @@ def _find_conversation(channel: Channel, inbound: InboundMessage, key: str) -> C
     never saw); else none. A closed conversation is never reused: the customer starts a new one."""
     live = Conversation.objects.exclude(status=Status.CLOSED)
     if inbound.in_reply_to:
-        parent = _first(
+        parent = first(
             live.filter(messages__channel=channel, messages__network_message_id=inbound.in_reply_to)
         )
         if parent is not None:
             return parent
-    return _first(live.filter(channel=channel, thread_key=key))
+    return first(live.filter(channel=channel, thread_key=key))
 
 
 def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, contact: Contact) -> Conversation:
@@ -164,9 +170,9 @@ def thread_inbound(
 def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
     """Make two contacts one person: handles and conversations move to `survivor`."""
     if survivor.workspace_id != duplicate.workspace_id:
-        raise ValueError("contacts of different workspaces cannot be merged")
+        raise DeskError("contacts of different workspaces cannot be merged")
     if survivor.pk == duplicate.pk:
-        raise ValueError("a contact cannot be merged into itself")
+        raise DeskError("a contact cannot be merged into itself")
     with transaction.atomic():
         ContactHandle.objects.filter(contact=duplicate).update(contact=survivor)
         Conversation.objects.filter(contact=duplicate).update(contact=survivor)
@@ -177,117 +183,6 @@ def merge_contacts(survivor: Contact, duplicate: Contact) -> Contact:
     return survivor
 
 
-class ReplyRejected(ValueError):
-    """The reply breaks the policy's reply rules; each violation says why."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        super().__init__("; ".join(v.message for v in violations))
-
-
-def _enqueue_delivery(message: Message) -> None:
-    """The message's outbox row, sent after commit (idempotency key: the message id)."""
-    from socialdesk.outbox.actions import enqueue
-
-    enqueue(message, "private" if message.is_private else "reply", f"msg-{message.pk}")
-
-
-def queue_outbound(
-    conversation: Conversation,
-    text: str,
-    *,
-    is_private: bool,
-    author: User | None = None,
-    automatic: bool = False,
-    hold: bool = False,
-    now: datetime | None = None,
-) -> Message:
-    """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
-    last_inbound = _first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
-    channel = conversation.reply_channel or conversation.channel
-    now = now or timezone.now()
-    with transaction.atomic():
-        message = Message.objects.create(
-            workspace_id=conversation.workspace_id,
-            conversation=conversation,
-            channel=channel,
-            direction=Direction.OUTBOUND,
-            is_private=is_private,
-            kind="dm" if is_private else "reply",
-            in_reply_to=(last_inbound.network_message_id or "") if last_inbound else "",
-            author_user=author,
-            author_handle=channel.handle,
-            text=text,
-            sent_at=now,
-            automatic=automatic,
-            delivery_status=DeliveryStatus.AWAITING_APPROVAL if hold else DeliveryStatus.QUEUED,
-        )
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
-        if not hold:
-            _enqueue_delivery(message)
-    return message
-
-
-def send_reply(
-    conversation: Conversation, author: User, text: str, *, is_private: bool | None = None
-) -> Message:
-    """An agent's reply: checked against the policy's reply rules, held for approval where the policy
-    says so, otherwise queued for delivery."""
-    from socialdesk.policy.enforce import check_outgoing
-
-    if not text.strip():
-        raise ValueError("a reply needs text")
-    private = conversation.is_private if is_private is None else is_private
-    violations = check_outgoing(conversation, text, private=private)
-    if violations:
-        raise ReplyRejected(violations)
-    held = conversation.requires_approval
-    with transaction.atomic():
-        message = queue_outbound(conversation, text, is_private=private, author=author, hold=held)
-        updates: dict[str, object] = {}
-        if not held:
-            # Answered: the next-response clock stops (a held reply stops it only once approved).
-            updates["next_response_due_at"] = None
-        if conversation.status == Status.NEW:
-            updates["status"] = Status.OPEN
-        if updates:
-            Conversation.objects.filter(pk=conversation.pk).update(**updates)
-    return message
-
-
-def approve_reply(message: Message, approver: User) -> Message:
-    """A lead, admin or legal member releases a held reply."""
-    from socialdesk.workspaces.actions import can_approve
-
-    if not can_approve(message.workspace_id, approver.pk):
-        raise PermissionError("only a lead, admin or legal member may approve replies")
-    updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL).update(
-        delivery_status=DeliveryStatus.QUEUED
-    )
-    if updated:
-        Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
-        _enqueue_delivery(message)
-    message.refresh_from_db()
-    return message
-
-
-def deliver_message(message_id: int) -> str:
-    """Send a queued outbound message through its outbox row (once: a sent row is not sent again);
-    returns the message's delivery status afterwards."""
-    from socialdesk.outbox.actions import send_item
-    from socialdesk.outbox.models import OutboxItem
-
-    for item_id in OutboxItem.objects.filter(
-        message_id=message_id, kind__in=["reply", "private"]
-    ).values_list("pk", flat=True):
-        send_item(item_id)
-    return str(Message.objects.values_list("delivery_status", flat=True).get(pk=message_id))
-
-
-class DeskError(ValueError):
-    """An agent action that cannot be done, with the reason to show."""
-
-
 def _log(conversation: Conversation, actor: User | None, action: str, detail: str) -> None:
     Activity.objects.create(
         conversation=conversation, actor=actor, action=action, detail=detail[:200], created_at=timezone.now()
@@ -296,12 +191,8 @@ def _log(conversation: Conversation, actor: User | None, action: str, detail: st
 
 def assign_conversation(conversation: Conversation, assignee: User | None, actor: User | None) -> None:
     """Assign to a member of the conversation's workspace (None: unassign)."""
-    from socialdesk.workspaces.models import Membership
-
-    if (
-        assignee is not None
-        and not Membership.objects.filter(workspace_id=conversation.workspace_id, user=assignee).exists()
-    ):
+    require_member(actor, conversation.workspace_id)
+    if assignee is not None and not is_member(conversation.workspace_id, assignee.pk):
         raise DeskError(f"{assignee.username} is not a member of this workspace")
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(assignee=assignee)
@@ -309,8 +200,17 @@ def assign_conversation(conversation: Conversation, assignee: User | None, actor
         _log(conversation, actor, "assigned", assignee.username if assignee else "nobody")
 
 
+def assign_by_username(conversation: Conversation, username: str, actor: User | None) -> None:
+    """Assign by username, as the desk and the API take it ("" unassigns)."""
+    assignee = User.objects.filter(username=username).first() if username else None
+    if username and assignee is None:
+        raise DeskError(f"{username} is not a member of this workspace")
+    assign_conversation(conversation, assignee, actor)
+
+
 def set_status(conversation: Conversation, status: str, actor: User | None) -> None:
     """Move a conversation between new/open/pending/resolved/closed; resolving stamps the time."""
+    require_member(actor, conversation.workspace_id)
     if status not in Status.values:
         raise DeskError(f"{status!r} is not a status ({', '.join(Status.values)})")
     if conversation.status == Status.CLOSED and status != Status.CLOSED:
@@ -329,6 +229,7 @@ def set_status(conversation: Conversation, status: str, actor: User | None) -> N
 def tag_conversation(
     conversation: Conversation, name: str, actor: User | None, *, remove: bool = False
 ) -> None:
+    require_member(actor, conversation.workspace_id)
     name = name.strip()[:60]
     if not name:
         raise DeskError("a tag needs a name")
@@ -342,8 +243,28 @@ def tag_conversation(
 
 
 def add_note(conversation: Conversation, author: User | None, text: str) -> Note:
+    require_member(author, conversation.workspace_id)
     if not text.strip():
         raise DeskError("a note needs text")
     return Note.objects.create(
         conversation=conversation, author=author, text=text[:10_000], created_at=timezone.now()
     )
+
+
+def raise_alert(
+    conversation: Conversation, kind: AlertKind, roles: list[str], text: str, at: datetime
+) -> bool:
+    """Create the alert unless the same one exists (then False): alerts are idempotent per reason."""
+    try:
+        with transaction.atomic():
+            Alert.objects.create(
+                workspace_id=conversation.workspace_id,
+                conversation=conversation,
+                kind=kind,
+                roles=roles,
+                text=text[:ALERT_TEXT_CHARS],
+                created_at=at,
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from socialdesk.conversations.models import Conversation
 from socialdesk.incidents.models import Incident, IncidentStatus
 from socialdesk.policy.schema import Policy
-from socialdesk.workspaces.actions import workspaces_for
+from socialdesk.workspaces.actions import LEAD_ROLES, can_lead, require_role, workspaces_for
 
 
 def incidents_for(user: User | AnonymousUser) -> QuerySet[Incident]:
@@ -77,8 +77,15 @@ def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> I
     return incident
 
 
-def resolve_incident(incident: Incident, at: datetime) -> None:
-    """Ends the incident: the next crisis about the same thing opens a new one."""
+def can_resolve(incident: Incident, user: User | AnonymousUser) -> bool:
+    """Leads and admins declare an incident over."""
+    return can_lead(incident.workspace_id, user.pk)
+
+
+def resolve_incident(incident: Incident, at: datetime, *, actor: User | None = None) -> None:
+    """Ends the incident: the next crisis about the same thing opens a new one. `actor` None: the
+    desk itself."""
+    require_role(actor, incident.workspace_id, LEAD_ROLES, "only leads and admins resolve incidents")
     if incident.status == IncidentStatus.RESOLVED:
         return
     incident.status, incident.resolved_at = IncidentStatus.RESOLVED, at

@@ -1,30 +1,30 @@
-"""Ingest: store raw events idempotently, then process each exactly once into conversations.
-
-Exactly once: a raw event is claimed by flipping its status inside the same transaction that writes
-its messages. A worker killed mid-way rolls both back, the event stays pending, and the next sweep
-processes it; a second worker racing for the same event finds it already claimed.
-"""
+"""Ingest, the receiving end: store raw events idempotently and hand them to the pipeline after
+commit (`ingest.pipeline` processes each exactly once; its entry points are re-exported here for
+the CLI, the benchmarks and the tests)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.models import Channel
-from socialdesk.channels.registry import adapter_for
-from socialdesk.conversations.actions import thread_inbound
-from socialdesk.faults import checkpoint
-from socialdesk.ingest.models import EventStatus, RawEvent
-from socialdesk.policy.enforce import apply_policy_to_inbound
+from socialdesk.ingest.models import RawEvent
+from socialdesk.ingest.pipeline import ProcessResult, pending_event_ids, process_pending, process_raw_events
+from socialdesk.ingest.tasks import process_raw_event_task
 
-log = logging.getLogger(__name__)
+__all__ = [
+    "ProcessResult",
+    "pending_event_ids",
+    "process_pending",
+    "process_raw_events",
+    "receive_event",
+    "receive_events",
+    "storable",
+]
 
 
 def storable(value: Any) -> Any:
@@ -42,8 +42,6 @@ def receive_event(
     channel: Channel, event_id: str, payload: Mapping[str, Any], received_at: datetime | None = None
 ) -> bool:
     """Store a delivery and enqueue its processing. Returns False for a duplicate (nothing stored)."""
-    from socialdesk.ingest.tasks import process_raw_event_task
-
     try:
         with transaction.atomic():
             raw = RawEvent.objects.create(
@@ -77,108 +75,3 @@ def receive_events(channel: Channel, events: Sequence[tuple[str, Mapping[str, An
             "pk", flat=True
         )
     )
-
-
-@dataclass
-class ProcessResult:
-    processed: int = 0
-    ignored: int = 0
-    failed: int = 0
-    skipped: int = 0
-    errored: int = 0
-
-    def add(self, other: ProcessResult) -> None:
-        self.processed += other.processed
-        self.ignored += other.ignored
-        self.failed += other.failed
-        self.skipped += other.skipped
-        self.errored += other.errored
-
-
-def _process_claimed(raw: RawEvent) -> ProcessResult:
-    adapter = adapter_for(raw.channel.network)
-    try:
-        inbound = adapter.normalize(raw.payload, raw.channel)
-    except PayloadError as exc:
-        RawEvent.objects.filter(pk=raw.pk).update(status=EventStatus.FAILED, error=str(exc)[:2000])
-        log.warning("raw event %s failed to parse: %s", raw.pk, exc)
-        return ProcessResult(failed=1)
-    if inbound is None:
-        RawEvent.objects.filter(pk=raw.pk).update(status=EventStatus.IGNORED)
-        log.info("raw event %s is of a type the desk does not handle", raw.pk)
-        return ProcessResult(ignored=1)
-    for message in inbound:
-        stored, new = thread_inbound(raw.channel, message, raw_event_id=raw.pk)
-        if new:
-            apply_policy_to_inbound(stored)
-        checkpoint("ingest.threaded")
-    return ProcessResult(processed=1)
-
-
-def _claim(raw_ids: Sequence[int]) -> list[RawEvent]:
-    """Inside a transaction: take the still-pending events among `raw_ids` (marking them processed)."""
-    candidates = RawEvent.objects.filter(pk__in=raw_ids, status=EventStatus.PENDING)
-    if connection.features.has_select_for_update_skip_locked:
-        # PostgreSQL: lock what nobody else holds; the other workers skip these rows.
-        ids = list(candidates.select_for_update(skip_locked=True).values_list("pk", flat=True))
-    else:
-        # SQLite: IMMEDIATE transactions already serialize writers, so a plain read is a claim.
-        ids = list(candidates.values_list("pk", flat=True))
-    if not ids:
-        return []
-    RawEvent.objects.filter(pk__in=ids).update(status=EventStatus.PROCESSED, processed_at=timezone.now())
-    return list(
-        RawEvent.objects.filter(pk__in=ids).select_related("channel", "channel__workspace").order_by("pk")
-    )
-
-
-def _process_batch(raw_ids: Sequence[int]) -> ProcessResult:
-    result = ProcessResult()
-    with transaction.atomic():
-        claimed = _claim(raw_ids)
-        for raw in claimed:
-            result.add(_process_claimed(raw))
-    result.skipped = len(raw_ids) - len(claimed)
-    return result
-
-
-def process_raw_events(raw_ids: Sequence[int]) -> ProcessResult:
-    """Process a batch in one transaction. If an event errors unexpectedly the batch is redone one by
-    one, so one bad event cannot hold back the others; it stays pending and is logged."""
-    try:
-        return _process_batch(raw_ids)
-    except Exception:
-        log.exception("processing raw events %s failed; they stay pending", list(raw_ids)[:10])
-        if len(raw_ids) == 1:
-            return ProcessResult(errored=1)
-    result = ProcessResult()
-    for raw_id in raw_ids:
-        result.add(process_raw_events([raw_id]))
-    return result
-
-
-def pending_event_ids(limit: int, older_than: datetime | None = None) -> list[int]:
-    queryset = RawEvent.objects.filter(status=EventStatus.PENDING)
-    if older_than is not None:
-        queryset = queryset.filter(received_at__lt=older_than)
-    return list(queryset.order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
-
-
-def process_pending(batch_size: int = 100, older_than: datetime | None = None) -> ProcessResult:
-    """Drain pending events: the recovery path after a crash and the engine of the bulk paths."""
-    total = ProcessResult()
-    while True:
-        ids = pending_event_ids(batch_size, older_than)
-        if not ids:
-            return total
-        result = process_raw_events(ids)
-        total.add(result)
-        if result.processed + result.ignored + result.failed == 0:
-            # Everything left is held by other workers or keeps failing: stop instead of spinning.
-            return total
-
-
-def sweep_pending(grace_seconds: float = 60.0) -> int:
-    """Events whose task was lost (a worker killed before the broker redelivered, a broker down),
-    older than `grace_seconds` so that events on their way through a worker are left to it."""
-    return process_pending(older_than=timezone.now() - timedelta(seconds=grace_seconds)).processed

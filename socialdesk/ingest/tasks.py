@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from socialdesk.ingest.actions import process_raw_events, sweep_pending
+from socialdesk.ingest.pipeline import process_raw_events, sweep_pending
 
 
 @shared_task(name="socialdesk.ingest.tasks.process_raw_event")

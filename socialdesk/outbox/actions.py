@@ -35,23 +35,6 @@ MAX_ATTEMPTS = 10
 MESSAGE_KINDS = (OutboxKind.REPLY, OutboxKind.PRIVATE)
 
 
-def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
-    """A row to send after commit; call inside the transaction that created the message or decision."""
-    from socialdesk.outbox.tasks import send_outbox_item_task
-
-    item = OutboxItem.objects.create(
-        workspace_id=message.workspace_id,
-        channel_id=message.channel_id,
-        kind=kind,
-        message=message,
-        idempotency_key=key,
-        next_attempt_at=now or timezone.now(),
-    )
-    item_id = item.pk
-    transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
-    return item
-
-
 def backoff(attempts: int) -> timedelta:
     """5 s, 10 s, 20 s ... capped at an hour."""
     delay: timedelta = BASE_DELAY * (2 ** max(0, attempts - 1))
@@ -212,19 +195,3 @@ def outbox_tick(now: datetime | None = None, limit: int = 200) -> TickResult:
         result.failed += status == OutboxStatus.FAILED
         result.retrying += status == OutboxStatus.PENDING
     return result
-
-
-def resend(item: OutboxItem) -> None:
-    """An agent checked an uncertain or failed item and wants it sent again (a new attempt, same key)."""
-    with transaction.atomic():
-        updated = OutboxItem.objects.filter(
-            pk=item.pk, status__in=[OutboxStatus.UNCERTAIN, OutboxStatus.FAILED]
-        ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error="")
-        if updated and item.kind in MESSAGE_KINDS:
-            Message.objects.filter(pk=item.message_id).update(
-                delivery_status=DeliveryStatus.QUEUED, delivery_error=""
-            )
-        if updated:
-            from socialdesk.outbox.tasks import send_outbox_item_task
-
-            transaction.on_commit(lambda: send_outbox_item_task.delay(item.pk))

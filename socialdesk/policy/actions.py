@@ -11,13 +11,16 @@ from django.db.models import Max
 from socialdesk.policy.loader import load_policy
 from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import Policy
-from socialdesk.workspaces.models import Workspace
+from socialdesk.workspaces.actions import require_role
+from socialdesk.workspaces.models import Role, Workspace
 
 
 def save_policy(
     workspace: Workspace, source: str, author: User | None = None, activate: bool = True
 ) -> PolicyVersion:
-    """Validate and store a new version; an invalid file raises PolicyError and stores nothing."""
+    """Validate and store a new version; an invalid file raises PolicyError and stores nothing. Only
+    a workspace admin changes the policy (`author` None: the desk itself, e.g. the CLI)."""
+    require_role(author, workspace.pk, (Role.ADMIN,), "only a workspace admin may change the policy")
     policy = load_policy(source, source=f"{workspace.slug} policy")
     with transaction.atomic():
         # Lock the workspace row so two saves cannot take the same version number.
@@ -41,16 +44,18 @@ def parsed_policy(version_id: int) -> Policy:
     return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
 
-def active_policy_version(workspace: Workspace | int) -> tuple[int, Policy] | None:
+def active_policy_version(workspace_id: int) -> tuple[int, Policy] | None:
     """(version number, policy) of the workspace's active policy, parsed once per version and process."""
     row = (
-        PolicyVersion.objects.filter(workspace=workspace, is_active=True).values_list("pk", "number").first()
+        PolicyVersion.objects.filter(workspace_id=workspace_id, is_active=True)
+        .values_list("pk", "number")
+        .first()
     )
     if row is None:
         return None
     return row[1], parsed_policy(row[0])
 
 
-def active_policy(workspace: Workspace | int) -> Policy | None:
-    found = active_policy_version(workspace)
+def active_policy(workspace_id: int) -> Policy | None:
+    found = active_policy_version(workspace_id)
     return found[1] if found else None

@@ -389,6 +389,7 @@ class TriageSettings(Strict):
     @field_validator("phone_regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
+        # Deferred: phonenumbers loads its region metadata on import; only policies naming regions need it.
         import phonenumbers
 
         for region in value:

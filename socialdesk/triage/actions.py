@@ -14,20 +14,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.models import Conversation, Message
+from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Policy
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.engine import INTENTS, Result, Settings, triage_many
 from socialdesk.triage.heads import Array, embedder
 from socialdesk.triage.models import CategoryModel, CorrectionField, TriageCorrection
+from socialdesk.workspaces.actions import require_member
 
 _cache: OrderedDict[tuple[Any, ...], Settings] = OrderedDict()
 _cache_lock = threading.Lock()
 CACHE_SIZE = 64
 
 
-class CorrectionError(ValueError):
-    pass
+class CorrectionError(DeskError):
+    """The correction names a field or value triage does not have."""
+
+    code = "correction_refused"
 
 
 def _latest_model(workspace_id: int, policy_number: int) -> CategoryModel | None:
@@ -116,6 +120,44 @@ def triage_message(message: Message, found: tuple[int, Policy] | None = _UNSET) 
     return triage_many([message.text], settings, private=[message.is_private])[0]
 
 
+def record_triage(message: Message, result: Result) -> bool:
+    """Store the result on the message and fold it into its conversation (the first triage sets the
+    intent, category and language; later messages update sentiment, flags and the score). Returns
+    whether this was the conversation's first triage, which the policy step needs to know."""
+    fields = result_fields(result)
+    Message.objects.filter(pk=message.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    conversation = message.conversation
+    first = conversation.policy_version is None and not conversation.intent
+    if first:
+        conversation.intent, conversation.category = result.intent, result.category
+        conversation.language = result.language
+    conversation.sentiment = result.sentiment
+    conversation.legal_threat = conversation.legal_threat or result.legal_threat
+    conversation.has_personal_data = conversation.has_personal_data or (
+        bool(result.personal_data) and not message.is_private
+    )
+    conversation.needs_response = result.needs_response or (
+        conversation.needs_response and conversation.first_response_at is None
+    )
+    conversation.priority_score = max(conversation.priority_score, result.priority_score)
+    # Saved before the policy runs, so the crisis count includes this conversation.
+    conversation.save(
+        update_fields=[
+            "intent",
+            "category",
+            "language",
+            "sentiment",
+            "legal_threat",
+            "has_personal_data",
+            "needs_response",
+            "priority_score",
+        ]
+    )
+    return first
+
+
 ALLOWED = {
     CorrectionField.INTENT: set(INTENTS),
     CorrectionField.SENTIMENT: {"negative", "neutral", "positive"},
@@ -125,6 +167,7 @@ ALLOWED = {
 def correct_triage(message: Message, field: str, value: str, user: User | None) -> TriageCorrection:
     """An agent fixes a triage field on a message; the message (and its conversation, if it was the
     conversation's value) change, and the correction is kept as a training example."""
+    require_member(user, message.workspace_id)
     if field not in CorrectionField.values:
         raise CorrectionError(f"triage has no field {field!r} to correct")
     workspace_id = message.conversation.workspace_id

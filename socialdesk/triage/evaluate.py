@@ -12,11 +12,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from socialdesk.policy.loader import load_policy
 from socialdesk.triage import datasets
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.engine import Settings, triage_many
 from socialdesk.triage.heads import Array, heads
 from socialdesk.triage.language import detect_languages
+from socialdesk.triage.train import EmbeddingCache
 
 XLMT_SCORED = [lang for lang in datasets.XLMT_LANGUAGES if lang != "hindi"]  # romanised Hindi excluded
 
@@ -46,8 +48,6 @@ class Scorer:
         self.log = log
         self.cache = None
         if accurate:
-            from socialdesk.triage.train import EmbeddingCache
-
             self.cache = EmbeddingCache(cache or Path("var") / "triage-cache" / "e5.npz")
 
     def embeddings(self, texts: Sequence[str]) -> Array | None:
@@ -130,8 +130,6 @@ def evaluate_categories(data: Path, scorer: Scorer, shots: int = 10) -> dict[str
 def evaluate_demo() -> dict[str, Any]:
     """The demo day (synthetic, written for this project): intent, language, category on the fast
     path with the telecom policy's examples and languages."""
-    from socialdesk.policy.loader import load_policy
-
     package = Path(__file__).parents[1]
     scenario = package / "demo" / "nimbus_day.jsonl"
     posts = [json.loads(line) for line in scenario.read_text(encoding="utf-8").splitlines()]

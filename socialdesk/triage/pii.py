@@ -88,6 +88,7 @@ _nlp_lock = threading.RLock()
 
 @lru_cache(maxsize=1)
 def _ner() -> Any:
+    # Deferred: spaCy is slow to import; processes that never look for names never pay for it.
     import spacy
 
     with _nlp_lock:

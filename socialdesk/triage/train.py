@@ -101,6 +101,7 @@ class EmbeddingCache:
 def _fit(
     features: Any, labels: Sequence[int], c: float, weights: Sequence[float] | None = None
 ) -> tuple[Array, Array]:
+    # Deferred: scikit-learn is only needed when training, not when the package is imported.
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")

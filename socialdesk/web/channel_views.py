@@ -11,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.registry import networks
-from socialdesk.channels.setup import SetupError, connect_channel, connectable, setup_fields
+from socialdesk.channels.setup import connect_channel, connectable, setup_fields
+from socialdesk.errors import DeskError, Forbidden
+from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import workspaces_for
 from socialdesk.workspaces.models import Role, Workspace
 
@@ -50,7 +52,12 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
     return render(request, "web/channels.html", context, status=status)
 
 
+def _error_page(request: HttpRequest, error: DeskError, **_: object) -> HttpResponse:
+    return _page(request, error.status, setup_error=str(error))
+
+
 @login_required
+@shows_desk_errors(_error_page)
 def channels(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _page(request)
@@ -58,15 +65,12 @@ def channels(request: HttpRequest) -> HttpResponse:
     workspace = spaces.get(request.POST.get("workspace", ""))
     network = request.POST.get("network", "")
     if workspace is None:
-        return _page(request, 403, setup_error="only an admin of the brand connects its accounts")
+        raise Forbidden("only an admin of the brand connects its accounts")
     values = {f.name: request.POST.get(f.name, "") for f in setup_fields(network)}
     role = request.POST.get("role", AccountRole.BRAND)
-    try:
-        channel = connect_channel(
-            workspace, network, values, role=role if role in AccountRole.values else AccountRole.BRAND
-        )
-    except SetupError as refused:
-        return _page(request, 422, setup_error=str(refused))
+    channel = connect_channel(
+        workspace, network, values, role=role if role in AccountRole.values else AccountRole.BRAND
+    )
     return _page(
         request, connected=f"{channel.get_network_display()} {channel.handle} connected to {workspace}"
     )
@@ -74,11 +78,12 @@ def channels(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@shows_desk_errors(_error_page)
 def toggle_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
     channel = get_object_or_404(
         Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
     )
     if channel.workspace_id not in {w.pk for w in _admin_spaces(request)}:
-        return _page(request, 403, setup_error="only an admin of the brand switches its accounts on or off")
+        raise Forbidden("only an admin of the brand switches its accounts on or off")
     Channel.objects.filter(pk=channel.pk).update(is_active=not channel.is_active)
     return redirect("web:channels")

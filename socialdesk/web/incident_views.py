@@ -9,8 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialdesk.conversations.inbox import scoped
-from socialdesk.incidents.actions import incidents_for, resolve_incident
-from socialdesk.workspaces.actions import can_lead
+from socialdesk.errors import DeskError
+from socialdesk.incidents.actions import can_resolve, incidents_for, resolve_incident
+from socialdesk.incidents.models import Incident
+from socialdesk.web.auth import signed_in
+from socialdesk.web.errors import shows_desk_errors
 
 
 @login_required
@@ -19,9 +22,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/incidents.html", {"incidents": incidents})
 
 
-@login_required
-def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = get_object_or_404(incidents_for(request.user), pk=pk)
+def _incident_page(
+    request: HttpRequest, incident: Incident, *, status: int = 200, **extra: object
+) -> HttpResponse:
     conversations = (
         scoped(request.user)
         .filter(incident=incident)
@@ -29,22 +32,29 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .defer("channel__credentials")
         .order_by("-last_message_at", "-pk")[:200]
     )
-    return render(
-        request,
-        "web/incident.html",
-        {
-            "incident": incident,
-            "conversations": conversations,
-            "can_resolve": can_lead(incident.workspace_id, request.user.pk),
-        },
-    )
+    context = {
+        "incident": incident,
+        "conversations": conversations,
+        "can_resolve": can_resolve(incident, request.user),
+        **extra,
+    }
+    return render(request, "web/incident.html", context, status=status)
+
+
+def _incident_error(request: HttpRequest, error: DeskError, pk: int) -> HttpResponse:
+    incident = get_object_or_404(incidents_for(request.user), pk=pk)
+    return _incident_page(request, incident, status=error.status, desk_error=str(error))
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _incident_page(request, get_object_or_404(incidents_for(request.user), pk=pk))
 
 
 @login_required
 @require_POST
+@shows_desk_errors(_incident_error)
 def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incidents_for(request.user), pk=pk)
-    if not can_lead(incident.workspace_id, request.user.pk):
-        return HttpResponse("Only leads and admins resolve incidents.", status=403)
-    resolve_incident(incident, timezone.now())
+    resolve_incident(incident, timezone.now(), actor=signed_in(request))
     return redirect("web:incident", pk=incident.pk)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version, save_policy
 from socialdesk.policy.loader import PolicyError, load_policy
 from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.render import render_internal, render_public, to_html
-from socialdesk.workspaces.actions import workspaces_for
-from socialdesk.workspaces.models import Membership, Role, Workspace
+from socialdesk.web.auth import signed_in
+from socialdesk.web.errors import shows_desk_errors
+from socialdesk.workspaces.actions import has_role, workspaces_for
+from socialdesk.workspaces.models import Role, Workspace
 
 
 def _workspace(request: HttpRequest) -> Workspace:
@@ -27,55 +29,63 @@ def _workspace(request: HttpRequest) -> Workspace:
     return workspace
 
 
+def _editor_page(
+    request: HttpRequest,
+    workspace: Workspace,
+    *,
+    source: str | None = None,
+    status: int = 200,
+    **extra: object,
+) -> HttpResponse:
+    found = active_policy_version(workspace.pk)
+    if source is None:
+        active = PolicyVersion.objects.filter(workspace=workspace, is_active=True).first()
+        source = active.source if active else ""
+    if request.GET.get("saved"):
+        extra["message"] = f"Saved as version {request.GET['saved']}; it is active now."
+    context = {
+        "workspace": workspace,
+        "source": source,
+        "issues": [],
+        "message": "",
+        "can_edit": has_role(workspace.pk, request.user.pk, (Role.ADMIN,)),
+        "versions": PolicyVersion.objects.filter(workspace=workspace).order_by("-number")[:20],
+        "active_number": found[0] if found else None,
+        **extra,
+    }
+    return render(request, "web/policy_editor.html", context, status=status)
+
+
+def _editor_error(request: HttpRequest, error: DeskError, **_: object) -> HttpResponse:
+    source = request.POST.get("source", "")
+    return _editor_page(
+        request, _workspace(request), source=source, status=error.status, desk_error=str(error)
+    )
+
+
 @login_required
+@shows_desk_errors(_editor_error)
 def editor(request: HttpRequest) -> HttpResponse:
     workspace = _workspace(request)
-    can_edit = Membership.objects.filter(
-        workspace=workspace, user_id=request.user.pk or 0, role=Role.ADMIN
-    ).exists()
-    found = active_policy_version(workspace)
-    active = PolicyVersion.objects.filter(workspace=workspace, is_active=True).first()
-    source = active.source if active else ""
-    issues: list[object] = []
-    message = ""
-    status = 200
-    if request.method == "POST":
-        source = request.POST.get("source", "")
-        try:
-            policy = load_policy(source, source="policy")
-        except PolicyError as error:
-            issues, status = list(error.issues), 422
-        else:
-            if request.POST.get("intent") == "save":
-                user = request.user
-                if not can_edit or not isinstance(user, User):
-                    return HttpResponse("Only a workspace admin may change the policy.", status=403)
-                version = save_policy(workspace, source, author=user)
-                return redirect(f"{request.path}?ws={workspace.slug}&saved={version.number}")
-            message = f"Valid (version {policy.version}). Not saved yet."
-    if request.GET.get("saved"):
-        message = f"Saved as version {request.GET['saved']}; it is active now."
-    versions = PolicyVersion.objects.filter(workspace=workspace).order_by("-number")[:20]
-    return render(
-        request,
-        "web/policy_editor.html",
-        {
-            "workspace": workspace,
-            "source": source,
-            "issues": issues,
-            "message": message,
-            "can_edit": can_edit,
-            "versions": versions,
-            "active_number": found[0] if found else None,
-        },
-        status=status,
+    if request.method != "POST":
+        return _editor_page(request, workspace)
+    source = request.POST.get("source", "")
+    try:
+        policy = load_policy(source, source="policy")
+    except PolicyError as error:
+        return _editor_page(request, workspace, source=source, status=422, issues=list(error.issues))
+    if request.POST.get("intent") == "save":
+        version = save_policy(workspace, source, author=signed_in(request))
+        return redirect(f"{request.path}?ws={workspace.slug}&saved={version.number}")
+    return _editor_page(
+        request, workspace, source=source, message=f"Valid (version {policy.version}). Not saved yet."
     )
 
 
 @login_required
 def document(request: HttpRequest, document: str) -> HttpResponse:
     workspace = _workspace(request)
-    found = active_policy_version(workspace)
+    found = active_policy_version(workspace.pk)
     if found is None or document not in {"public", "internal"}:
         raise Http404("no such policy document")
     policy = found[1]

@@ -1,15 +1,15 @@
 from django.urls import path
 
-from socialdesk.web import channel_views, incident_views, policy_views, token_views, views
+from socialdesk.web import channel_views, inbox_views, incident_views, policy_views, token_views, views
 
 app_name = "web"
 urlpatterns = [
-    path("", views.inbox_page, name="inbox"),
-    path("inbox/rows/", views.inbox_rows, name="inbox_rows"),
-    path("views/", views.save_view, name="save_view"),
+    path("", inbox_views.inbox_page, name="inbox"),
+    path("inbox/rows/", inbox_views.inbox_rows, name="inbox_rows"),
+    path("views/", inbox_views.save_inbox_view, name="save_view"),
     path("c/<int:pk>/", views.conversation_detail, name="conversation"),
     path("c/<int:pk>/reply/", views.reply, name="reply"),
-    path("c/<int:pk>/check/", views.check_draft, name="check"),
+    path("c/<int:pk>/check/", views.check_draft_view, name="check"),
     path("c/<int:pk>/presence/", views.presence, name="presence"),
     path("c/<int:pk>/<str:action>/", views.desk_action, name="desk_action"),
     path("c/<int:pk>/m/<int:message_id>/moderate/", views.moderate_message, name="moderate"),

@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from socialdesk.errors import DeskError, Forbidden
 from socialdesk.workspaces.models import ApiToken, Membership, Role, Team, Workspace
 
 
@@ -62,6 +63,25 @@ LEAD_ROLES = (Role.LEAD, Role.ADMIN)
 def can_lead(workspace_id: int, user_id: int | None) -> bool:
     """Leads and admins run incidents (declare them over)."""
     return has_role(workspace_id, user_id, LEAD_ROLES)
+
+
+def is_member(workspace_id: int, user_id: int | None) -> bool:
+    return has_role(workspace_id, user_id, tuple(Role))
+
+
+def require_member(actor: User | None, workspace_id: int) -> None:
+    """Every action starts here: someone outside the workspace is told the thing does not exist, as
+    the scoped lookups of the pages and the API do. `None` is the desk itself (timers, imports)."""
+    if actor is not None and not is_member(workspace_id, actor.pk):
+        raise DeskError("not found", code="not_found", status=404)
+
+
+def require_role(actor: User | None, workspace_id: int, roles: tuple[Role, ...], refusal: str) -> None:
+    """A member without one of `roles` is refused with `refusal` (403); `None` is the desk itself."""
+    if actor is None or has_role(workspace_id, actor.pk, roles):
+        return
+    require_member(actor, workspace_id)
+    raise Forbidden(refusal)
 
 
 TOKEN_PREFIX = "sdt_"  # noqa: S105 - a marker, not a secret

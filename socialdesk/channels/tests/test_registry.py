@@ -12,7 +12,19 @@ import pytest
 from django.test import Client
 
 from socialdesk.channels import registry
+from socialdesk.channels.models import Channel
+from socialdesk.channels.polling import poll_channels
+from socialdesk.channels.setup import SetupError, connect_channel, connectable
 from socialdesk.channels.spec import Capability, NetworkSpec
+from socialdesk.channels.tests.tinynet import client, poller
+from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
+from socialdesk.outbox.actions import paced_until
+from socialdesk.policy.actions import save_policy
+from socialdesk.policy.loader import PolicyError
+from socialdesk.policy.networks import effective_rules
+from socialdesk.policy.render import render_internal
+from socialdesk.policy.schema import Policy
+from socialdesk.replies.actions import ReplyRejected, send_reply
 
 SOURCE = Path(registry.__file__).parents[1]  # the socialdesk package
 CHANNELS = SOURCE / "channels"
@@ -36,7 +48,7 @@ HOMONYMS = {
         "channels/sandbox/payloads.py",  # the message kind
         "triage/pii.py",  # an email address as personal data
         "policy/schema.py",  # an offline contact kind and the {email} template variable
-        "policy/enforce.py",  # the {email} template variable
+        "policy/templates.py",  # the {email} template variable
         "workspaces/actions.py",  # a user's email address
     }
 }
@@ -134,19 +146,6 @@ def tinynet(monkeypatch: pytest.MonkeyPatch) -> Iterator[NetworkSpec]:
 def test_adding_a_network_is_its_package_and_one_registry_line(
     tinynet: NetworkSpec, workspace: Any, agent: Any
 ) -> None:
-    from socialdesk.channels.models import Channel
-    from socialdesk.channels.polling import poll_channels
-    from socialdesk.channels.setup import SetupError, connect_channel, connectable
-    from socialdesk.channels.tests.tinynet import client, poller
-    from socialdesk.conversations.actions import send_reply
-    from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
-    from socialdesk.outbox.actions import paced_until
-    from socialdesk.policy.actions import save_policy
-    from socialdesk.policy.loader import PolicyError
-    from socialdesk.policy.networks import effective_rules
-    from socialdesk.policy.render import render_internal
-    from socialdesk.policy.schema import Policy
-
     # Channels: a choice of the model, with its display name; connected through its setup fields
     # and credential check.
     assert ("tinynet", "TinyNet") in list(Channel._meta.get_field("network").choices or [])
@@ -188,7 +187,7 @@ def test_adding_a_network_is_its_package_and_one_registry_line(
         _parsed(telecom.replace("  mastodon: {public_max: 500}", "  tinynt: {public_max: 30}"))
     # The composer counts by its rules as the policy overrides them, and the sender gets the same.
     conversation = Conversation.objects.get(messages__network_message_id="p1")
-    with pytest.raises(ValueError, match="31 of 30 allowed for a tinynet public reply"):
+    with pytest.raises(ReplyRejected, match="31 of 30 allowed for a tinynet public reply"):
         send_reply(conversation, agent, "x" * 31)
     reply = send_reply(conversation, agent, "Mirando. ^AL")
     reply.refresh_from_db()

@@ -19,10 +19,10 @@ from socialdesk.channels.bluesky.jetstream import listen
 from socialdesk.channels.bluesky.poller import poll_notifications
 from socialdesk.channels.bluesky.tests.fake_pds import BRAND_DID, FakePds
 from socialdesk.channels.models import Channel
-from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
+from socialdesk.replies.actions import send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RITA = "did:plc:ritaalves00000000000000"
@@ -186,7 +186,7 @@ def test_jetstream_posts_naming_the_brand_are_taken_for_the_listening_workspace(
 def test_moderation_is_refused_bluesky_has_none_for_others_posts(
     workspace: Any, channel: Channel, pds: FakePds, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.enforce import ModerationRefused, moderate
+    from socialdesk.moderation.actions import ModerationRefused, moderate
 
     poll_notifications(channel)
     with pytest.raises(ModerationRefused, match="bluesky does not let the brand hide messages"):

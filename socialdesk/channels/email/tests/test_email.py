@@ -17,9 +17,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from socialdesk.channels.email.poller import poll_inbox
 from socialdesk.channels.email.tests.fake_imap import FakeImap
 from socialdesk.channels.models import Channel
-from socialdesk.conversations.actions import queue_outbound, send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
+from socialdesk.outbox.queue import queue_outbound
+from socialdesk.replies.actions import send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -223,7 +224,7 @@ def test_the_polling_pass_reads_mailboxes_and_survives_a_broken_one(
 def test_email_cannot_be_moderated(
     workspace: Any, channel: Channel, imap: FakeImap, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.enforce import ModerationRefused, moderate
+    from socialdesk.moderation.actions import ModerationRefused, moderate
 
     imap.add(_eml("customer__question"))
     poll_inbox(channel)

@@ -16,10 +16,10 @@ from django.utils import timezone
 from socialdesk.channels.mastodon.poller import poll_mentions
 from socialdesk.channels.mastodon.tests.fake_instance import FakeInstance
 from socialdesk.channels.models import Channel
-from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
+from socialdesk.replies.actions import send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -132,7 +132,7 @@ def test_rate_limit_and_refusal(channel: Channel, agent: Any, instance: FakeInst
 def test_moderation_is_refused_mastodon_has_none_for_others_posts(
     workspace: Any, channel: Channel, instance: FakeInstance, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.enforce import ModerationRefused, moderate
+    from socialdesk.moderation.actions import ModerationRefused, moderate
 
     poll_mentions(channel)
     message = Message.objects.get(network_message_id="113500000000000001")

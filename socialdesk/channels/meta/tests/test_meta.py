@@ -20,12 +20,13 @@ from django.test import Client
 
 from socialdesk.channels.meta.tests.fake_graph import FakeGraph
 from socialdesk.channels.models import Channel
-from socialdesk.conversations.actions import ReplyRejected, queue_outbound, send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
+from socialdesk.moderation.actions import moderate
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.enforce import moderate
+from socialdesk.outbox.queue import queue_outbound
+from socialdesk.replies.actions import ReplyRejected, send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 APP_SECRET = "meta-app-secret"
@@ -308,7 +309,7 @@ def test_a_whatsapp_message_whose_fate_is_unknown_waits_for_an_agent(
 ) -> None:
     from django.utils import timezone
 
-    from socialdesk.outbox.actions import resend
+    from socialdesk.outbox.queue import resend
 
     channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
     _post(channel, _body("whatsapp__text", fresh=True))
@@ -409,7 +410,7 @@ def test_instagram_and_whatsapp_refuse_forged_deliveries(
 
 
 def test_whatsapp_has_no_moderation(workspace: Any, graph: FakeGraph, lead: Any, telecom_policy: Any) -> None:
-    from socialdesk.policy.enforce import ModerationRefused
+    from socialdesk.moderation.actions import ModerationRefused
 
     channel = _channel(workspace, graph, "whatsapp", phone_number_id="3003")
     _post(channel, _body("whatsapp__text"))

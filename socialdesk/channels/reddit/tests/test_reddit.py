@@ -16,10 +16,11 @@ from django.utils import timezone
 from socialdesk.channels.models import Channel
 from socialdesk.channels.reddit.poller import poll_inbox
 from socialdesk.channels.reddit.tests.fake_reddit import FakeReddit
-from socialdesk.conversations.actions import ReplyRejected, queue_outbound, send_reply
 from socialdesk.conversations.models import DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
+from socialdesk.outbox.queue import queue_outbound
+from socialdesk.replies.actions import ReplyRejected, send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -111,7 +112,7 @@ def test_reply_in_public_and_private_only_with_consent(
 def test_moderator_removal_and_a_subreddit_we_do_not_moderate(
     workspace: Any, channel: Channel, site: FakeReddit, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.enforce import moderate
+    from socialdesk.moderation.actions import moderate
 
     poll_inbox(channel)
     mention = Message.objects.get(network_message_id="t1_kx7q2z")

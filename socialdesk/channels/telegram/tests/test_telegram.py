@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from socialdesk.channels.models import Channel
 from socialdesk.channels.telegram.tests.fake_bot_api import FakeBotApi
-from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
+from socialdesk.replies.actions import send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TOKEN = "123456:ABC-fake-token"
@@ -130,7 +130,7 @@ def test_a_dm_answer_and_flood_control(channel: Channel, agent: Any, bot_api: Fa
 def test_delete_a_message_and_hiding_is_refused(
     workspace: Any, channel: Channel, bot_api: FakeBotApi, lead: Any, telecom_policy: Any
 ) -> None:
-    from socialdesk.policy.enforce import ModerationRefused, moderate
+    from socialdesk.moderation.actions import ModerationRefused, moderate
 
     _post(channel, "message__group_reply")
     message = Message.objects.get()

@@ -21,12 +21,12 @@ from django.utils import timezone
 from socialdesk.channels.models import Channel
 from socialdesk.channels.x.poller import poll_mentions
 from socialdesk.channels.x.tests.fake_server import FakeX
-from socialdesk.conversations.actions import send_reply
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
+from socialdesk.moderation.actions import ModerationRefused, moderate
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
-from socialdesk.policy.enforce import ModerationRefused, moderate
+from socialdesk.replies.actions import send_reply
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SECRET = "x-consumer-secret"

@@ -1,0 +1,92 @@
+"""Putting work into the outbox: an outbound message with its row, a moderation row, or a row an
+agent wants sent again. Each row is written in the caller's transaction and handed to the sender
+after commit, so a rolled-back decision never reaches a network.
+
+Kept apart from `outbox.actions` (the sender): the sender task imports the sender, and this module
+imports the task, so neither needs a deferred import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from socialdesk.conversations.actions import first
+from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message
+from socialdesk.outbox.actions import MESSAGE_KINDS
+from socialdesk.outbox.models import OutboxItem, OutboxStatus
+from socialdesk.outbox.tasks import send_outbox_item_task
+
+
+def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
+    """A row to send after commit; call inside the transaction that created the message or decision."""
+    item = OutboxItem.objects.create(
+        workspace_id=message.workspace_id,
+        channel_id=message.channel_id,
+        kind=kind,
+        message=message,
+        idempotency_key=key,
+        next_attempt_at=now or timezone.now(),
+    )
+    item_id = item.pk
+    transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
+    return item
+
+
+def enqueue_delivery(message: Message) -> None:
+    """The message's outbox row, sent after commit (idempotency key: the message id)."""
+    enqueue(message, "private" if message.is_private else "reply", f"msg-{message.pk}")
+
+
+def queue_outbound(
+    conversation: Conversation,
+    text: str,
+    *,
+    is_private: bool,
+    author: User | None = None,
+    automatic: bool = False,
+    hold: bool = False,
+    now: datetime | None = None,
+) -> Message:
+    """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
+    last_inbound = first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
+    channel = conversation.reply_channel or conversation.channel
+    now = now or timezone.now()
+    with transaction.atomic():
+        message = Message.objects.create(
+            workspace_id=conversation.workspace_id,
+            conversation=conversation,
+            channel=channel,
+            direction=Direction.OUTBOUND,
+            is_private=is_private,
+            kind="dm" if is_private else "reply",
+            in_reply_to=(last_inbound.network_message_id or "") if last_inbound else "",
+            author_user=author,
+            author_handle=channel.handle,
+            text=text,
+            sent_at=now,
+            automatic=automatic,
+            delivery_status=DeliveryStatus.AWAITING_APPROVAL if hold else DeliveryStatus.QUEUED,
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        if not hold:
+            enqueue_delivery(message)
+    return message
+
+
+def resend(item: OutboxItem) -> None:
+    """An agent checked an uncertain or failed item and wants it sent again (a new attempt, same key)."""
+    with transaction.atomic():
+        updated = OutboxItem.objects.filter(
+            pk=item.pk, status__in=[OutboxStatus.UNCERTAIN, OutboxStatus.FAILED]
+        ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error="")
+        if updated and item.kind in MESSAGE_KINDS:
+            Message.objects.filter(pk=item.message_id).update(
+                delivery_status=DeliveryStatus.QUEUED, delivery_error=""
+            )
+        if updated:
+            item_id = item.pk
+            transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))

@@ -1,0 +1,68 @@
+"""The policy's texts filled for one conversation: acknowledgments, 'still working' updates, saved
+replies. A variable without a value becomes empty rather than failing a send."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+
+from socialdesk.conversations.models import Conversation
+from socialdesk.policy.schema import AckTemplate, Policy
+
+
+def choose_template(policy: Policy, language: str, network: str) -> AckTemplate:
+    def score(t: AckTemplate) -> int:
+        return (2 if t.language == language else 0 if t.language == "*" else -9) + (
+            1 if t.network == network else 0 if t.network == "*" else -9
+        )
+
+    return max(policy.first_contact.templates, key=score)
+
+
+class _Values(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def fill_template(text: str, policy: Policy, conversation: Conversation, **extra: str) -> str:
+    """A policy template with the conversation's values; variables without a value become empty."""
+    offline = {o.kind: o.address for o in policy.channels.offline}
+    values = _Values(
+        name=_first_name(conversation),
+        brand=policy.brand,
+        phone=offline.get("phone", ""),
+        email=offline.get("email", ""),
+        incident=conversation.incident.title if conversation.incident else "",
+        **extra,
+    )
+    return text.format_map(values)
+
+
+def _first_name(conversation: Conversation) -> str:
+    name = conversation.contact.display_name.strip()
+    return name.split()[0] if name else "there"
+
+
+def agent_initials(user: object) -> str:
+    """The signature initials of an agent: first and last name, else the username's first letters."""
+    if not isinstance(user, User):
+        return ""
+    names = [n for n in (user.first_name, user.last_name) if n.strip()]
+    if len(names) == 2:
+        return (names[0][0] + names[1][0]).upper()
+    return user.username[:2].upper()
+
+
+def saved_replies(policy: Policy, conversation: Conversation, user: object) -> list[dict[str, object]]:
+    """The category's saved replies, filled for this conversation and signed by this agent."""
+    category = policy.category(conversation.category)
+    agent = user.get_full_name() or user.username if isinstance(user, User) else ""
+    return [
+        {
+            "name": item.name,
+            "text": fill_template(
+                item.text, policy, conversation, initials=agent_initials(user), agent=agent
+            ),
+            "private": item.private,
+        }
+        for item in (category.saved_replies if category else [])
+    ]
