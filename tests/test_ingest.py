@@ -6,8 +6,9 @@ from typing import Any
 from socialdesk.channels.sandbox.payloads import ScenarioPost
 from socialdesk.channels.sandbox.receiver import read_scenario, replay
 from socialdesk.conversations.models import Message
-from socialdesk.ingest.actions import process_pending, receive_event, receive_events
+from socialdesk.ingest.actions import receive_event, receive_events
 from socialdesk.ingest.models import EventStatus, RawEvent
+from socialdesk.ingest.pipeline import process_pending
 from tests.helpers import post
 
 

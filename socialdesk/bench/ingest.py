@@ -75,7 +75,8 @@ def run_one(size: int, mode: str) -> dict[str, Any]:
 
     from socialdesk.channels.sandbox.receiver import sandbox_channel
     from socialdesk.conversations.models import Conversation, Message
-    from socialdesk.ingest.actions import process_raw_events, receive_event, receive_events
+    from socialdesk.ingest.actions import receive_event, receive_events
+    from socialdesk.ingest.pipeline import process_raw_events
     from socialdesk.policy.actions import save_policy
     from socialdesk.workspaces.actions import create_workspace
 

@@ -58,7 +58,7 @@ def spec_for(network: str) -> NetworkSpec:
 
 
 def adapter_for(network: str) -> NetworkAdapter:
-    return spec_for(network).adapter
+    return spec_for(network).load_adapter()
 
 
 def display_name(network: str) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
 from django.utils.module_loading import import_string
@@ -115,33 +116,43 @@ Poller = Callable[["Channel"], "int | None"]
 CredentialCheck = Callable[["Channel"], tuple[str, dict[str, str]]]
 
 
+@cache
+def _imported(dotted_path: str) -> Any:
+    """The object at the path, imported once (the pipeline asks for an adapter per event)."""
+    return import_string(dotted_path)
+
+
 @dataclass(frozen=True)
 class NetworkSpec:
-    """One network. Callables are named by dotted path and imported when first used, so the registry
-    (read by the models for their choices) never pulls in a network's client library or views."""
+    """One network. Its adapter, receiver, poller and credential check sit at fixed places in its
+    package and are imported when first used, so the registry (read by the models for their choices)
+    never pulls in a network's client library or views."""
 
+    package: str  # the network's package (its `__name__`); the parts below are found by convention
     name: str
     display_name: str
-    adapter: NetworkAdapter
     # None: the network stands in for others and has no rules of its own (the sandbox).
     rules: NetworkRules | None
     capabilities: frozenset[Capability]
-    webhook: str = ""  # dotted path of the receiver view (request, channel_id)
-    poller: str = ""  # dotted path of the poller (channel) -> new events
+    webhook: bool = False  # events are pushed to `<package>.receiver.webhook`
+    poller: str = ""  # events are fetched by this function of `<package>.poller`
+    # The connect form's fields; a network with any has `<package>.client.check_account`.
     setup_fields: tuple[SetupField, ...] = ()
-    credential_check: str = ""  # dotted path of the check run before an account is saved
     send_limits: tuple[SendLimit, ...] = ()
 
+    def load_adapter(self) -> NetworkAdapter:
+        return cast("NetworkAdapter", _imported(f"{self.package}.adapter.ADAPTER"))
+
     def webhook_view(self) -> WebhookView | None:
-        return cast("WebhookView", import_string(self.webhook)) if self.webhook else None
+        return cast("WebhookView", _imported(f"{self.package}.receiver.webhook")) if self.webhook else None
 
     def poll_function(self) -> Poller | None:
-        return cast("Poller", import_string(self.poller)) if self.poller else None
+        return cast("Poller", _imported(f"{self.package}.poller.{self.poller}")) if self.poller else None
 
     def check_credentials(self) -> CredentialCheck | None:
-        if not self.credential_check:
+        if not self.setup_fields:
             return None
-        return cast("CredentialCheck", import_string(self.credential_check))
+        return cast("CredentialCheck", _imported(f"{self.package}.client.check_account"))
 
     def send_limit(self, kind: str) -> SendLimit | None:
         return next((limit for limit in self.send_limits if limit.kind == kind), None)

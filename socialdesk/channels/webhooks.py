@@ -10,10 +10,12 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from socialdesk.channels.models import Channel, WebhookDelivery
@@ -90,10 +92,6 @@ REPLAY_WINDOW_DAYS = 14  # networks retry a delivery for hours, not weeks
 
 def prune_deliveries(days: int = REPLAY_WINDOW_DAYS) -> int:
     """Forget digests older than the replay window (the table would otherwise only grow)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     cutoff = timezone.now() - timedelta(days=days)
     deleted, _ = WebhookDelivery.objects.filter(received_at__lt=cutoff).delete()
     return deleted

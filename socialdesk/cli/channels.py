@@ -37,6 +37,7 @@ def channels_listen_bluesky(
     are taken into that brand's Bluesky channel."""
     setup_django()
     from socialdesk.channels.bluesky.jetstream import listen
+    from socialdesk.listening.actions import take_stream_post
 
-    result = listen(url, max_events=max_events)
+    result = listen(take_stream_post, url, max_events=max_events)
     console.print(f"{result.events} events, {result.posts} posts, {result.taken} taken")

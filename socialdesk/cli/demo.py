@@ -33,7 +33,7 @@ def demo(
     migrate_database()
     from socialdesk.channels.sandbox.receiver import read_scenario, replay
     from socialdesk.demo import SCENARIO_PATH
-    from socialdesk.ingest.actions import process_pending
+    from socialdesk.ingest.pipeline import process_pending
     from socialdesk.policy.actions import active_policy, save_policy
     from socialdesk.workspaces.actions import add_member, create_user, create_workspace
     from socialdesk.workspaces.models import Role

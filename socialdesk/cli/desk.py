@@ -38,9 +38,11 @@ def serve(
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
+    # Collected before the application loads: WhiteNoise indexes the static folder once, when its
+    # middleware starts, so on a first run it would serve none of the desk's scripts.
+    call_command("collectstatic", interactive=False, verbosity=0)
     from socialdesk.wsgi import application
 
-    call_command("collectstatic", interactive=False, verbosity=0)
     console.print(f"Socialdesk listening on [bold]http://{host}:{port}/[/bold]")
     waitress_serve(application, host=host, port=port, threads=threads)
 

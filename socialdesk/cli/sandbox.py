@@ -30,7 +30,7 @@ def sandbox_replay(
     """Replay a scenario into the pipeline, as if the networks delivered it. Idempotent."""
     setup_django()
     from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay, store_backlog
-    from socialdesk.ingest.actions import process_pending
+    from socialdesk.ingest.pipeline import process_pending
 
     try:
         posts = read_scenario(scenario)

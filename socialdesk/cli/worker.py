@@ -23,7 +23,7 @@ def worker(
     import time
 
     setup_django()
-    from socialdesk.ingest.actions import process_pending
+    from socialdesk.ingest.pipeline import process_pending
 
     clock = Clock()
     while True:

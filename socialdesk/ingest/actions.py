@@ -1,6 +1,9 @@
-"""Ingest, the receiving end: store raw events idempotently and hand them to the pipeline after
-commit (`ingest.pipeline` processes each exactly once; its entry points are re-exported here for
-the CLI, the benchmarks and the tests)."""
+"""Ingest, the receiving end: store raw events idempotently and announce each after commit.
+
+Storing sits below everything that processes: receivers and pollers of every network call it, and
+`ingest.pipeline` (above triage, policy and the outbox) processes what it stored. The hand-off is
+the `event_stored` signal, which the pipeline's Celery task listens to (connected in
+`IngestConfig.ready`), so this module needs nothing from the layers above it."""
 
 from __future__ import annotations
 
@@ -9,22 +12,15 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
 from socialdesk.ingest.models import RawEvent
-from socialdesk.ingest.pipeline import ProcessResult, pending_event_ids, process_pending, process_raw_events
-from socialdesk.ingest.tasks import process_raw_event_task
 
-__all__ = [
-    "ProcessResult",
-    "pending_event_ids",
-    "process_pending",
-    "process_raw_events",
-    "receive_event",
-    "receive_events",
-    "storable",
-]
+# Sent after the commit that stored a raw event, with `raw_id`; a receiver that raises (the broker is
+# down) leaves the event pending for the sweep, and the error reaches the caller after the commit.
+event_stored = Signal()
 
 
 def storable(value: Any) -> Any:
@@ -53,7 +49,7 @@ def receive_event(
     except IntegrityError:
         return False
     raw_id = raw.pk
-    transaction.on_commit(lambda: process_raw_event_task.delay(raw_id))
+    transaction.on_commit(lambda: event_stored.send(sender=RawEvent, raw_id=raw_id))
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from socialdesk.ingest.pipeline import process_raw_events, sweep_pending
@@ -16,3 +18,8 @@ def process_raw_event_task(raw_id: int) -> int:
 def sweep_pending_events(grace_seconds: float = 60.0) -> int:
     """Pick up events whose task was lost (worker killed before the broker redelivered, broker down)."""
     return sweep_pending(grace_seconds)
+
+
+def process_when_stored(raw_id: int, **_: Any) -> None:
+    """Receiver of `ingest.actions.event_stored`: the stored event goes to a worker."""
+    process_raw_event_task.delay(raw_id)

@@ -6,8 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from socialdesk.channels.bluesky import client
+from socialdesk.channels.bluesky.payloads import normalize, reply_refs
 from socialdesk.channels.common import normalized, recipient_handle
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.conversations.models import Message as Stored
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -20,16 +23,10 @@ class BlueskyAdapter:
     name = "bluesky"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.bluesky.payloads import normalize
-
         did = str(channel.config.get("did", ""))
         return normalized("a Bluesky event", lambda: normalize(dict(payload), did))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.bluesky import client
-        from socialdesk.channels.bluesky.payloads import reply_refs
-        from socialdesk.conversations.models import Message as Stored
-
         if message.is_private:
             handle = recipient_handle(message, "bluesky", "Bluesky")
             return client.chat(message.channel, handle.network_user_id, message.text)
@@ -45,8 +42,9 @@ class BlueskyAdapter:
         raise DeliveryError("Bluesky does not let an account hide or delete others' posts", permanent=True)
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.bluesky import client
-
         if message.is_private:
             raise CannotReconcile("a chat message cannot be told apart from an earlier one by the desk")
         return client.find_reply(message.channel, message.in_reply_to, message.text)
+
+
+ADAPTER = BlueskyAdapter()

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from websockets.sync.client import connect
 
 from socialdesk.channels.models import Channel
-from socialdesk.listening.actions import take_stream_post
 
 log = logging.getLogger(__name__)
 JETSTREAM = "wss://jetstream2.us-east.bsky.network/subscribe"
@@ -32,8 +33,16 @@ def listening_channels() -> dict[int, Channel]:
     return found
 
 
-def listen(url: str = JETSTREAM, max_events: int | None = None, timeout: float = 30.0) -> ListenResult:
-    """Read the stream (until `max_events`, or forever); `wantedCollections` keeps it to posts."""
+# (channels by workspace, event id, text, payload) -> the workspaces that took the post. Keyword
+# listening (socialdesk.listening) sits above the channels, so the caller hands its taker in.
+TakePost = Callable[[Mapping[int, Channel], str, str, Mapping[str, Any]], list[int]]
+
+
+def listen(
+    take_post: TakePost, url: str = JETSTREAM, max_events: int | None = None, timeout: float = 30.0
+) -> ListenResult:
+    """Read the stream (until `max_events`, or forever), giving each new post to `take_post`;
+    `wantedCollections` keeps it to posts."""
     result = ListenResult()
     channels = listening_channels()
     with connect(f"{url}?wantedCollections=app.bsky.feed.post", open_timeout=timeout) as socket:
@@ -46,7 +55,7 @@ def listen(url: str = JETSTREAM, max_events: int | None = None, timeout: float =
                     result.posts += 1
                     text = str((commit.get("record") or {}).get("text", ""))
                     uri = f"at://{event['did']}/{commit['collection']}/{commit['rkey']}"
-                    taken = take_stream_post(channels, f"post:{uri}", text, {"source": "jetstream", **event})
+                    taken = take_post(channels, f"post:{uri}", text, {"source": "jetstream", **event})
                     result.taken += len(taken)
             except (ValueError, KeyError, TypeError) as exc:
                 log.warning("jetstream: unusable event skipped: %s", exc)

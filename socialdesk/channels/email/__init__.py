@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from socialdesk.channels.email.adapter import EmailAdapter
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
 SPEC = NetworkSpec(
-    name="email",
-    display_name="Email",
-    adapter=EmailAdapter(),
+    __name__, "email", "Email",
     rules=NetworkRules(public_reply=False, private_max=100_000, dm_eligibility="anyone"),
     capabilities=frozenset({Capability.PRIVATE_MESSAGE}),
-    poller="socialdesk.channels.email.poller.poll_inbox",
+    poller="poll_inbox",
     setup_fields=(
         SetupField("address", "Support address", config=True),
         SetupField("imap_host", "IMAP host"),
@@ -22,5 +19,4 @@ SPEC = NetworkSpec(
         SetupField("username", "Login"),
         SetupField("password", "Password", secret=True),
     ),
-    credential_check="socialdesk.channels.email.client.check_account",
 )

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized
+from socialdesk.channels.email import client
+from socialdesk.channels.email.payloads import normalize
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
 
 if TYPE_CHECKING:
@@ -19,13 +21,9 @@ class EmailAdapter:
     name = "email"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.email.payloads import normalize
-
         return normalized("a stored email", lambda: normalize(dict(payload)))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.email import client
-
         return client.send(message, idempotency_key)
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
@@ -33,3 +31,6 @@ class EmailAdapter:
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         raise CannotReconcile("SMTP keeps no record the desk can ask")
+
+
+ADAPTER = EmailAdapter()

@@ -4,6 +4,7 @@ is never answered, acknowledgments included)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
@@ -42,8 +43,6 @@ def _text(message: EmailMessage) -> str:
         return ""
     content = part.get_content()
     if part.get_content_type() == "text/html":
-        import re
-
         content = re.sub(r"<[^>]+>", " ", content)
     return str(content)[:MAX_TEXT]
 

@@ -4,21 +4,17 @@ The Graph API client, webhook and payloads are shared with Instagram and WhatsAp
 
 from __future__ import annotations
 
-from socialdesk.channels.facebook.adapter import ADAPTER
 from socialdesk.channels.meta import ACCOUNT_FIELDS
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec
 
 SPEC = NetworkSpec(
-    name="facebook",
-    display_name="Facebook",
-    adapter=ADAPTER,
+    __name__, "facebook", "Facebook",
     rules=NetworkRules(
         public_reply=True, public_max=8000, private_max=2000, dm_eligibility="user_wrote_first",
         messaging_window_hours=24, human_agent_tag_days=7, private_reply_to_comment_days=7,
         can_hide=True, can_delete_others=True,
     ),
     capabilities=frozenset(Capability),
-    webhook="socialdesk.channels.facebook.receiver.webhook",
+    webhook=True,
     setup_fields=ACCOUNT_FIELDS,
-    credential_check="socialdesk.channels.facebook.client.check_account",
 )  # fmt: skip

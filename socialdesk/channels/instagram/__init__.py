@@ -4,21 +4,17 @@ The Graph API client, webhook and payloads are shared with Facebook and WhatsApp
 
 from __future__ import annotations
 
-from socialdesk.channels.instagram.adapter import ADAPTER
 from socialdesk.channels.meta import ACCOUNT_FIELDS
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec
 
 SPEC = NetworkSpec(
-    name="instagram",
-    display_name="Instagram",
-    adapter=ADAPTER,
+    __name__, "instagram", "Instagram",
     rules=NetworkRules(
         public_reply=True, public_max=2200, private_max=1000, private_unit="utf8_bytes",
         dm_eligibility="user_wrote_first", messaging_window_hours=24, human_agent_tag_days=7,
         private_reply_to_comment_days=7, can_hide=True, can_delete_others=True,
     ),
     capabilities=frozenset(Capability),
-    webhook="socialdesk.channels.instagram.receiver.webhook",
+    webhook=True,
     setup_fields=ACCOUNT_FIELDS,
-    credential_check="socialdesk.channels.instagram.client.check_account",
 )  # fmt: skip

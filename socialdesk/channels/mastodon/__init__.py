@@ -3,22 +3,18 @@ the person's @mention) out. Mastodon gives an account no way to remove others' r
 
 from __future__ import annotations
 
-from socialdesk.channels.mastodon.adapter import MastodonAdapter
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
 SPEC = NetworkSpec(
-    name="mastodon",
-    display_name="Mastodon",
-    adapter=MastodonAdapter(),
+    __name__, "mastodon", "Mastodon",
     rules=NetworkRules(
         public_reply=True, public_max=500, public_unit="graphemes", private_max=500, private_unit="graphemes",
         dm_eligibility="anyone",
     ),
     capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE}),
-    poller="socialdesk.channels.mastodon.poller.poll_mentions",
+    poller="poll_mentions",
     setup_fields=(
         SetupField("instance", "Instance URL, e.g. https://mastodon.social", config=True),
         SetupField("access_token", "Access token", secret=True),
     ),
-    credential_check="socialdesk.channels.mastodon.client.check_account",
 )  # fmt: skip

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized, recipient_handle
 from socialdesk.channels.errors import DeliveryError
+from socialdesk.channels.mastodon.client import post_status
+from socialdesk.channels.mastodon.payloads import normalize
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -29,14 +31,10 @@ class MastodonAdapter:
     name = "mastodon"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.mastodon.payloads import normalize
-
         account = str(channel.config.get("account_id", ""))
         return normalized("a Mastodon notification", lambda: normalize(dict(payload), account))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.mastodon.client import post_status
-
         return post_status(
             message.channel, _addressed(message), message.in_reply_to, message.is_private, idempotency_key
         )
@@ -47,3 +45,6 @@ class MastodonAdapter:
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         # Sending again with the same Idempotency-Key returns the status Mastodon already has.
         return None
+
+
+ADAPTER = MastodonAdapter()

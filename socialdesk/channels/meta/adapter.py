@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.channels.meta import send
+from socialdesk.channels.meta.graph import graph
+from socialdesk.channels.meta.payloads import normalize
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -27,14 +30,9 @@ class MetaCommentsAdapter:
     hide_field: str
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.meta.payloads import normalize
-
         return normalized(f"a {self.display} event", lambda: normalize(self.name, dict(payload)))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.meta import send
-        from socialdesk.channels.meta.graph import graph
-
         owner = str(message.channel.config.get(self.owner_key, ""))
         if not message.is_private:
             body = {"message": message.text}
@@ -47,8 +45,6 @@ class MetaCommentsAdapter:
         return send.send_message(message, owner, {"comment_id": message.in_reply_to}, {})
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.meta.graph import graph
-
         if message.is_private or not message.network_message_id:
             raise DeliveryError(f"{self.display}: only comments can be hidden or deleted", permanent=True)
         if action == "hide":
@@ -57,8 +53,6 @@ class MetaCommentsAdapter:
             graph(message.channel, "DELETE", message.network_message_id)
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.meta import send
-
         if kind == "hide":
             return None  # hiding again is harmless
         if kind == "delete":

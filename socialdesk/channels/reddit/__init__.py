@@ -3,24 +3,20 @@ to us privately (their consent), and moderator removal in subreddits the account
 
 from __future__ import annotations
 
-from socialdesk.channels.reddit.adapter import RedditAdapter
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
 SPEC = NetworkSpec(
-    name="reddit",
-    display_name="Reddit",
-    adapter=RedditAdapter(),
+    __name__, "reddit", "Reddit",
     rules=NetworkRules(
         public_reply=True, public_max=10_000, private_max=10_000, dm_eligibility="user_consent",
         can_hide=True, can_delete_others=True,
     ),
     capabilities=frozenset(Capability),
-    poller="socialdesk.channels.reddit.poller.poll_inbox",
+    poller="poll_inbox",
     setup_fields=(
         SetupField("client_id", "App client id"),
         SetupField("client_secret", "App secret", secret=True),
         SetupField("username", "Username"),
         SetupField("password", "Password", secret=True),
     ),
-    credential_check="socialdesk.channels.reddit.client.check_account",
 )  # fmt: skip

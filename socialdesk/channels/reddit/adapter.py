@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized, recipient_handle
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.channels.reddit import client
+from socialdesk.channels.reddit.payloads import normalize
+from socialdesk.channels.rules import private_message_refusal
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -19,8 +22,6 @@ if TYPE_CHECKING:
 
 def _consented(message: Message, rules: NetworkRules) -> str:
     """The username, if Reddit's rule lets us write (by default: PMs need the person's consent)."""
-    from socialdesk.channels.rules import private_message_refusal  # not at load: the models read the registry
-
     refusal = private_message_refusal(message.conversation, rules, sending=message)
     if refusal:
         raise DeliveryError(refusal, permanent=True)
@@ -31,14 +32,10 @@ class RedditAdapter:
     name = "reddit"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.reddit.payloads import normalize
-
         username = str(channel.credentials.get("username", ""))
         return normalized("a Reddit thing", lambda: normalize(dict(payload), username))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.reddit import client
-
         if message.is_private and not message.conversation.is_private:
             return client.send_private(
                 message.channel, _consented(message, rules), "About your post", message.text
@@ -48,16 +45,12 @@ class RedditAdapter:
         return client.reply(message.channel, message.in_reply_to, message.text)
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.reddit import client
-
         if message.is_private or not message.network_message_id:
             raise DeliveryError("Reddit: private messages cannot be moderated", permanent=True)
         # A moderator's removal hides the comment from everyone but its author; "delete" marks it spam.
         client.remove(message.channel, message.network_message_id, spam=action == "delete")
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.reddit import client
-
         if kind in {"hide", "delete"}:
             return None  # removing again is harmless
         if message.is_private and not message.conversation.is_private:
@@ -65,3 +58,6 @@ class RedditAdapter:
                 "a new private message cannot be told apart from an earlier one by the desk"
             )
         return client.find_reply(message.channel, message.in_reply_to, message.text)
+
+
+ADAPTER = RedditAdapter()

@@ -3,13 +3,10 @@ sandbox channel stands in for the network named in its `simulates` setting, whos
 
 from __future__ import annotations
 
-from socialdesk.channels.sandbox.adapter import SandboxAdapter
 from socialdesk.channels.spec import Capability, NetworkSpec
 
 SPEC = NetworkSpec(
-    name="sandbox",
-    display_name="Sandbox",
-    adapter=SandboxAdapter(),
+    __name__, "sandbox", "Sandbox",
     rules=None,
     capabilities=frozenset(Capability),
 )

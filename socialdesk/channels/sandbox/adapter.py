@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.sandbox import client
+from socialdesk.channels.sandbox.receiver import parse_post
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -18,8 +19,6 @@ class SandboxAdapter:
     name = "sandbox"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.sandbox.receiver import parse_post
-
         return [parse_post(payload).to_inbound()]
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
@@ -30,3 +29,6 @@ class SandboxAdapter:
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         return client.find(idempotency_key)
+
+
+ADAPTER = SandboxAdapter()

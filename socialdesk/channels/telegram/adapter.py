@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized, recipient_handle
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.channels.telegram import client
+from socialdesk.channels.telegram.payloads import normalize
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -24,13 +26,9 @@ class TelegramAdapter:
     name = "telegram"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.telegram.payloads import normalize
-
         return normalized("a Telegram update", lambda: normalize(dict(payload)))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.telegram import client
-
         replied = client.split_key(message.in_reply_to) if message.in_reply_to else None
         if message.is_private and not message.conversation.is_private:
             # From a group to the person: Telegram refuses unless they started the bot.
@@ -40,8 +38,6 @@ class TelegramAdapter:
         return client.send(message.channel, replied[0], message.text, replied[1])
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.telegram import client
-
         if action != "delete" or not message.network_message_id:
             raise DeliveryError("Telegram lets a bot delete messages, not hide them", permanent=True)
         client.delete(message.channel, message.network_message_id)
@@ -50,3 +46,6 @@ class TelegramAdapter:
         if kind == "delete":
             return None  # deleting again answers "message to delete not found": settled as failed, harmless
         raise CannotReconcile("the Bot API keeps no history a bot can read")
+
+
+ADAPTER = TelegramAdapter()

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized
 from socialdesk.channels.errors import CannotReconcile, DeliveryError
+from socialdesk.channels.meta import send
+from socialdesk.channels.meta.payloads import normalize
+from socialdesk.channels.whatsapp.client import send_text
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -20,14 +23,9 @@ class WhatsAppAdapter:
     name = "whatsapp"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.meta.payloads import normalize
-
         return normalized("a WhatsApp event", lambda: normalize(self.name, dict(payload)))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.meta import send
-        from socialdesk.channels.whatsapp.client import send_text
-
         send.refuse_unless_allowed(message, rules)  # free text only within the messaging window
         return send_text(message.channel, send.recipient(message), message.text)
 
@@ -36,3 +34,6 @@ class WhatsAppAdapter:
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         raise CannotReconcile("WhatsApp offers no lookup of a sent message")
+
+
+ADAPTER = WhatsAppAdapter()

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from socialdesk.channels.common import normalized, recipient_handle
 from socialdesk.channels.errors import DeliveryError
+from socialdesk.channels.x import client
+from socialdesk.channels.x.payloads import normalize
 
 if TYPE_CHECKING:
     from socialdesk.channels.models import Channel
@@ -23,20 +25,14 @@ class XAdapter:
     name = "x"
 
     def normalize(self, payload: Mapping[str, Any], channel: Channel) -> list[InboundMessage] | None:
-        from socialdesk.channels.x.payloads import normalize
-
         return normalized("an X event", lambda: normalize(dict(payload)))
 
     def deliver(self, message: Message, idempotency_key: str, rules: NetworkRules) -> str:
-        from socialdesk.channels.x import client
-
         if message.is_private:
             return client.send_dm(message.channel, _recipient(message), message.text)
         return client.reply(message.channel, message.text, message.in_reply_to)
 
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
-        from socialdesk.channels.x import client
-
         if action != "hide" or message.is_private or not message.network_message_id:
             raise DeliveryError(
                 f"X lets a brand only hide replies to its posts, not {action}", permanent=True
@@ -44,10 +40,11 @@ class XAdapter:
         client.hide_reply(message.channel, message.network_message_id)
 
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
-        from socialdesk.channels.x import client
-
         if kind == "hide":
             return None  # hiding again is harmless: X answers hidden=true either way
         if message.is_private:
             return client.find_dm(message.channel, _recipient(message), message.text)
         return client.find_reply(message.channel, message.in_reply_to, message.text)
+
+
+ADAPTER = XAdapter()

@@ -7,6 +7,7 @@ from typing import Any
 
 from socialdesk.channels.models import Channel
 from socialdesk.channels.polling import remember
+from socialdesk.channels.x.client import mentions
 from socialdesk.ingest.actions import receive_event
 
 
@@ -31,8 +32,6 @@ def store_polled_mentions(channel: Channel, response: dict[str, Any]) -> int:
 
 def poll_mentions(channel: Channel) -> int:
     """The fallback without a webhook: mentions newer than the last one seen; returns how many were new."""
-    from socialdesk.channels.x.client import mentions
-
     page = mentions(channel, str(channel.config.get("last_mention_id", "")) or None)
     stored = store_polled_mentions(channel, page)
     newest = (page.get("meta") or {}).get("newest_id")

@@ -20,6 +20,7 @@ from socialdesk.channels.bluesky.poller import poll_notifications
 from socialdesk.channels.bluesky.tests.fake_pds import BRAND_DID, FakePds
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.models import DeliveryStatus, Message
+from socialdesk.listening.actions import take_stream_post
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
 from socialdesk.replies.actions import send_reply
@@ -171,7 +172,7 @@ def test_jetstream_posts_naming_the_brand_are_taken_for_the_listening_workspace(
     with serve(handler, "127.0.0.1", 0) as server:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         port = server.socket.getsockname()[1]
-        result = listen(f"ws://127.0.0.1:{port}/subscribe", max_events=4)
+        result = listen(take_stream_post, f"ws://127.0.0.1:{port}/subscribe", max_events=4)
         server.shutdown()
     assert seen_paths == ["/subscribe?wantedCollections=app.bsky.feed.post"]
     assert (result.events, result.posts, result.taken) == (4, 3, 1)  # the repeat is stored once

@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SendLimit, SetupField
-from socialdesk.channels.tests.tinynet.adapter import TinyAdapter
 
 SPEC = NetworkSpec(
-    name="tinynet",
-    display_name="TinyNet",
-    adapter=TinyAdapter(),
+    __name__, "tinynet", "TinyNet",
     rules=NetworkRules(
         public_reply=True,
         public_max=42,
@@ -20,9 +17,8 @@ SPEC = NetworkSpec(
         messaging_window_hours=12,
     ),
     capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE}),
-    webhook="socialdesk.channels.tests.tinynet.receiver.webhook",
-    poller="socialdesk.channels.tests.tinynet.poller.poll",
+    webhook=True,
+    poller="poll",
     setup_fields=(SetupField("token", "Tiny token", secret=True),),
-    credential_check="socialdesk.channels.tests.tinynet.client.check_account",
     send_limits=(SendLimit("reply", 2, timedelta(minutes=1)),),
 )

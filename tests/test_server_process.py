@@ -1,0 +1,103 @@
+"""What a user runs: `socialdesk demo --no-serve` then `socialdesk serve`, as real processes on a fresh
+data directory, every page family opened in Chromium. A static asset that is not served (a 404), a
+server error or a console error fails the test."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.test_browser import CHROMIUM
+from tests.test_crash_recovery import _env
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
+    reason="Debian's chromium is not installed (scripts/test installs it)",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for(port: int, server: subprocess.Popen[str], timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"the server exited with {server.returncode}: {server.stdout.read()}")  # type: ignore[union-attr]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"nothing listened on port {port} within {timeout} s")
+
+
+@pytest.fixture
+def served_demo(isolated_database_url: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """(base URL, the demo user's password) of a real server on a data directory never served before."""
+    env = _env(isolated_database_url, tmp_path)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "socialdesk.cli", "demo", "--no-serve"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    found = re.search(r"as demo with password (\S+)", loaded.stdout)
+    assert found, loaded.stdout
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "socialdesk.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        _wait_for(port, server)
+        yield f"http://127.0.0.1:{port}", found.group(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_every_page_family_loads_from_the_real_server_without_errors(served_demo: tuple[str, str]) -> None:
+    base, password = served_demo
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page: Any = browser.new_page(base_url=base)
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.goto("/login/")
+        page.fill("input[name=username]", "demo")
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        # desk.js (served by WhiteNoise from the folder collected at start) ran and attached its keys.
+        page.wait_for_function("window.socialdeskReady === true")
+        first = page.locator("a[href^='/c/']").first.get_attribute("href")
+        visited = {}
+        for path in ["/", first, "/incidents/", "/channels/", "/tokens/", "/policy/", "/policy/public/"]:
+            response = page.goto(path)
+            page.wait_for_load_state("networkidle")
+            visited[path] = response.status
+        page.goto("about:blank")
+        browser.close()
+    assert set(visited.values()) == {200}, visited
+    assert problems == []
