@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
+
+from socialdesk.channels.models import Channel
 
 Request = BaseHTTPRequestHandler
 
@@ -49,3 +51,37 @@ def send_json(request: Request, status: int, body: Any, headers: dict[str, str] 
         request.send_header(name, value)
     request.end_headers()
     request.wfile.write(raw)
+
+
+class FakeServer:
+    """A network's fake on a loopback port; a subclass answers each request in `_handle`."""
+
+    url: str = ""
+    _server: ThreadingHTTPServer | None = None
+
+    def _handle(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def start(self) -> Self:
+        self.url, self._server = serve(self._handle)
+        return self
+
+    def stop(self) -> None:
+        stop(self._server)
+
+    def running(self) -> Iterator[Self]:
+        """A fixture's body: `yield from Fake(...).running()` starts it and stops it after the test."""
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
+
+def brand_channel(
+    workspace: Any, network: str, handle: str, credentials: dict[str, str], **config: str
+) -> Channel:
+    """The brand's account on `network` in the workspace, pointed at a fake by `config`."""
+    return Channel.objects.create(
+        workspace=workspace, network=network, handle=handle, credentials=credentials, config=config
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
 
 SPEC = NetworkSpec(
-    __name__, "email", "Email",
+    __name__,
+    "email",
+    "Email",
     rules=NetworkRules(public_reply=False, private_max=100_000, dm_eligibility="anyone"),
     capabilities=frozenset({Capability.PRIVATE_MESSAGE}),
     poller="poll_inbox",

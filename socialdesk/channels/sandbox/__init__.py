@@ -6,7 +6,9 @@ from __future__ import annotations
 from socialdesk.channels.spec import Capability, NetworkSpec
 
 SPEC = NetworkSpec(
-    __name__, "sandbox", "Sandbox",
+    __name__,
+    "sandbox",
+    "Sandbox",
     rules=None,
     capabilities=frozenset(Capability),
 )

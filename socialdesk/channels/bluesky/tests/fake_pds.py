@@ -10,11 +10,10 @@ import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 BRAND_DID = "did:plc:nimbusbrand000000000000"
 CHAT_PROXY = "did:web:api.bsky.chat#bsky_chat"
@@ -34,7 +33,7 @@ def now_iso() -> str:
 
 
 @dataclass
-class FakePds:
+class FakePds(FakeServer):
     handle: str
     app_password: str
     notifications: list[dict[str, Any]] = field(default_factory=list)
@@ -44,21 +43,12 @@ class FakePds:
     sessions: int = 0
     failures: list[tuple[str, int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    url: str = ""
     _token: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(
         self, method: str, status: int, error: str, message: str, headers: dict[str, str] | None = None
     ) -> None:
         self.failures.append((method, status, {"error": error, "message": message}, headers or {}))
-
-    def start(self) -> FakePds:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _send(
         self, request: Request, status: int, body: dict[str, Any], headers: dict[str, str] | None = None

@@ -19,6 +19,7 @@ from socialdesk.channels.bluesky.jetstream import listen
 from socialdesk.channels.bluesky.poller import poll_notifications
 from socialdesk.channels.bluesky.tests.fake_pds import BRAND_DID, FakePds
 from socialdesk.channels.models import Channel
+from socialdesk.channels.testing import brand_channel
 from socialdesk.conversations.models import DeliveryStatus, Message
 from socialdesk.listening.actions import take_stream_post
 from socialdesk.outbox.actions import outbox_tick
@@ -37,7 +38,7 @@ def _fixture(name: str) -> dict[str, Any]:
 
 @pytest.fixture
 def pds() -> Iterator[FakePds]:
-    server = FakePds("nimbus.bsky.social", "app-pass-1234").start()
+    server = FakePds("nimbus.bsky.social", "app-pass-1234")
     server.notifications.append(_fixture("notification__mention"))
     chat = {"chat": {"allowIncoming": "all"}}
     server.profiles[RITA] = {
@@ -46,19 +47,13 @@ def pds() -> Iterator[FakePds]:
         "associated": chat,
         "viewer": {"muted": False},
     }
-    yield server
-    server.stop()
+    yield from server.running()
 
 
 @pytest.fixture
 def channel(workspace: Any, pds: FakePds) -> Channel:
-    return Channel.objects.create(
-        workspace=workspace,
-        network="bluesky",
-        handle="@nimbus.bsky.social",
-        credentials={"handle": "nimbus.bsky.social", "app_password": "app-pass-1234"},
-        config={"api_base": pds.url, "did": BRAND_DID},
-    )
+    login = {"handle": "nimbus.bsky.social", "app_password": "app-pass-1234"}
+    return brand_channel(workspace, "bluesky", "@nimbus.bsky.social", login, api_base=pds.url, did=BRAND_DID)
 
 
 def test_mentions_are_polled_once_and_the_session_is_kept(channel: Channel, pds: FakePds) -> None:

@@ -8,15 +8,14 @@ import itertools
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 
 @dataclass
-class FakeInstance:
+class FakeInstance(FakeServer):
     token: str
     account: dict[str, Any] = field(
         default_factory=lambda: {"id": "109000000000000001", "acct": "NimbusMobile", "display_name": "Nimbus"}
@@ -27,18 +26,9 @@ class FakeInstance:
     requests: list[tuple[str, str]] = field(default_factory=list)
     failures: list[tuple[str, int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(110000000000000001))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(self, path: str, status: int, error: str, headers: dict[str, str] | None = None) -> None:
         self.failures.append((path, status, {"error": error}, headers or {}))
-
-    def start(self) -> FakeInstance:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _handle(self, request: Request) -> None:
         raw = body_of(request).decode()

@@ -16,6 +16,7 @@ from django.utils import timezone
 from socialdesk.channels.mastodon.poller import poll_mentions
 from socialdesk.channels.mastodon.tests.fake_instance import FakeInstance
 from socialdesk.channels.models import Channel
+from socialdesk.channels.testing import brand_channel
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
@@ -26,21 +27,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def instance() -> Iterator[FakeInstance]:
-    server = FakeInstance("masto-token").start()
+    server = FakeInstance("masto-token")
     for name in ("notification__mention", "notification__direct", "notification__favourite"):
         server.notifications.append(json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8")))
-    yield server
-    server.stop()
+    yield from server.running()
 
 
 @pytest.fixture
 def channel(workspace: Any, instance: FakeInstance) -> Channel:
-    return Channel.objects.create(
-        workspace=workspace,
-        network="mastodon",
-        handle="@NimbusMobile@mastodon.social",
-        credentials={"access_token": "masto-token"},
-        config={"instance": instance.url, "account_id": "109000000000000001"},
+    account = {"instance": instance.url, "account_id": "109000000000000001"}
+    return brand_channel(
+        workspace, "mastodon", "@NimbusMobile@mastodon.social", {"access_token": "masto-token"}, **account
     )
 
 

@@ -7,17 +7,16 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 VERSION = "v21.0"
 
 
 @dataclass
-class FakeGraph:
+class FakeGraph(FakeServer):
     token: str
     page_id: str = "1001"
     ig_user_id: str = "2002"
@@ -29,21 +28,12 @@ class FakeGraph:
     requests: list[tuple[str, str]] = field(default_factory=list)
     failures: list[tuple[str, int, dict[str, Any], dict[str, str]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(500))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(
         self, path_suffix: str, status: int, code: int, message: str, headers: dict[str, str] | None = None
     ) -> None:
         error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf123"}
         self.failures.append((path_suffix, status, {"error": error}, headers or {}))
-
-    def start(self) -> FakeGraph:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _handle(self, request: Request) -> None:
         raw = body_of(request)

@@ -43,9 +43,7 @@ def _deliveries_just_arrived(time_machine: time_machine.TimeMachineFixture) -> N
 
 @pytest.fixture
 def graph() -> Iterator[FakeGraph]:
-    server = FakeGraph(token="page-token").start()
-    yield server
-    server.stop()
+    yield from FakeGraph(token="page-token").running()
 
 
 def _channel(workspace: Any, graph: FakeGraph, network: str, **config: str) -> Channel:

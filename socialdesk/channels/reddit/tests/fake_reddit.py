@@ -8,15 +8,14 @@ import base64
 import itertools
 import time
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 
 @dataclass
-class FakeReddit:
+class FakeReddit(FakeServer):
     client_id: str
     client_secret: str
     username: str
@@ -29,18 +28,9 @@ class FakeReddit:
     errors: list[tuple[str, list[list[str]]]] = field(default_factory=list)
     paths: list[tuple[str, str]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(self, path: str, error: str, message: str, field_name: str = "") -> None:
         self.errors.append((path, [[error, message, field_name]]))
-
-    def start(self) -> FakeReddit:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _send(self, request: Request, status: int, body: Any) -> None:
         limits = {"x-ratelimit-remaining": "995.0", "x-ratelimit-used": "5", "x-ratelimit-reset": "300"}

@@ -16,6 +16,7 @@ from django.utils import timezone
 from socialdesk.channels.models import Channel
 from socialdesk.channels.reddit.poller import poll_inbox
 from socialdesk.channels.reddit.tests.fake_reddit import FakeReddit
+from socialdesk.channels.testing import brand_channel
 from socialdesk.conversations.models import DeliveryStatus, Message
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
@@ -27,26 +28,20 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture
 def site() -> Iterator[FakeReddit]:
-    server = FakeReddit("app-id", "app-secret", "NimbusMobile", "reddit-pass").start()
+    server = FakeReddit("app-id", "app-secret", "NimbusMobile", "reddit-pass")
     server.inbox = json.loads((FIXTURES / "inbox__mention_and_message.json").read_text(encoding="utf-8"))
-    yield server
-    server.stop()
+    yield from server.running()
 
 
 @pytest.fixture
 def channel(workspace: Any, site: FakeReddit) -> Channel:
-    return Channel.objects.create(
-        workspace=workspace,
-        network="reddit",
-        handle="u/NimbusMobile",
-        credentials={
-            "client_id": "app-id",
-            "client_secret": "app-secret",
-            "username": "NimbusMobile",
-            "password": "reddit-pass",
-        },
-        config={"api_base": site.url},
-    )
+    app = {
+        "client_id": "app-id",
+        "client_secret": "app-secret",
+        "username": "NimbusMobile",
+        "password": "reddit-pass",
+    }
+    return brand_channel(workspace, "reddit", "u/NimbusMobile", app, api_base=site.url)
 
 
 def test_the_inbox_is_polled_once(channel: Channel, site: FakeReddit) -> None:

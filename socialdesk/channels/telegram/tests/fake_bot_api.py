@@ -8,15 +8,14 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 
 @dataclass
-class FakeBotApi:
+class FakeBotApi(FakeServer):
     token: str
     bot_id: int = 5550001
     started: set[int] = field(default_factory=set)  # users who pressed Start (private chats open)
@@ -24,21 +23,12 @@ class FakeBotApi:
     deleted: list[tuple[int, int]] = field(default_factory=list)
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
         error: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if retry_after is not None:
             error["parameters"] = {"retry_after": retry_after}
         self.failures.append((method, error))
-
-    def start(self) -> FakeBotApi:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _handle(self, request: Request) -> None:
         raw = body_of(request).decode()

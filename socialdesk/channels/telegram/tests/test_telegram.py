@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from socialdesk.channels.models import Channel
 from socialdesk.channels.telegram.tests.fake_bot_api import FakeBotApi
+from socialdesk.channels.testing import brand_channel
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.ingest.models import RawEvent
 from socialdesk.outbox.actions import outbox_tick
@@ -28,20 +29,13 @@ SECRET = "hook-secret-1"
 
 @pytest.fixture
 def bot_api() -> Iterator[FakeBotApi]:
-    server = FakeBotApi(TOKEN).start()
-    yield server
-    server.stop()
+    yield from FakeBotApi(TOKEN).running()
 
 
 @pytest.fixture
 def channel(workspace: Any, bot_api: FakeBotApi) -> Channel:
-    return Channel.objects.create(
-        workspace=workspace,
-        network="telegram",
-        handle="@NimbusHelpBot",
-        credentials={"bot_token": TOKEN, "secret_token": SECRET},
-        config={"api_base": bot_api.url},
-    )
+    tokens = {"bot_token": TOKEN, "secret_token": SECRET}
+    return brand_channel(workspace, "telegram", "@NimbusHelpBot", tokens, api_base=bot_api.url)
 
 
 def _post(channel: Channel, name: str | None = None, body: bytes | None = None, secret: str = SECRET) -> Any:

@@ -8,7 +8,9 @@ from datetime import timedelta
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SendLimit, SetupField
 
 SPEC = NetworkSpec(
-    __name__, "tinynet", "TinyNet",
+    __name__,
+    "tinynet",
+    "TinyNet",
     rules=NetworkRules(
         public_reply=True,
         public_max=42,

@@ -11,13 +11,12 @@ import itertools
 import json
 import time
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from oauthlib.oauth1.rfc5849 import signature, utils
 
-from socialdesk.channels.testing import Request, body_of, send_json, serve, stop
+from socialdesk.channels.testing import FakeServer, Request, body_of, send_json
 
 X_HOST = "https://api.twitter.com"
 
@@ -30,7 +29,7 @@ class Failure:
 
 
 @dataclass
-class FakeX:
+class FakeX(FakeServer):
     consumer_key: str
     consumer_secret: str
     access_token: str
@@ -44,8 +43,6 @@ class FakeX:
     requests: list[tuple[str, str]] = field(default_factory=list)
     failures: list[tuple[str, Failure]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1_900_000_000_000_000_001))
-    url: str = ""
-    _server: ThreadingHTTPServer | None = None
 
     def fail_next(
         self, path_prefix: str, status: int, detail: str, headers: dict[str, str] | None = None
@@ -53,13 +50,6 @@ class FakeX:
         title = {429: "Too Many Requests", 403: "Forbidden", 503: "Service Unavailable"}.get(status, "Error")
         body = {"title": title, "detail": detail, "type": "about:blank", "status": status}
         self.failures.append((path_prefix, Failure(status, body, headers or {})))
-
-    def start(self) -> FakeX:
-        self.url, self._server = serve(self._handle)
-        return self
-
-    def stop(self) -> None:
-        stop(self._server)
 
     def _handle(self, request: Request) -> None:
         body = body_of(request)

@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
+from socialdesk.channels.testing import brand_channel
 from socialdesk.channels.x.poller import poll_mentions
 from socialdesk.channels.x.tests.fake_server import FakeX
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
@@ -35,31 +36,25 @@ TELECOM = (Path(__file__).parents[3] / "policy" / "examples" / "telecom.yaml").r
 
 @pytest.fixture
 def fake() -> Iterator[FakeX]:
-    server = FakeX("ck", SECRET, "at", "ats", brand_id="9001").start()
+    server = FakeX("ck", SECRET, "at", "ats", brand_id="9001")
     server.users["4242"] = {
         "id": "4242",
         "name": "Ana García",
         "username": "anagarcia",
         "receives_your_dm": True,
     }
-    yield server
-    server.stop()
+    yield from server.running()
 
 
 @pytest.fixture
 def channel(workspace: Any, fake: FakeX) -> Channel:
-    return Channel.objects.create(
-        workspace=workspace,
-        network="x",
-        handle="@NimbusMobile",
-        credentials={
-            "consumer_key": "ck",
-            "consumer_secret": SECRET,
-            "access_token": "at",
-            "access_token_secret": "ats",
-        },
-        config={"user_id": "9001", "api_base": fake.url},
-    )
+    keys = {
+        "consumer_key": "ck",
+        "consumer_secret": SECRET,
+        "access_token": "at",
+        "access_token_secret": "ats",
+    }
+    return brand_channel(workspace, "x", "@NimbusMobile", keys, user_id="9001", api_base=fake.url)
 
 
 def _fixture(name: str) -> bytes:
