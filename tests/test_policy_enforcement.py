@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 
 from socialdesk.channels.models import AccountRole, Channel, SandboxDelivery
 from socialdesk.channels.sandbox.receiver import sandbox_channel
@@ -68,7 +69,8 @@ def test_acknowledgment_goes_out_at_the_policy_time_and_only_once(telecom: Any, 
     assert policy_tick(T0 + timedelta(minutes=10))["acknowledgments"] == 1
     assert policy_tick(T0 + timedelta(minutes=11))["acknowledgments"] == 0
     assert _texts() == [
-        "Hi Name, thanks for writing to us. A person from our team will answer within 30 minutes."
+        # The promise is the due time the desk computed, in Madrid time (T0 is 10:00 there).
+        "Hi Name, thanks for writing to us. A person from our team will answer by 10:30."
     ]
     delivery = SandboxDelivery.objects.get()
     assert (delivery.in_reply_to, delivery.is_private) == ("a", False)
@@ -81,7 +83,9 @@ def test_acknowledgment_goes_out_at_the_policy_time_and_only_once(telecom: Any, 
 def test_acknowledgment_in_the_customers_language(telecom: Any, x_channel: Any) -> None:
     receive_event(x_channel, "1", post("a", "@NimbusMobile ¿cómo activo la eSIM en un iPhone 16?"))
     policy_tick(T0 + timedelta(minutes=10))
-    assert _texts() == ["Hola Name, gracias por escribirnos. Una persona del equipo te responderá en 1 hora."]
+    assert _texts() == [
+        "Hola Name, gracias por escribirnos. Una persona del equipo te responderá antes de las 11:00."
+    ]
     assert _team(_conversation("a")) == "care"
 
 
@@ -94,22 +98,25 @@ def test_no_acknowledgment_to_spam_or_after_an_agent_answered(
     receive_event(x_channel, "2", post("q", "@NimbusMobile how do I port my number?", author="u2"))
     send_reply(_conversation("q"), agent, "Hi! Here's how: nimbus.example/port ^AL")
     assert policy_tick(T0 + timedelta(minutes=15))["acknowledgments"] == 0
-    assert _conversation("s").ack_skipped == "not acknowledged: spam"
-    assert _conversation("q").ack_skipped == "an agent answered first"
+    assert _conversation("s").ack_skipped == "spam"
+    assert _conversation("q").ack_skipped == "a person answered first"
     assert _texts() == ["Hi! Here's how: nimbus.example/port ^AL"]
 
 
-def test_no_private_acknowledgment_outside_the_24_hour_window(telecom: Any, workspace: Any) -> None:
+def test_no_private_acknowledgment_outside_the_24_hour_window(workspace: Any) -> None:
+    # The longest catch-up window the policy allows, so the messaging window is what holds it back.
+    source = (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8")
+    save_policy(workspace, source.replace("catch_up_minutes: 15", "catch_up_minutes: 1440"))
     whatsapp = sandbox_channel(workspace, "whatsapp")
     # Wed 23 Dec 2026, 21:55 Madrid. Thursday is a closing day, Friday Christmas: the first response is
-    # due on Saturday, but the worker only runs 25 hours later, after WhatsApp's window closed.
+    # due on Saturday, but the worker only runs 24 hours later, as WhatsApp's window closed.
     at = datetime(2026, 12, 23, 20, 55, tzinfo=UTC)
     message = post("w", "Hola, sigo sin línea, ¿me podéis ayudar?", network="whatsapp", kind="dm")
     message["at"] = at.isoformat()
     receive_event(whatsapp, "1", message)
     conversation = _conversation("w")
     assert conversation.first_response_due_at == datetime(2026, 12, 26, 8, 25, tzinfo=UTC)
-    assert policy_tick(at + timedelta(hours=25))["acknowledgments"] == 0
+    assert policy_tick(at + timedelta(hours=24, seconds=1))["acknowledgments"] == 0
     conversation.refresh_from_db()
     assert conversation.ack_skipped == "outside the 24-hour messaging window"
     assert _texts() == []
@@ -125,13 +132,22 @@ def test_sla_warning_before_breach_once(telecom: Any, x_channel: Any) -> None:
     ]
 
 
-def test_still_working_update_when_resolution_runs_long(telecom: Any, x_channel: Any) -> None:
+def test_still_working_update_once_a_person_answered_and_the_case_runs_long(
+    telecom: Any, x_channel: Any, agent: Any
+) -> None:
     receive_event(x_channel, "1", post("a", DROPPING))
     policy_tick(T0 + timedelta(minutes=10))  # the acknowledgment
-    assert policy_tick(T0 + timedelta(hours=4, minutes=5))["still_working"] == 0
-    assert policy_tick(T0 + timedelta(hours=4, minutes=10))["still_working"] == 1
-    assert policy_tick(T0 + timedelta(hours=9))["still_working"] == 0
-    assert _texts()[1:] == ["Name, we're still on it and haven't forgotten you. Next update soon."]
+    # Nobody has answered yet: "we're still on it" would be a robot talking to itself.
+    assert policy_tick(T0 + timedelta(hours=5))["still_working"] == 0
+    answered = T0 + timedelta(hours=5, minutes=1)
+    with time_machine.travel(answered, tick=False):
+        send_reply(_conversation("a"), agent, "Sorry Name, checking your area now, back soon ^AL")
+    assert policy_tick(answered + timedelta(hours=3, minutes=59))["still_working"] == 0
+    assert policy_tick(answered + timedelta(hours=4))["still_working"] == 1
+    assert policy_tick(answered + timedelta(hours=8, minutes=30))["still_working"] == 0
+    assert _texts()[2:] == ["Name, we're still on it and haven't forgotten you. Next update soon."]
+    log = _conversation("a").automation_log
+    assert [(e["kind"], e["sent"]) for e in log] == [("acknowledgment", True), ("update", True)]
 
 
 def test_legal_threat_escalates_and_replies_need_approval(telecom: Any, x_channel: Any, agent: Any) -> None:

@@ -41,9 +41,9 @@ def test_errors_have_line_column_and_explanation() -> None:
         "line 49, column 3: first_contact.within_minutes: missing required key 'within_minutes'",
         "line 50, column 3: first_contact.within_minute: unknown key (check the spelling; see "
         "`socialdesk policy schema`)",
-        "line 63, column 13: business_hours.timezone: unknown time zone 'Europe/Madird' "
+        "line 68, column 13: business_hours.timezone: unknown time zone 'Europe/Madird' "
         "(use an IANA name like Europe/Madrid)",
-        "line 65, column 5: business_hours.week: mon: '22:00-08:00' ends before it starts",
+        "line 70, column 5: business_hours.week: mon: '22:00-08:00' ends before it starts",
     ]
 
 
@@ -52,14 +52,14 @@ def test_cross_references_are_checked() -> None:
         "when: {category: [line_problem]}", "when: {category: [line_problems]}"
     )
     assert _issues(broken) == [
-        "line 96, column 22: routing[0].when.category: unknown category line_problems",
-        "line 101, column 11: routing[1].team: unknown team 'bill1ng' "
+        "line 113, column 22: routing[0].when.category: unknown category line_problems",
+        "line 118, column 11: routing[1].team: unknown team 'bill1ng' "
         "(teams: care, network, billing, legal, leads)",
     ]
 
 
 def test_template_variables_and_regexes_are_checked() -> None:
-    broken = TELECOM.replace("within {expected_response}.", "within {expected_reply}.", 1).replace(
+    broken = TELECOM.replace("answer {expected_response}.", "answer {expected_reply}.", 1).replace(
         r"pattern: '\^[A-Z]{2,3}\s*$'", "pattern: '^[A-Z'"
     )
     issues = _issues(broken)
@@ -90,7 +90,7 @@ def test_every_priority_needs_a_default_sla() -> None:
         "",
     )
     assert _issues(broken) == [
-        "line 78, column 3: sla: sla.rules needs a rule without networks for priority low"
+        "line 83, column 3: sla: sla.rules needs a rule without networks for priority low"
     ]
 
 

@@ -208,7 +208,20 @@ def test_acknowledgment_template_prefers_language_then_network() -> None:
         ],
     )
     policy = TELECOM.model_copy(update={"first_contact": contact})
-    assert choose_template(policy, "es", "whatsapp").text == "español en WhatsApp"
-    assert choose_template(policy, "es", "x").text == "español"
-    assert choose_template(policy, "fr", "whatsapp").text == "any language on WhatsApp"
-    assert choose_template(policy, "fr", "x").text == "any"
+    templates = contact.templates
+
+    def chosen(p: Policy, language: str, network: str) -> str | None:
+        template = choose_template(p, templates, language, network)
+        return template.text if template else None
+
+    assert chosen(policy, "es", "whatsapp") == "español en WhatsApp"
+    assert chosen(policy, "es", "x") == "español"
+    # '*' templates are written in the default language (en)...
+    assert chosen(policy, "en", "whatsapp") == "any language on WhatsApp"
+    assert chosen(policy, "en", "x") == "any"
+    # ...and reach a French customer only when the policy says so.
+    assert chosen(policy, "fr", "x") is None
+    fallback = policy.automation.model_copy(update={"other_languages": "default_language"})
+    lenient = policy.model_copy(update={"automation": fallback})
+    assert chosen(lenient, "fr", "whatsapp") == "any language on WhatsApp"
+    assert chosen(lenient, "fr", "x") == "any"

@@ -109,6 +109,11 @@ class Conversation(models.Model):
     ack_sent_at = models.DateTimeField(null=True, blank=True)
     ack_skipped = models.CharField(max_length=200, blank=True, help_text="Why no acknowledgment was sent.")
     still_working_sent_at = models.DateTimeField(null=True, blank=True)
+    automation_log = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Each automatic message the desk sent or held back here: kind, time, sent, reason.",
+    )
     requires_approval = models.BooleanField(default=False)
     # Questions to a brand account that the policy answers from the support account.
     reply_channel = models.ForeignKey(
@@ -204,6 +209,9 @@ class Message(models.Model):
     delivery_error = models.TextField(blank=True)
     # Sent by the desk itself (acknowledgments, follow-ups), not by an agent.
     automatic = models.BooleanField(default=False)
+    automatic_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why the desk sent this on its own (automatic messages)."
+    )
     hidden = models.BooleanField(default=False)
     deleted = models.BooleanField(default=False)
     language = models.CharField(max_length=8, blank=True)

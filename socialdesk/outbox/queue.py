@@ -48,6 +48,8 @@ def queue_outbound(
     is_private: bool,
     author: User | None = None,
     automatic: bool = False,
+    automatic_reason: str = "",
+    language: str = "",
     hold: bool = False,
     now: datetime | None = None,
 ) -> Message:
@@ -69,6 +71,8 @@ def queue_outbound(
             text=text,
             sent_at=now,
             automatic=automatic,
+            automatic_reason=automatic_reason[:300],
+            language=language,
             delivery_status=DeliveryStatus.AWAITING_APPROVAL if hold else DeliveryStatus.QUEUED,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)

@@ -230,7 +230,7 @@ def decide(
     if not first and conversation.first_response_at is not None and conversation.next_response_due_at is None:
         next_due = due_at(policy, at, targets.next_response_minutes, targets.business_hours)
         clear_warning = True
-    ack_due, ack_skipped = _acknowledgment(policy, conversation, facts.intent) if first else (None, None)
+    ack_due, ack_skipped = _acknowledgment(policy, conversation) if first else (None, None)
     return Decision(
         priority=draft.priority if routed else None,
         team_slug=draft.team_slug,
@@ -249,15 +249,12 @@ def decide(
     )
 
 
-def _acknowledgment(
-    policy: Policy, conversation: Conversation, intent: str
-) -> tuple[datetime | None, str | None]:
-    """(when the first-contact acknowledgment is due, or why there is none)."""
+def _acknowledgment(policy: Policy, conversation: Conversation) -> tuple[datetime | None, str | None]:
+    """(when the first-contact acknowledgment is due, or why there is none). Whether it goes is the
+    gate's decision at that time (`policy.automation`), when triage may know more."""
     contact = policy.first_contact
     if not contact.enabled:
         return None, "first contact acknowledgments are off"
-    if intent in contact.skip_intents:
-        return None, f"not acknowledged: {intent}"
     return conversation.first_inbound_at + timedelta(minutes=contact.within_minutes), None
 
 

@@ -128,11 +128,19 @@ class AckTemplate(Strict):
         return _check_template(value, TEMPLATE_VARIABLES)
 
 
+LANGUAGE_CODE = r"^[a-z]{2,3}$"
+
+
 class FirstContact(Strict):
     enabled: bool = True
     within_minutes: int = Field(ge=0, le=24 * 60, description="Send the acknowledgment this soon.")
     visibility: Literal["public", "private", "same_as_message"] = "same_as_message"
     skip_intents: list[Intent] = Field(default_factory=lambda: list[Intent](["spam", "abuse"]))
+    default_language: str = Field(
+        default="en",
+        pattern=LANGUAGE_CODE,
+        description="The language the templates for any language ('*') are written in.",
+    )
     templates: list[AckTemplate] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -214,12 +222,21 @@ class Sla(Strict):
     still_working_after_minutes: int | None = Field(
         default=None, gt=0, description="Send a 'still working on it' update when a case runs this long."
     )
-    still_working_template: str = ""
+    still_working_template: str = Field(
+        default="", description="The update in the first-contact default language (any language)."
+    )
+    still_working_translations: list[AckTemplate] = Field(
+        default_factory=list, description="The update in other languages (network-specific if needed)."
+    )
 
     @field_validator("still_working_template")
     @classmethod
     def _variables(cls, value: str) -> str:
         return _check_template(value, TEMPLATE_VARIABLES)
+
+    def still_working_templates(self) -> list[AckTemplate]:
+        general = [AckTemplate(text=self.still_working_template)] if self.still_working_template else []
+        return [*self.still_working_translations, *general]
 
     @model_validator(mode="after")
     def _every_priority_has_a_default(self) -> Sla:
@@ -229,6 +246,33 @@ class Sla(Strict):
         if self.still_working_after_minutes and not self.still_working_template:
             raise ValueError("sla.still_working_after_minutes needs a still_working_template")
         return self
+
+
+class Automation(Strict):
+    """When the desk speaks on its own (acknowledgments, 'still working' updates). Every automatic
+    message passes one gate (`policy.automation`): never to spam, abuse, praise that asks nothing,
+    legal threats or conversations held for approval; in the customer's language or not at all."""
+
+    catch_up_minutes: int = Field(
+        default=15,
+        ge=0,
+        le=24 * 60,
+        description="A message whose time came longer ago than this is not sent (the desk was off, "
+        "replayed or imported history): a late 'we'll answer soon' is worse than none.",
+    )
+    max_per_conversation: int = Field(default=2, ge=0, description="Automatic messages per conversation.")
+    business_hours_only: bool = Field(
+        default=False, description="Send only while the team is working (outside, wait for opening)."
+    )
+    listening: bool = Field(
+        default=False,
+        description="Also acknowledge posts found only by keyword listening (they did not write to us).",
+    )
+    other_languages: Literal["skip", "default_language"] = Field(
+        default="skip",
+        description="Customers writing in a language without a template: send nothing (skip), or the "
+        "template in first_contact.default_language.",
+    )
 
 
 class Condition(Strict):
@@ -416,6 +460,7 @@ class Policy(Strict):
     first_contact: FirstContact
     business_hours: BusinessHours
     sla: Sla
+    automation: Automation = Field(default_factory=Automation)
     routing: list[RoutingRule] = Field(default_factory=list)
     escalation: list[EscalationRule] = Field(default_factory=list)
     moderation: Moderation

@@ -9,13 +9,26 @@ from socialdesk.conversations.models import Conversation
 from socialdesk.policy.schema import AckTemplate, Policy
 
 
-def choose_template(policy: Policy, language: str, network: str) -> AckTemplate:
-    def score(t: AckTemplate) -> int:
-        return (2 if t.language == language else 0 if t.language == "*" else -9) + (
-            1 if t.network == network else 0 if t.network == "*" else -9
-        )
+def written_in(policy: Policy, template: AckTemplate) -> str:
+    """The language a template is written in: its own, or the policy's default for '*'."""
+    return policy.first_contact.default_language if template.language == "*" else template.language
 
-    return max(policy.first_contact.templates, key=score)
+
+def choose_template(
+    policy: Policy, templates: list[AckTemplate], language: str, network: str
+) -> AckTemplate | None:
+    """The template in the customer's language (the network's own before one for any network); else,
+    only when the policy says so, the one in its default language; else none: a customer is never
+    answered in a language the policy did not choose for them."""
+    usable = [t for t in templates if t.network in (network, "*")]
+    same = [t for t in usable if written_in(policy, t) == language]
+    if not same and policy.automation.other_languages == "default_language":
+        default = policy.first_contact.default_language
+        same = [t for t in usable if written_in(policy, t) == default]
+    if not same:
+        return None
+    # The network's own wording first, then an exact language over '*'.
+    return max(same, key=lambda t: (t.network == network, t.language != "*"))
 
 
 class _Values(dict[str, str]):

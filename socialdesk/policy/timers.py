@@ -1,6 +1,6 @@
 """The policy's clocks at work (periodic jobs): first-contact acknowledgments, 'still working on it'
-updates and SLA warnings. Every step claims its conversation first, so a job run twice, or after a
-crash, sends nothing twice."""
+updates and SLA warnings. Automatic messages pass the one gate in `policy.automation`; every step
+claims its conversation first, so a job run twice, or after a crash, sends nothing twice."""
 
 from __future__ import annotations
 
@@ -8,162 +8,139 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from socialdesk.conversations.actions import raise_alert
-from socialdesk.conversations.models import AlertKind, Conversation, Direction, Status
+from socialdesk.conversations.models import AlertKind, Conversation, Status
 from socialdesk.outbox.queue import queue_outbound
-from socialdesk.policy.actions import active_policy_version, parsed_policy
-from socialdesk.policy.checker import length_budget
-from socialdesk.policy.clock import calendar_for, humanize_minutes, targets_for
+from socialdesk.policy import automation
+from socialdesk.policy.actions import parsed_policy
+from socialdesk.policy.clock import calendar_for
 from socialdesk.policy.models import PolicyVersion
-from socialdesk.policy.routing import PRIORITY_NAME
 from socialdesk.policy.schema import Policy
-from socialdesk.policy.templates import choose_template, fill_template
+from socialdesk.workspaces.models import Workspace
 
 LIVE = [Status.NEW, Status.OPEN, Status.PENDING]
 
 
-def _ack_visibility(policy: Policy, conversation: Conversation, now: datetime) -> tuple[bool | None, str]:
-    """(private?, reason if it cannot be sent) following the network's rules."""
-    rules = policy.rules_for(conversation.channel.effective_network)
-    wanted = policy.first_contact.visibility
-    private = conversation.is_private if wanted == "same_as_message" else wanted == "private"
-    if private and not conversation.is_private and rules.dm_eligibility != "anyone":
-        # A public post does not open a private channel on this network: acknowledge in public.
-        private = False
-    if not private and not rules.public_reply:
-        private = True
-    window = rules.messaging_window_hours
-    if private and window and now - conversation.last_inbound_at > timedelta(hours=window):
-        return None, f"outside the {window}-hour messaging window"
-    return private, ""
+def active_policies(workspace_id: int | None = None) -> Iterator[tuple[int, Policy]]:
+    """(workspace id, policy) for every workspace with an active policy (or only the one given): the
+    periodic jobs work per workspace so each can use its own thresholds in the query."""
+    rows = PolicyVersion.objects.filter(is_active=True)
+    if workspace_id is not None:
+        rows = rows.filter(workspace_id=workspace_id)
+    for found_id, version_id in rows.values_list("workspace_id", "pk"):
+        yield found_id, parsed_policy(version_id)
 
 
-def send_due_acknowledgments(now: datetime | None = None) -> int:
-    """Acknowledge conversations whose first-contact time has come: once, never to an agent-answered one."""
+def _automating(workspace_id: int | None) -> Iterator[tuple[int, Policy]]:
+    """The active policies of workspaces whose automation is switched on. A switched-off workspace
+    claims nothing, so its timers are intact when it is switched on again (and the gate's catch-up
+    window keeps that from becoming a burst)."""
+    enabled = set(Workspace.objects.filter(automation_enabled=True).values_list("pk", flat=True))
+    for found_id, policy in active_policies(workspace_id):
+        if found_id in enabled:
+            yield found_id, policy
+
+
+def _record(conversation: Conversation, verdict: automation.Verdict) -> None:
+    """Keep the gate's decision on the conversation (shown on its page); send what it allowed."""
+    log = [*conversation.automation_log, verdict.log_entry()][-20:]
+    changes: dict[str, object] = {"automation_log": log}
+    if verdict.kind == automation.ACKNOWLEDGMENT:
+        changes["ack_skipped"] = "" if verdict.send else verdict.reason[:200]
+    Conversation.objects.filter(pk=conversation.pk).update(**changes)
+    if verdict.send:
+        queue_outbound(
+            conversation,
+            verdict.text,
+            is_private=verdict.private,
+            automatic=True,
+            automatic_reason=f"{verdict.kind}: {verdict.reason}",
+            language=verdict.language,
+            now=verdict.at,
+        )
+
+
+def send_due_acknowledgments(now: datetime | None = None, workspace_id: int | None = None) -> int:
+    """Acknowledge conversations whose first-contact time has come, through the gate; each is decided
+    once (claimed first), so a job run twice, or after a crash, sends nothing twice."""
     now = now or timezone.now()
     sent = 0
-    due = Conversation.objects.filter(ack_sent_at__isnull=True, ack_due_at__lte=now, status__in=LIVE)
-    for conversation_id in list(due.values_list("pk", flat=True)[:500]):
-        with transaction.atomic():
-            # Claim: whoever flips ack_sent_at owns this acknowledgment.
-            if not Conversation.objects.filter(pk=conversation_id, ack_sent_at__isnull=True).update(
-                ack_sent_at=now
-            ):
-                continue
-            conversation = Conversation.objects.select_related("channel", "contact", "workspace").get(
-                pk=conversation_id
-            )
-            sent += _acknowledge(conversation, now)
+    for found_id, policy in _automating(workspace_id):
+        due = Conversation.objects.filter(
+            workspace_id=found_id, ack_sent_at__isnull=True, ack_due_at__lte=now, status__in=LIVE
+        )
+        for conversation_id in list(due.values_list("pk", flat=True)[:500]):
+            with transaction.atomic():
+                if not Conversation.objects.filter(pk=conversation_id, ack_sent_at__isnull=True).update(
+                    ack_sent_at=now
+                ):
+                    continue
+                conversation = Conversation.objects.select_related("channel", "contact").get(
+                    pk=conversation_id
+                )
+                verdict = automation.acknowledgment(policy, conversation, now, policy.business_hours.timezone)
+                _record(conversation, verdict)
+                sent += int(verdict.send)
     return sent
 
 
-def _acknowledge(conversation: Conversation, now: datetime) -> int:
-    def skip(reason: str) -> int:
-        Conversation.objects.filter(pk=conversation.pk).update(ack_skipped=reason)
-        return 0
-
-    found = active_policy_version(conversation.workspace_id)
-    if found is None:
-        return skip("no active policy")
-    policy = found[1]
-    if conversation.messages.filter(direction=Direction.OUTBOUND, automatic=False).exists():
-        return skip("an agent answered first")
-    if conversation.first_response_due_at is not None and now >= conversation.first_response_due_at:
-        # "We'll answer within an hour" is no use once the hour has passed (a backlog, a long outage).
-        return skip("too late: the first response was already due")
-    private, reason = _ack_visibility(policy, conversation, now)
-    if private is None:
-        return skip(reason)
-    network = conversation.channel.effective_network
-    targets = targets_for(policy, PRIORITY_NAME[conversation.priority], network)
-    template = choose_template(policy, conversation.language, network)
-    text = fill_template(
-        template.text,
-        policy,
-        conversation,
-        expected_response=humanize_minutes(targets.first_response_minutes, template.language),
-    )
-    used, limit = length_budget(policy, text, network=network, private=private)
-    if limit is not None and used > limit:
-        return skip(f"acknowledgment template is too long for {network} ({used} of {limit})")
-    queue_outbound(conversation, text, is_private=private, automatic=True, now=now)
-    return 1
-
-
-def active_policies() -> Iterator[tuple[int, Policy]]:
-    """(workspace id, policy) for every workspace with an active policy: the periodic jobs work per
-    workspace so each can use its own thresholds in the query."""
-    rows = PolicyVersion.objects.filter(is_active=True).values_list("workspace_id", "pk")
-    for workspace_id, version_id in rows:
-        yield workspace_id, parsed_policy(version_id)
-
-
-def send_still_working_updates(now: datetime | None = None, batch: int = 500) -> int:
-    """When a case runs longer than the policy allows without news, tell the customer we're on it."""
+def send_still_working_updates(
+    now: datetime | None = None, workspace_id: int | None = None, batch: int = 500
+) -> int:
+    """Once a person has answered and the case stays open past the policy's time with no word from
+    us, tell the customer we're still on it (through the gate), once per answer."""
     now = now or timezone.now()
     sent = 0
-    for workspace_id, policy in active_policies():
+    for found_id, policy in _automating(workspace_id):
         minutes = policy.sla.still_working_after_minutes
         if not minutes:
             continue
-        threshold = timedelta(minutes=minutes)
-        calendar = calendar_for(policy.business_hours)
         # Business time never runs faster than the wall clock, so this prefilter loses nothing.
-        candidates = (
-            Conversation.objects.filter(
-                workspace_id=workspace_id,
-                status__in=LIVE,
-                still_working_sent_at__isnull=True,
-                policy_version__isnull=False,
-                first_inbound_at__lte=now - threshold,
-            )
-            .select_related("channel", "contact")
-            .order_by("first_inbound_at")[:batch]
+        candidates = Conversation.objects.filter(
+            workspace_id=found_id,
+            status__in=LIVE,
+            first_response_at__isnull=False,
+            first_response_at__lte=now - timedelta(minutes=minutes),
         )
-        for conversation in candidates:
-            if calendar.elapsed(conversation.first_inbound_at, now) < threshold:
-                continue
-            last_out = _last_outbound_at(conversation)
-            if last_out is not None and calendar.elapsed(last_out, now) < threshold:
+        # Decided after the last message already: nothing new to decide until someone writes.
+        candidates = candidates.filter(
+            Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=F("last_message_at"))
+        ).select_related("channel", "contact")
+        for conversation in candidates.order_by("first_response_at")[:batch]:
+            verdict = automation.update(policy, conversation, now, policy.business_hours.timezone)
+            if verdict is None or verdict.at > now:
                 continue
             with transaction.atomic():
-                claimed = Conversation.objects.filter(
-                    pk=conversation.pk, still_working_sent_at__isnull=True
-                ).update(still_working_sent_at=now)
-                if not claimed:
-                    continue
-                text = fill_template(policy.sla.still_working_template, policy, conversation)
-                queue_outbound(
-                    conversation, text, is_private=conversation.is_private, automatic=True, now=now
+                # Claim per answer: the update decided after the person's last reply is decided once.
+                answered = automation.history(conversation).last_human_reply_at
+                claimed = (
+                    Conversation.objects.filter(pk=conversation.pk)
+                    .filter(Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=answered))
+                    .update(still_working_sent_at=now)
                 )
-                sent += 1
+                if claimed:
+                    _record(conversation, verdict)
+                    sent += int(verdict.send)
     return sent
 
 
-def _last_outbound_at(conversation: Conversation) -> datetime | None:
-    return (
-        conversation.messages.filter(direction=Direction.OUTBOUND)
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
-        .first()
-    )
-
-
-def warn_before_breach(now: datetime | None = None, batch: int = 2000) -> int:
+def warn_before_breach(
+    now: datetime | None = None, workspace_id: int | None = None, batch: int = 2000
+) -> int:
     """One alert per due time about to pass (or passed) without a response. `sla_warned_at` marks a
     conversation as warned until the customer writes again after our reply (a new next-response due)."""
     now = now or timezone.now()
     created = 0
-    for workspace_id, policy in active_policies():
+    for found_id, policy in active_policies(workspace_id):
         horizon = now + timedelta(minutes=policy.sla.warn_before_minutes)
         zone = calendar_for(policy.business_hours).zone
         first_due = Q(first_response_at__isnull=True, first_response_due_at__lte=horizon)
         next_due = Q(next_response_due_at__lte=horizon)
         candidates = Conversation.objects.filter(
-            first_due | next_due, workspace_id=workspace_id, status__in=LIVE, sla_warned_at__isnull=True
+            first_due | next_due, workspace_id=found_id, status__in=LIVE, sla_warned_at__isnull=True
         ).order_by("pk")[:batch]
         for conversation in candidates:
             first = conversation.first_response_at is None and conversation.first_response_due_at is not None
@@ -178,10 +155,12 @@ def warn_before_breach(now: datetime | None = None, batch: int = 2000) -> int:
     return created
 
 
-def policy_tick(now: datetime | None = None) -> dict[str, int]:
+def policy_tick(now: datetime | None = None, workspace_id: int | None = None) -> dict[str, int]:
+    """The policy's timed work at `now`, for every workspace or only the one given (a scenario run
+    on a simulated clock must not move any other workspace's timers)."""
     now = now or timezone.now()
     return {
-        "acknowledgments": send_due_acknowledgments(now),
-        "still_working": send_still_working_updates(now),
-        "sla_warnings": warn_before_breach(now),
+        "acknowledgments": send_due_acknowledgments(now, workspace_id),
+        "still_working": send_still_working_updates(now, workspace_id),
+        "sla_warnings": warn_before_breach(now, workspace_id),
     }

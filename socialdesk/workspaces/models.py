@@ -19,6 +19,10 @@ class Workspace(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, default="UTC")
+    automation_enabled = models.BooleanField(
+        default=True,
+        help_text="Send the policy's automatic messages. Off: nothing is sent, the timers keep running.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

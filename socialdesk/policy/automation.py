@@ -1,0 +1,214 @@
+"""The one gate every automatic message passes: acknowledgments, 'still working' updates, and any bulk
+message later. The seeds' first rule is to act like a human being, so the desk speaks on its own only
+where a person would: to someone who needs an answer, in their language, while the promise is still
+true, and never to spam, abuse, praise that asks nothing, legal threats or cases held for approval.
+
+`acknowledgment` and `update` return a `Verdict` and write nothing: the sender (`policy.timers`) and the
+preview (`preview`) call the same functions, so what the preview lists is what the desk would do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Q
+
+from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message, Status
+from socialdesk.policy.checker import length_budget
+from socialdesk.policy.clock import calendar_for, humanize_minutes
+from socialdesk.policy.promises import expected_response
+from socialdesk.policy.schema import AckTemplate, Policy
+from socialdesk.policy.templates import choose_template, fill_template, written_in
+
+LIVE = (Status.NEW, Status.OPEN, Status.PENDING)
+ACKNOWLEDGMENT = "acknowledgment"
+UPDATE = "update"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gate decided for one automatic message: sent at `at` or held back, and why."""
+
+    kind: str
+    at: datetime
+    send: bool
+    reason: str
+    text: str = ""
+    language: str = ""
+    private: bool = False
+
+    def log_entry(self) -> dict[str, object]:
+        return {"kind": self.kind, "at": self.at.isoformat(), "sent": self.send, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class History:
+    """What the gate needs from a conversation's messages, read in one query."""
+
+    abusive: int
+    automatic: int
+    first_kind: str
+    last_human_reply_at: datetime | None
+    last_outbound_at: datetime | None
+
+
+def history(conversation: Conversation) -> History:
+    messages = Message.objects.filter(conversation=conversation)
+    inbound, outbound = Q(direction=Direction.INBOUND), Q(direction=Direction.OUTBOUND)
+    # Held or failed replies never reached the customer: they are not an answer.
+    delivered = outbound & ~Q(delivery_status__in=[DeliveryStatus.AWAITING_APPROVAL, DeliveryStatus.FAILED])
+    counts = messages.aggregate(
+        n_abusive=Count("pk", filter=inbound & Q(abusive=True)),
+        n_automatic=Count("pk", filter=outbound & Q(automatic=True)),
+        human=Max("sent_at", filter=delivered & Q(automatic=False)),
+        last_out=Max("sent_at", filter=delivered),
+    )
+    first = (
+        messages.filter(direction=Direction.INBOUND).order_by("sent_at", "pk").values_list("kind", flat=True)
+    )
+    return History(
+        abusive=counts["n_abusive"],
+        automatic=counts["n_automatic"],
+        first_kind=first.first() or "",
+        last_human_reply_at=counts["human"],
+        last_outbound_at=counts["last_out"],
+    )
+
+
+def never(policy: Policy, conversation: Conversation, past: History) -> str | None:
+    """Why no automatic message may reach this conversation at all, or None."""
+    if conversation.status not in LIVE:
+        return "the conversation is closed"
+    if conversation.requires_approval:
+        return "replies here need a lead's approval"
+    if conversation.legal_threat:
+        return "legal threat: a person answers"
+    if conversation.intent == "spam":
+        return "spam"
+    if conversation.intent == "abuse" or past.abusive:
+        return "abusive messages: a person decides"
+    if conversation.intent in policy.first_contact.skip_intents:
+        return f"the policy skips {conversation.intent}"
+    if not conversation.needs_response:
+        return "praise that asks nothing" if conversation.intent == "praise" else "needs no response"
+    if past.first_kind == "post" and not policy.automation.listening:
+        return "found by keyword listening: they did not write to us"
+    if past.automatic >= policy.automation.max_per_conversation:
+        return f"already {past.automatic} automatic message(s), the policy's most"
+    return None
+
+
+def _send_time(policy: Policy, due: datetime) -> datetime:
+    """When a message due at `due` may go: then, or at the next opening when the policy keeps the desk
+    quiet outside business hours."""
+    if not policy.automation.business_hours_only:
+        return due
+    return calendar_for(policy.business_hours).add(due, 0)
+
+
+def _too_late(policy: Policy, at: datetime, now: datetime) -> str | None:
+    late = now - at
+    window = policy.automation.catch_up_minutes
+    if late > timedelta(minutes=window):
+        return f"too late: due {int(late.total_seconds() // 60)} min ago (catch-up window {window} min)"
+    return None
+
+
+def _visibility(policy: Policy, conversation: Conversation, now: datetime) -> tuple[bool | None, str]:
+    """(private?, reason if it cannot be sent), following the network's rules."""
+    rules = policy.rules_for(conversation.channel.effective_network)
+    wanted = policy.first_contact.visibility
+    private = conversation.is_private if wanted == "same_as_message" else wanted == "private"
+    if private and not conversation.is_private and rules.dm_eligibility != "anyone":
+        # A public post does not open a private channel on this network: answer in public.
+        private = False
+    if not private and not rules.public_reply:
+        private = True
+    window = rules.messaging_window_hours
+    if private and window and now - conversation.last_inbound_at > timedelta(hours=window):
+        return None, f"outside the {window}-hour messaging window"
+    return private, ""
+
+
+def _compose(
+    kind: str,
+    policy: Policy,
+    conversation: Conversation,
+    templates: list[AckTemplate],
+    at: datetime,
+    why: str,
+    zone: str,
+    promised: datetime | None,
+) -> Verdict:
+    def hold(reason: str) -> Verdict:
+        return Verdict(kind, at, False, reason)
+
+    network = conversation.channel.effective_network
+    language = conversation.language or "unknown"
+    template = choose_template(policy, templates, language, network)
+    if template is None:
+        return hold(f"no {kind} template in the customer's language ({language})")
+    private, reason = _visibility(policy, conversation, at)
+    if private is None:
+        return hold(reason)
+    written = written_in(policy, template)
+    promise = expected_response(promised, at, written, zone) if promised is not None else ""
+    text = fill_template(template.text, policy, conversation, expected_response=promise)
+    used, limit = length_budget(policy, text, network=network, private=private)
+    if limit is not None and used > limit:
+        return hold(f"the {kind} template is too long for {network} ({used} of {limit})")
+    where = "privately" if private else "in public"
+    return Verdict(kind, at, True, f"{why}; in {written}, {where}", text, written, private)
+
+
+def acknowledgment(policy: Policy, conversation: Conversation, now: datetime, zone: str) -> Verdict:
+    """The first-contact acknowledgment, as it would go at `now` (or at its due time, if later)."""
+    due = conversation.ack_due_at or conversation.first_inbound_at
+    at = max(now, _send_time(policy, due))
+    past = history(conversation)
+    if not policy.first_contact.enabled:
+        return Verdict(ACKNOWLEDGMENT, at, False, "first contact acknowledgments are off")
+    reason = never(policy, conversation, past) or _too_late(policy, _send_time(policy, due), at)
+    if reason is None and past.last_human_reply_at is not None:
+        reason = "a person answered first"
+    if reason is None and conversation.first_response_due_at and at >= conversation.first_response_due_at:
+        # "We'll answer by 10:30" is no use once 10:30 has passed (a backlog, a long outage).
+        reason = "too late: the first response is already due"
+    if reason is not None:
+        return Verdict(ACKNOWLEDGMENT, at, False, reason)
+    why = f"{conversation.intent or 'message'} waiting for a first answer"
+    templates = policy.first_contact.templates
+    promised = conversation.first_response_due_at
+    return _compose(ACKNOWLEDGMENT, policy, conversation, templates, at, why, zone, promised)
+
+
+def update_due_at(policy: Policy, conversation: Conversation, past: History) -> datetime | None:
+    """When a 'still working' update is due: the policy's time after a person last answered, with no
+    word from us since (the seed: if the resolution is extended, let them see that you are there)."""
+    minutes = policy.sla.still_working_after_minutes
+    if not minutes or past.last_human_reply_at is None:
+        return None
+    if past.last_outbound_at is not None and past.last_outbound_at > past.last_human_reply_at:
+        return None  # we have already written since the person's answer
+    return calendar_for(policy.business_hours).add(past.last_human_reply_at, minutes)
+
+
+def update(policy: Policy, conversation: Conversation, now: datetime, zone: str) -> Verdict | None:
+    """The 'still working' update, or None when none is due at all."""
+    past = history(conversation)
+    due = update_due_at(policy, conversation, past)
+    if due is None:
+        return None
+    at = max(now, _send_time(policy, due))
+    if conversation.resolved_at is not None:
+        return Verdict(UPDATE, at, False, "resolved")
+    reason = never(policy, conversation, past) or _too_late(policy, _send_time(policy, due), at)
+    if reason is not None:
+        return Verdict(UPDATE, at, False, reason)
+    why = (
+        f"still open {humanize_minutes(policy.sla.still_working_after_minutes or 0)} after a person answered"
+    )
+    templates = policy.sla.still_working_templates()
+    promised = conversation.next_response_due_at or conversation.resolution_due_at
+    return _compose(UPDATE, policy, conversation, templates, at, why, zone, promised)
