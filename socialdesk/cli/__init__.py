@@ -9,6 +9,7 @@ from socialdesk.cli.imports import import_app
 from socialdesk.cli.policy import policy_app
 from socialdesk.cli.root import app
 from socialdesk.cli.sandbox import sandbox_app
+from socialdesk.cli.scenario import scenario_app
 from socialdesk.cli.tokens import token_app
 from socialdesk.cli.triage import triage_app
 
@@ -19,6 +20,7 @@ app.add_typer(policy_app)
 app.add_typer(triage_app)
 app.add_typer(token_app)
 app.add_typer(channels_app)
+app.add_typer(scenario_app)
 
 __all__ = ["app", "main"]
 

@@ -184,11 +184,14 @@ class TickResult:
     retrying: int = 0
 
 
-def outbox_tick(now: datetime | None = None, limit: int = 200) -> TickResult:
-    """Periodic work: settle stale sends, then send every due item (retries included)."""
+def outbox_tick(now: datetime | None = None, limit: int = 200, workspace_id: int | None = None) -> TickResult:
+    """Periodic work: settle stale sends, then send every due item (retries included). A scenario run
+    on a simulated clock passes its workspace, so no other workspace's rows are sent at that time."""
     now = now or timezone.now()
-    result = TickResult(recovered=recover_stale(now))
+    result = TickResult(recovered=recover_stale(now) if workspace_id is None else 0)
     due = OutboxItem.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+    if workspace_id is not None:
+        due = due.filter(workspace_id=workspace_id)
     for item_id in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
         status = send_item(item_id, now)
         result.sent += status == OutboxStatus.SENT

@@ -1,0 +1,91 @@
+"""Reading a scenario day (docs/scenarios.md): an optional header naming the policy, customer posts
+with their truth labels (the sandbox's wire format), and the brand's agents' replies."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from socialdesk.channels.sandbox.payloads import ScenarioPost
+
+
+class ScenarioFileError(ValueError):
+    """The scenario cannot be used; the message names the file and line of every problem."""
+
+
+class Header(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    brand: str = ""
+    policy: str = ""
+    description: str = ""
+
+
+class AgentReply(BaseModel):
+    """A reply the brand's agent wrote that day: the runner sends it through the desk as a person."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    at: AwareDatetime
+    agent: str = Field(min_length=1, max_length=60, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    reply_to: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=10_000)
+    private: bool | None = None
+
+
+@dataclass
+class Scenario:
+    path: Path
+    header: Header
+    posts: list[ScenarioPost]
+    replies: list[AgentReply] = field(default_factory=list)
+
+    def policy_path(self, override: Path | None = None) -> Path | None:
+        if override is not None:
+            return override
+        if not self.header.policy:
+            return None
+        return (self.path.parent / self.header.policy).resolve()
+
+    def truth(self) -> dict[str, dict[str, str | bool]]:
+        return {p.id: dict(p.truth or {}) for p in self.posts}
+
+
+def read_scenario_file(path: Path) -> Scenario:
+    header = Header()
+    posts: list[ScenarioPost] = []
+    replies: list[AgentReply] = []
+    problems: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise ValueError("a line is one JSON object")
+                if "scenario" in data:
+                    header = Header.model_validate(data["scenario"])
+                elif "agent" in data:
+                    replies.append(AgentReply.model_validate(data))
+                else:
+                    posts.append(ScenarioPost.model_validate(data))
+            except (ValueError, ValidationError) as exc:
+                problems.append(f"{path}:{number}: {exc}")
+    known = {p.id for p in posts}
+    problems += [
+        f"{path}: agent reply {r.id} answers {r.reply_to!r}, which is no post of the day"
+        for r in replies
+        if r.reply_to not in known
+    ]
+    if problems:
+        raise ScenarioFileError("\n".join(problems[:20]))
+    if not posts:
+        raise ScenarioFileError(f"{path}: no posts")
+    posts.sort(key=lambda p: p.at)
+    replies.sort(key=lambda r: r.at)
+    return Scenario(path, header, posts, replies)
