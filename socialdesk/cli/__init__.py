@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from socialdesk.cli import demo, desk, worker  # noqa: F401 - their top-level commands register on `app`
+from socialdesk.cli.automation import automation_app
 from socialdesk.cli.bench import bench_app
 from socialdesk.cli.channels import channels_app
 from socialdesk.cli.imports import import_app
@@ -21,6 +22,7 @@ app.add_typer(triage_app)
 app.add_typer(token_app)
 app.add_typer(channels_app)
 app.add_typer(scenario_app)
+app.add_typer(automation_app)
 
 __all__ = ["app", "main"]
 

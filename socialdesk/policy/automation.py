@@ -12,18 +12,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q
 
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message, Status
+from socialdesk.errors import DeskError
+from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import length_budget
 from socialdesk.policy.clock import calendar_for, humanize_minutes
 from socialdesk.policy.promises import expected_response
 from socialdesk.policy.schema import AckTemplate, Policy
 from socialdesk.policy.templates import choose_template, fill_template, written_in
+from socialdesk.workspaces.actions import require_member
+from socialdesk.workspaces.models import Workspace
 
 LIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 ACKNOWLEDGMENT = "acknowledgment"
 UPDATE = "update"
+MAX_PREVIEW_HOURS = 72
 
 
 @dataclass(frozen=True)
@@ -212,3 +218,52 @@ def update(policy: Policy, conversation: Conversation, now: datetime, zone: str)
     templates = policy.sla.still_working_templates()
     promised = conversation.next_response_due_at or conversation.resolution_due_at
     return _compose(UPDATE, policy, conversation, templates, at, why, zone, promised)
+
+
+@dataclass(frozen=True)
+class Planned:
+    conversation: Conversation
+    verdict: Verdict
+
+
+def preview(
+    policy: Policy, workspace_id: int, now: datetime, hours: float, limit: int = 500
+) -> list[Planned]:
+    """What the desk would send on its own (or hold back, and why) from `now` for `hours`, if nothing
+    else happened meanwhile: every acknowledgment and update whose time comes in that span, decided
+    by the same gate the sender uses. New posts arriving meanwhile are not foreseen."""
+    until = now + timedelta(hours=hours)
+    zone = policy.business_hours.timezone
+    live = Conversation.objects.filter(workspace_id=workspace_id, status__in=LIVE).select_related(
+        "channel", "contact"
+    )
+    planned = [
+        Planned(c, acknowledgment(policy, c, now, zone))
+        for c in live.filter(ack_sent_at__isnull=True, ack_due_at__lte=until).order_by("ack_due_at")[:limit]
+    ]
+    if policy.sla.still_working_after_minutes:
+        answered = live.filter(first_response_at__isnull=False).order_by("first_response_at")[:limit]
+        for conversation in answered:
+            verdict = update(policy, conversation, now, zone)
+            if verdict is not None and verdict.at <= until and not _decided(conversation):
+                planned.append(Planned(conversation, verdict))
+    return sorted(planned, key=lambda p: (p.verdict.at, p.conversation.pk))
+
+
+def _decided(conversation: Conversation) -> bool:
+    """The update after the person's last answer was already decided (sent or held back)."""
+    sent = conversation.still_working_sent_at
+    return sent is not None and sent >= conversation.last_message_at
+
+
+def automation_preview(
+    actor: User | None, workspace: Workspace, hours: float, now: datetime
+) -> list[Planned]:
+    """The preview for a member of the workspace (the page and `socialdesk automation preview`)."""
+    require_member(actor, workspace.pk)
+    if not 0 < hours <= MAX_PREVIEW_HOURS:
+        raise DeskError(f"preview between 1 minute and {MAX_PREVIEW_HOURS} hours ahead", code="invalid")
+    found = active_policy_version(workspace.pk)
+    if found is None:
+        raise DeskError("this workspace has no active policy yet", code="no_policy", status=409)
+    return preview(found[1], workspace.pk, now, hours)

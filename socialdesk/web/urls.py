@@ -1,6 +1,14 @@
 from django.urls import path
 
-from socialdesk.web import channel_views, inbox_views, incident_views, policy_views, token_views, views
+from socialdesk.web import (
+    automation_views,
+    channel_views,
+    inbox_views,
+    incident_views,
+    policy_views,
+    token_views,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -24,6 +32,8 @@ urlpatterns = [
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("sandbox/outbox/", views.sandbox_outbox, name="sandbox_outbox"),
+    path("automation/", automation_views.automation, name="automation"),
+    path("automation/switch/", automation_views.switch_automation, name="automation_switch"),
     path("policy/", policy_views.editor, name="policy"),
     path("policy/<str:document>/", policy_views.document, name="policy_document"),
 ]

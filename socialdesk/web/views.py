@@ -4,6 +4,8 @@ another brand's data is a 404. Views parse the form and call the action; refusal
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -62,6 +64,15 @@ def _policy_context(
     }
 
 
+def _automation_log(conversation: Conversation) -> list[dict[str, object]]:
+    """The gate's decisions here, oldest first, with their times as datetimes for the template."""
+    return [
+        {**entry, "at": datetime.fromisoformat(str(entry["at"]))}
+        for entry in conversation.automation_log
+        if isinstance(entry, dict) and "at" in entry
+    ]
+
+
 def _conversation_page(
     request: HttpRequest, conversation: Conversation, *, status: int = 200, **extra: object
 ) -> HttpResponse:
@@ -91,6 +102,7 @@ def _conversation_page(
         "messages": messages,
         "handles": conversation.contact.handles.all(),
         "alerts": conversation.alerts.order_by("created_at"),
+        "automation_log": _automation_log(conversation),
         "is_approver": can_approve(conversation.workspace_id, request.user.pk),
         **_policy_context(conversation, request.user, found),
         **extra,
@@ -259,7 +271,22 @@ def resend_message(request: HttpRequest, pk: int, message_id: int) -> HttpRespon
 @login_required
 def sandbox_outbox(request: HttpRequest) -> HttpResponse:
     """What the sandbox network received from this desk: the 'public timeline' of replies."""
-    deliveries = SandboxDelivery.objects.filter(channel__workspace__in=workspaces_for(request.user)).order_by(
-        "-delivered_at"
-    )[:200]
-    return render(request, "web/sandbox_outbox.html", {"deliveries": deliveries})
+    deliveries = list(
+        SandboxDelivery.objects.filter(channel__workspace__in=workspaces_for(request.user)).order_by(
+            "-delivered_at"
+        )[:200]
+    )
+    # Each delivery's idempotency key names its message ("msg-<id>"): show who or what sent it, and why.
+    ids = [_message_id(d.idempotency_key) for d in deliveries]
+    senders = {
+        m.pk: m
+        for m in Message.objects.filter(
+            pk__in=ids, workspace__in=workspaces_for(request.user)
+        ).select_related("author_user")
+    }
+    rows = [{"delivery": d, "message": senders.get(_message_id(d.idempotency_key))} for d in deliveries]
+    return render(request, "web/sandbox_outbox.html", {"rows": rows})
+
+
+def _message_id(key: str) -> int:
+    return int(key[4:]) if key.startswith("msg-") and key[4:].isdigit() else 0

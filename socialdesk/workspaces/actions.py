@@ -84,6 +84,15 @@ def require_role(actor: User | None, workspace_id: int, roles: tuple[Role, ...],
     raise Forbidden(refusal)
 
 
+def set_automation(actor: User | None, workspace: Workspace, enabled: bool) -> Workspace:
+    """Switch the policy's automatic messages on or off for a workspace (leads and admins). Off sends
+    nothing and keeps every timer; on again, the gate's catch-up window keeps it from a burst."""
+    require_role(actor, workspace.pk, LEAD_ROLES, "only a lead or an admin switches automation")
+    Workspace.objects.filter(pk=workspace.pk).update(automation_enabled=enabled)
+    workspace.automation_enabled = enabled
+    return workspace
+
+
 TOKEN_PREFIX = "sdt_"  # noqa: S105 - a marker, not a secret
 
 
