@@ -11,7 +11,9 @@ from rich.table import Table
 from socialdesk.cli.common import console, existing_workspace, setup_django
 
 automation_app = typer.Typer(
-    name="automation", help="The policy's automatic messages: preview, switch on or off.", no_args_is_help=True
+    name="automation",
+    help="The policy's automatic messages: preview, switch on or off.",
+    no_args_is_help=True,
 )
 WorkspaceOption = Annotated[str, typer.Option(help="Workspace slug.")]
 
