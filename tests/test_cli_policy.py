@@ -45,6 +45,18 @@ def test_render_writes_both_documents_in_markdown_and_html(tmp_path: Path) -> No
     ).read_text(encoding="utf-8")
 
 
+def test_delivery_example_validates_and_renders(tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["policy", "validate", str(EXAMPLES / "delivery.yaml")])
+    assert ok.exit_code == 0, ok.output
+    assert "valid (version 2026.11-2)" in " ".join(ok.output.split())  # the console wraps long paths
+    result = runner.invoke(app, ["policy", "render", str(EXAMPLES / "delivery.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "public.md").read_text(encoding="utf-8").startswith("# Pronto on social media\n")
+    assert "Crisis: 8 negative conversations about the same category within 30 minutes." in (
+        tmp_path / "internal.md"
+    ).read_text(encoding="utf-8")
+
+
 def test_schema_is_json_schema(tmp_path: Path) -> None:
     target = tmp_path / "policy.schema.json"
     assert runner.invoke(app, ["policy", "schema", "--output", str(target)]).exit_code == 0

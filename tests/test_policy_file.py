@@ -1,5 +1,6 @@
 """The policy file: examples load, errors point at line and column, the schema exports."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from socialdesk.policy.schema import Policy
 EXAMPLES = Path(__file__).parents[1] / "socialdesk" / "policy" / "examples"
 TELECOM = (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8")
 BANK = (EXAMPLES / "bank.yaml").read_text(encoding="utf-8")
+DELIVERY = (EXAMPLES / "delivery.yaml").read_text(encoding="utf-8")
+PRONTO_DAY = Path(__file__).parents[1] / "socialdesk" / "demo" / "scenarios" / "pronto_day.jsonl"
 
 
 def test_example_policies_load() -> None:
@@ -23,6 +26,43 @@ def test_example_policies_load() -> None:
     ]
     assert telecom.rules_for("mastodon").public_max == 500
     assert telecom.rules_for("x").public_max == 280
+
+
+def test_delivery_example_loads_with_its_languages_and_listening() -> None:
+    pronto = load_policy(DELIVERY, source="delivery.yaml")
+    assert (pronto.brand, pronto.version) == ("Pronto", "2026.11-2")
+    assert pronto.triage.languages == ["es", "pt", "fr", "it", "de", "nl", "en"]
+    # Dutch has no template on purpose: Dutch customers get the fallback.
+    assert [t.language for t in pronto.first_contact.templates] == ["*", "es", "pt", "fr", "it", "de", "en"]
+    assert pronto.sla.still_working_after_minutes == 90
+    assert pronto.crisis is not None and (pronto.crisis.window_minutes, pronto.crisis.min_conversations) == (
+        30,
+        8,
+    )
+    assert {a.network for a in pronto.channels.accounts} == {
+        "x",
+        "facebook",
+        "instagram",
+        "whatsapp",
+        "telegram",
+        "email",
+        "bluesky",
+        "mastodon",
+        "reddit",
+    }
+    assert pronto.listening is not None and "pronto soccorso" in pronto.listening.exclude
+    for category in pronto.categories:
+        assert 6 <= len(category.examples) <= 10, category.code
+        assert all(r.text.rstrip().endswith("^{initials}") for r in category.saved_replies), category.code
+
+
+def test_pronto_day_labels_use_the_delivery_categories() -> None:
+    codes = {c.code for c in load_policy(DELIVERY).categories}
+    lines = [json.loads(line) for line in PRONTO_DAY.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert lines[0]["scenario"]["policy"] == "../../policy/examples/delivery.yaml"
+    truths = [line["truth"] for line in lines[1:] if "truth" in line]
+    assert len(truths) >= 420
+    assert {t["category"] for t in truths} <= codes
 
 
 def _issues(text: str) -> list[str]:
