@@ -32,8 +32,12 @@ def test_delivery_example_loads_with_its_languages_and_listening() -> None:
     pronto = load_policy(DELIVERY, source="delivery.yaml")
     assert (pronto.brand, pronto.version) == ("Pronto", "2026.11-2")
     assert pronto.triage.languages == ["es", "pt", "fr", "it", "de", "nl", "en"]
-    # Dutch has no template on purpose: Dutch customers get the fallback.
-    assert [t.language for t in pronto.first_contact.templates] == ["*", "es", "pt", "fr", "it", "de", "en"]
+    # Dutch has no template on purpose: Dutch customers get the English one, as the policy declares.
+    assert [t.language for t in pronto.first_contact.templates] == ["*", "es", "pt", "fr", "it", "de"]
+    assert (pronto.first_contact.default_language, pronto.automation.other_languages) == (
+        "en",
+        "default_language",
+    )
     assert pronto.sla.still_working_after_minutes == 90
     assert pronto.crisis is not None and (pronto.crisis.window_minutes, pronto.crisis.min_conversations) == (
         30,
