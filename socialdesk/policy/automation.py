@@ -50,13 +50,18 @@ class Verdict:
 
 @dataclass(frozen=True)
 class History:
-    """What the gate needs from a conversation's messages, read in one query."""
+    """What the gate needs from a conversation's messages."""
 
     abusive: int
     automatic: int
-    first_kind: str
+    first: Message | None  # the customer's first and latest messages
+    latest: Message | None
     last_human_reply_at: datetime | None
     last_outbound_at: datetime | None
+
+    @property
+    def first_kind(self) -> str:
+        return self.first.kind if self.first else ""
 
 
 def history(conversation: Conversation) -> History:
@@ -70,16 +75,57 @@ def history(conversation: Conversation) -> History:
         human=Max("sent_at", filter=delivered & Q(automatic=False)),
         last_out=Max("sent_at", filter=delivered),
     )
-    first = (
-        messages.filter(direction=Direction.INBOUND).order_by("sent_at", "pk").values_list("kind", flat=True)
+    customer = messages.filter(direction=Direction.INBOUND).only(
+        "kind", "text", "triage", "is_private", "sent_at", "intent"
     )
     return History(
         abusive=counts["n_abusive"],
         automatic=counts["n_automatic"],
-        first_kind=first.first() or "",
+        first=customer.order_by("sent_at", "pk").first(),
+        latest=customer.order_by("-sent_at", "-pk").first(),
         last_human_reply_at=counts["human"],
         last_outbound_at=counts["last_out"],
     )
+
+
+# Offensive-model scores from here on are too close to call: a person decides.
+OFFENSIVE_DOUBT = 0.40
+# A post this positive (and more positive than negative) is praise or fun, whatever its intent label.
+POSITIVE_DOUBT = 0.35
+
+
+def _addressed_elsewhere(policy: Policy, message: Message) -> str | None:
+    """A public post that opens by addressing another user ("@ana sushi tonight?") is customers talking
+    to each other under the brand's post, not a request to the brand."""
+    if message.is_private:
+        return None
+    first = message.text.lstrip().split(maxsplit=1)
+    if not first or not first[0].startswith("@"):
+        return None
+    named = first[0].strip("@:,.!?").lower().split("@")[0]
+    brand = {a.handle.strip("@").lower().split("@")[0] for a in policy.channels.accounts}
+    return None if named in brand else f"addressed to @{named}, not to us"
+
+
+def doubt(message: Message) -> str | None:
+    """Why a person, not the desk, should decide about speaking to this message. Triage errs, and the
+    costs are not even: a robot's reply to a troll, a spammer or a fan is worse than an
+    acknowledgment left unsent, since a person answers within the policy's time anyway."""
+    found = message.triage or {}
+    flags = set(found.get("flags") or [])
+    sentiment = found.get("sentiment_scores") or {}
+    positive, negative = float(sentiment.get("positive", 0)), float(sentiment.get("negative", 0))
+    if float(found.get("offensive_score", 0)) >= OFFENSIVE_DOUBT:
+        return "may be offensive: a person decides"
+    if "closes" in flags:
+        return "the customer says it is sorted"
+    if "cheerful" in flags:
+        return "sounds like praise or fun, not a request"
+    if positive >= POSITIVE_DOUBT and positive > negative and "problem" not in flags:
+        return "sounds positive, not a request"
+    if not message.is_private and not flags & {"question", "problem"}:
+        return "no question or problem in a public post"
+    return None
 
 
 def never(policy: Policy, conversation: Conversation, past: History) -> str | None:
@@ -102,6 +148,8 @@ def never(policy: Policy, conversation: Conversation, past: History) -> str | No
         return "found by keyword listening: they did not write to us"
     if past.automatic >= policy.automation.max_per_conversation:
         return f"already {past.automatic} automatic message(s), the policy's most"
+    if past.latest is not None and past.latest.intent in ("praise", "spam", "abuse"):
+        return f"the customer's last message is {past.latest.intent}"
     return None
 
 
@@ -178,6 +226,9 @@ def acknowledgment(policy: Policy, conversation: Conversation, now: datetime, zo
     reason = never(policy, conversation, past) or _too_late(policy, _send_time(policy, due), at)
     if reason is None and past.last_human_reply_at is not None:
         reason = "a person answered first"
+    for message in (past.first, past.latest):
+        if reason is None and message is not None:
+            reason = doubt(message) or _addressed_elsewhere(policy, message)
     if reason is None and conversation.first_response_due_at and at >= conversation.first_response_due_at:
         # "We'll answer by 10:30" is no use once 10:30 has passed (a backlog, a long outage).
         reason = "too late: the first response is already due"
@@ -190,14 +241,18 @@ def acknowledgment(policy: Policy, conversation: Conversation, now: datetime, zo
 
 
 def update_due_at(policy: Policy, conversation: Conversation, past: History) -> datetime | None:
-    """When a 'still working' update is due: the policy's time after a person last answered, with no
-    word from us since (the seed: if the resolution is extended, let them see that you are there)."""
+    """When a 'still working' update is due: a person has answered, the customer wrote again after
+    that answer, and nobody has written back for the policy's time (the seed: if the resolution is
+    extended, let them see that you are there). An answer the customer left without reply needs no
+    update: the desk cannot tell a case that is done from one waiting on us, and a person can."""
     minutes = policy.sla.still_working_after_minutes
-    if not minutes or past.last_human_reply_at is None:
+    if not minutes or past.last_human_reply_at is None or past.latest is None:
         return None
-    if past.last_outbound_at is not None and past.last_outbound_at > past.last_human_reply_at:
-        return None  # we have already written since the person's answer
-    return calendar_for(policy.business_hours).add(past.last_human_reply_at, minutes)
+    if past.latest.sent_at <= past.last_human_reply_at:
+        return None  # the customer has not written since the person's answer
+    if past.last_outbound_at is not None and past.last_outbound_at > past.latest.sent_at:
+        return None  # we have already written since
+    return calendar_for(policy.business_hours).add(past.latest.sent_at, minutes)
 
 
 def update(policy: Policy, conversation: Conversation, now: datetime, zone: str) -> Verdict | None:
@@ -210,11 +265,12 @@ def update(policy: Policy, conversation: Conversation, now: datetime, zone: str)
     if conversation.resolved_at is not None:
         return Verdict(UPDATE, at, False, "resolved")
     reason = never(policy, conversation, past) or _too_late(policy, _send_time(policy, due), at)
+    if reason is None and past.latest is not None:
+        reason = doubt(past.latest)
     if reason is not None:
         return Verdict(UPDATE, at, False, reason)
-    why = (
-        f"still open {humanize_minutes(policy.sla.still_working_after_minutes or 0)} after a person answered"
-    )
+    after = humanize_minutes(policy.sla.still_working_after_minutes or 0)
+    why = f"the customer wrote again after a person's answer and has waited {after}"
     templates = policy.sla.still_working_templates()
     promised = conversation.next_response_due_at or conversation.resolution_due_at
     return _compose(UPDATE, policy, conversation, templates, at, why, zone, promised)

@@ -72,26 +72,27 @@ def send_due_acknowledgments(now: datetime | None = None, workspace_id: int | No
         due = Conversation.objects.filter(
             workspace_id=found_id, ack_sent_at__isnull=True, ack_due_at__lte=now, status__in=LIVE
         )
-        for conversation_id in list(due.values_list("pk", flat=True)[:500]):
+        zone = policy.business_hours.timezone
+        if policy.automation.business_hours_only and not calendar_for(policy.business_hours).is_open(now):
+            continue  # nothing goes out before opening; decided then, with what is known then
+        for conversation in due.select_related("channel", "contact").order_by("ack_due_at")[:500]:
+            verdict = automation.acknowledgment(policy, conversation, now, zone)
+            if verdict.at > now:
+                continue  # e.g. waiting for opening hours: decided then, with what is known then
             with transaction.atomic():
-                if not Conversation.objects.filter(pk=conversation_id, ack_sent_at__isnull=True).update(
+                if Conversation.objects.filter(pk=conversation.pk, ack_sent_at__isnull=True).update(
                     ack_sent_at=now
                 ):
-                    continue
-                conversation = Conversation.objects.select_related("channel", "contact").get(
-                    pk=conversation_id
-                )
-                verdict = automation.acknowledgment(policy, conversation, now, policy.business_hours.timezone)
-                _record(conversation, verdict)
-                sent += int(verdict.send)
+                    _record(conversation, verdict)
+                    sent += int(verdict.send)
     return sent
 
 
 def send_still_working_updates(
     now: datetime | None = None, workspace_id: int | None = None, batch: int = 500
 ) -> int:
-    """Once a person has answered and the case stays open past the policy's time with no word from
-    us, tell the customer we're still on it (through the gate), once per answer."""
+    """Once a person has answered and the customer wrote again, and nobody has written back for the
+    policy's time, tell the customer we're still on it (through the gate), once per message."""
     now = now or timezone.now()
     sent = 0
     for found_id, policy in _automating(workspace_id):
@@ -114,11 +115,15 @@ def send_still_working_updates(
             if verdict is None or verdict.at > now:
                 continue
             with transaction.atomic():
-                # Claim per answer: the update decided after the person's last reply is decided once.
-                answered = automation.history(conversation).last_human_reply_at
+                # Claim per customer message: the update it may get is decided once.
+                latest = automation.history(conversation).latest
+                if latest is None:
+                    continue
                 claimed = (
                     Conversation.objects.filter(pk=conversation.pk)
-                    .filter(Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=answered))
+                    .filter(
+                        Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=latest.sent_at)
+                    )
                     .update(still_working_sent_at=now)
                 )
                 if claimed:

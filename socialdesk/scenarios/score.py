@@ -17,6 +17,7 @@ import numpy as np
 
 from socialdesk.conversations.models import Conversation, Direction, Message
 from socialdesk.policy.automation import ACKNOWLEDGMENT, UPDATE
+from socialdesk.policy.clock import calendar_for
 from socialdesk.policy.schema import Policy
 from socialdesk.policy.templates import written_in
 from socialdesk.scenarios.files import Scenario
@@ -242,7 +243,7 @@ def _score_automatic(
                 )
         if kind == ACKNOWLEDGMENT:
             first_in = inbound[posts[0]].sent_at
-            delays.append((message.sent_at - first_in) / timedelta(minutes=1))
+            delays.append(_delay(policy, first_in, message.sent_at) / timedelta(minutes=1))
     score.automatic = {"total": sum(kinds.values()), **dict(sorted(kinds.items()))}
     score.language_share = language.value
     score.ack_delay_minutes = {
@@ -252,6 +253,14 @@ def _score_automatic(
     }
     score.ack_limit_minutes = policy.first_contact.within_minutes + TICK / timedelta(minutes=1)
     _score_coverage(score, workspace, truth, inbound)
+
+
+def _delay(policy: Policy, posted: datetime, sent: datetime) -> timedelta:
+    """The acknowledgment's delay as the policy counts it: in opening hours when the policy keeps the
+    desk quiet outside them (a post at 07:10 acknowledged at the 08:00 opening took 0 minutes)."""
+    if policy.automation.business_hours_only:
+        return calendar_for(policy.business_hours).elapsed(posted, sent)
+    return sent - posted
 
 
 def _score_coverage(

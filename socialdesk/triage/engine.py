@@ -152,6 +152,13 @@ def triage_many(
         flags = []
         if kinds and not is_private:
             flags.append("move_to_private")
+        # Cues the desk's own voice weighs before speaking (socialdesk.policy.automation).
+        cue = rules.problem(folded)
+        flags += [name for name, present in (("question", question), ("problem", cue)) if present]
+        if rules.closes(folded):
+            flags.append("closes")
+        if not cue and any(mark in text for mark in rules.CHEERFUL_EMOJI):
+            flags.append("cheerful")
         out.append(
             Result(
                 language=languages[i].code,

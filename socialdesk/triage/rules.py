@@ -34,7 +34,10 @@ LEGAL = regex.compile(
     r"advogad[oa]s?|processar|processo judicial|procon|justica|"
     r"avocats?|poursuites?|porter plainte|tribunal|"
     r"anwalt|anwaltin|klage|verklagen|gericht|verbraucherzentrale|"
-    r"avvocat[oi]|denunciarvi|querela|tribunale"
+    r"avvocat[oi]|denunciarvi|querela|tribunale|"
+    r"livro de reclamacoes|deco|julgado de paz|apresent(o|ar) queixa|processo (no|em|contra)|"
+    r"mise en demeure|que choisir|rechtliche schritte|anzeige erstatten|diffida|vie legali|"
+    r"advocaat|rechter|juridische stappen|consumentenbond|geschillencommissie"
     r")\b"
 )
 
@@ -53,8 +56,12 @@ ABUSE = regex.compile(
     r"otarios?|merda|porra|caralho|filhos? da puta|ladroes|lixo|"
     r"connards?|encules?|merde|salauds?|voleurs|"
     r"arschloch|arschlocher|scheisse|scheiss|idioten|betruger|"
-    r"stronzi?|vaffanculo|cazzo|ladri|idioti"
-    r")\b|f\*{2,}|\bf\*+k|s\*+t\b|\$h[i1]t)"
+    r"stronzi?|vaffanculo|cazzo|ladri|idioti|cretin[oaie]|sfigat[oaie]|coglion[ei]|"
+    r"subnormal(es)?|anormales?|"
+    r"klootzakken|klootzak|kut|tering|idioot|oplichters"
+    r")\b|f\*{2,}|\bf\*+k|s\*+t\b|\$h[i1]t|"
+    # A swear word masked with asterisks is still a swear word ("m***a", "c*****o").
+    r"\b\w\*{2,}\w*)"
 )
 
 SPAM = regex.compile(
@@ -62,7 +69,9 @@ SPAM = regex.compile(
     r"crypto|bitcoin|btc|forex|nft|airdrop|dm me for|follow ?back|\bf4f\b|followers? (for|in) \d|"
     r"gana dinero|dinero facil|click (here|the link)|haz clic|link in (my )?bio|promo code|"
     r"whatsapp me|onlyfans|\.win\b|\.xyz\b|bit\.ly|tinyurl|investment (plan|opportunity)|"
-    r"(work|earn) from home (and|&) (earn|make)|gana desde casa)"
+    r"(work|earn) from home (and|&) (earn|make)|gana desde casa|"
+    r"real followers|\d+k followers|seguidores reales|casino|apuestas|sin deposito|"
+    r"\d+ ?% off today|today only|solo hoy|oferta exclusiva)"
 )
 
 QUESTION_START = regex.compile(
@@ -106,6 +115,23 @@ THANKS = regex.compile(
 )
 
 
+# The customer says the matter is over: nothing is waiting on us.
+CLOSING = regex.compile(
+    r"\b(never ?mind|forget it|all sorted|sorted now|all good now|problem solved|it'?s arrived|arrived now|"
+    r"olvidadlo|olvidalo|ya esta|solucionado|resuelto|ya (me )?ha llegado|ya llego|"
+    r"esquecam|esquece|ja chegou|resolvido|"
+    r"laissez tomber|c'est bon|c'est regle|c'est arrive|"
+    r"vergesst es|hat sich erledigt|ist angekommen|"
+    r"lasciate perdere|risolto|e arrivato|"
+    r"laat maar|opgelost|is aangekomen"
+    r")\b"
+)
+
+
+# Emoji of praise and fun: with no problem named, the post is not a request for help.
+CHEERFUL_EMOJI = tuple("👍👌🙌😍❤🥰💯🔥👏😂🤣😊☺🎉💪😋🤤")
+
+
 class Folded(str):
     """A text already folded by `fold` (the rules below fold plain strings themselves)."""
 
@@ -147,3 +173,7 @@ def problem(text: str) -> bool:
 
 def thanks(text: str) -> bool:
     return THANKS.search(_folded(text)) is not None
+
+
+def closes(text: str) -> bool:
+    return CLOSING.search(_folded(text)) is not None
