@@ -32,7 +32,7 @@ class ScenarioPost(BaseModel):
     text: str = Field(max_length=100_000)
     reply_to: str | None = Field(default=None, max_length=200)
     thread: str | None = Field(default=None, max_length=200)
-    truth: dict[str, str] | None = None
+    truth: dict[str, str | bool] | None = None
 
     def to_inbound(self) -> InboundMessage:
         return InboundMessage(
