@@ -33,9 +33,9 @@ POLICY_EXAMPLES = Path(__file__).parents[1] / "policy" / "examples"
 
 def synthetic_posts(count: int, seed: int = 7) -> list[dict[str, Any]]:
     """Mentions, replies to earlier posts and DMs from a pool of authors, texts from the demo scenario."""
-    from socialdesk.demo import SCENARIO_PATH
+    from socialdesk.demo import customer_posts
 
-    texts = [json.loads(line)["text"] for line in SCENARIO_PATH.read_text(encoding="utf-8").splitlines()]
+    texts = [post["text"] for post in customer_posts()]
     rng = random.Random(seed)
     authors = max(50, count // 5)
     start = datetime(2026, 11, 1, tzinfo=UTC)

@@ -28,12 +28,9 @@ def load_posts(data_dir: Path) -> tuple[list[str], str]:
                 if len(parts) >= 3:
                     texts.append(parts[2].encode().decode("unicode_escape", errors="replace"))
         return texts, f"{len(texts):,} SemEval-2017 tweets"
-    import json
+    from socialdesk.demo import customer_posts
 
-    from socialdesk.demo import SCENARIO_PATH
-
-    lines = SCENARIO_PATH.read_text(encoding="utf-8").splitlines()
-    texts = [json.loads(line)["text"] for line in lines if line.strip()]
+    texts = [post["text"] for post in customer_posts()]
     return texts, f"{len(texts):,} demo scenario posts"
 
 

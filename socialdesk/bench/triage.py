@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.console import Console
 
-from socialdesk.demo.generate import generate
+from socialdesk.demo import customer_posts
 from socialdesk.policy.loader import load_policy
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.engine import Settings, triage_many
@@ -23,7 +23,7 @@ POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
 
 
 def _texts(n: int) -> list[str]:
-    base = [post["text"] for post in generate()]
+    base = [post["text"] for post in customer_posts()]
     return (base * (1 + n // len(base)))[:n]
 
 

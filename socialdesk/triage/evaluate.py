@@ -3,7 +3,6 @@ path and the accurate path, plus throughput. Splits come from `datasets` (the on
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -130,9 +129,10 @@ def evaluate_categories(data: Path, scorer: Scorer, shots: int = 10) -> dict[str
 def evaluate_demo() -> dict[str, Any]:
     """The demo day (synthetic, written for this project): intent, language, category on the fast
     path with the telecom policy's examples and languages."""
+    from socialdesk.demo import customer_posts
+
     package = Path(__file__).parents[1]
-    scenario = package / "demo" / "nimbus_day.jsonl"
-    posts = [json.loads(line) for line in scenario.read_text(encoding="utf-8").splitlines()]
+    posts = customer_posts(package / "demo" / "nimbus_day.jsonl")
     policy = load_policy((package / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8"))
     examples = [(c.code, t) for c in policy.categories for t in c.examples]
     settings = Settings(languages=tuple(policy.triage.languages), categories=CategoryIndex.build(examples))
@@ -300,7 +300,7 @@ def markdown(report: dict[str, Any], when: str) -> str:
         "",
         f"- Language accuracy per language (workspace languages given): {per_lang}.",
         f"- Sentiment macro-F1 per XLM-T language ({'accurate' if accurate else 'fast'} path): {per_sent}.",
-        f"- Demo day (308 synthetic posts written for this project, telecom policy, fast path): intent "
+        f"- Demo day ({demo['n']} posts written by hand for this project, telecom policy, fast path): intent "
         f"{demo['intent_accuracy']:.3f}, category {demo['category_accuracy']:.3f}, language "
         f"{demo['language_accuracy']:.3f}.",
         f"- Throughput in this run (one process, one message per call): fast "

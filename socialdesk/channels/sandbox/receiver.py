@@ -39,7 +39,10 @@ def read_scenario(path: Path) -> list[ScenarioPost]:
             if not line.strip():
                 continue
             try:
-                posts.append(ScenarioPost.model_validate(json.loads(line)))
+                data = json.loads(line)
+                if isinstance(data, dict) and ("scenario" in data or "agent" in data):
+                    continue  # the header and the agent's replies: not posts to receive (yet)
+                posts.append(ScenarioPost.model_validate(data))
             except (json.JSONDecodeError, ValidationError) as exc:
                 problems.append(f"{path}:{number}: {exc}")
     if problems:
