@@ -267,6 +267,9 @@ def update(policy: Policy, conversation: Conversation, now: datetime, zone: str)
     reason = never(policy, conversation, past) or _too_late(policy, _send_time(policy, due), at)
     if reason is None and past.latest is not None:
         reason = doubt(past.latest)
+        if reason is None and "thanks" in (past.latest.triage or {}).get("flags", []):
+            # After a person's answer, thanks usually close the matter; a person reads the rest.
+            reason = "the customer thanked us after the answer"
     if reason is not None:
         return Verdict(UPDATE, at, False, reason)
     after = humanize_minutes(policy.sla.still_working_after_minutes or 0)

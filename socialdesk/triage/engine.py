@@ -157,6 +157,8 @@ def triage_many(
         flags += [name for name, present in (("question", question), ("problem", cue)) if present]
         if rules.closes(folded):
             flags.append("closes")
+        if rules.thanks(folded):
+            flags.append("thanks")
         if not cue and any(mark in text for mark in rules.CHEERFUL_EMOJI):
             flags.append("cheerful")
         out.append(

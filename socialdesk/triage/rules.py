@@ -58,7 +58,10 @@ ABUSE = regex.compile(
     r"arschloch|arschlocher|scheisse|scheiss|idioten|betruger|"
     r"stronzi?|vaffanculo|cazzo|ladri|idioti|cretin[oaie]|sfigat[oaie]|coglion[ei]|"
     r"subnormal(es)?|anormales?|"
-    r"klootzakken|klootzak|kut|tering|idioot|oplichters"
+    r"klootzakken|klootzak|kut|tering|idioot|oplichters|"
+    # "shut up", said to the brand
+    r"shut up|callaos|callate|cala-te|cala a boca|tais-toi|ta gueule|halt die klappe|haltet die klappe|"
+    r"stai zitto|state zitti|kop dicht"
     r")\b|f\*{2,}|\bf\*+k|s\*+t\b|\$h[i1]t|"
     # A swear word masked with asterisks is still a swear word ("m***a", "c*****o").
     r"\b\w\*{2,}\w*)"
@@ -71,7 +74,9 @@ SPAM = regex.compile(
     r"whatsapp me|onlyfans|\.win\b|\.xyz\b|bit\.ly|tinyurl|investment (plan|opportunity)|"
     r"(work|earn) from home (and|&) (earn|make)|gana desde casa|"
     r"real followers|\d+k followers|seguidores reales|casino|apuestas|sin deposito|"
-    r"\d+ ?% off today|today only|solo hoy|oferta exclusiva)"
+    r"\d+ ?% off today|today only|solo hoy|oferta exclusiva|check (my|the) bio|mira mi perfil|"
+    r"single (girls|ladies|women|moms)|chicas solteras|quick loans?|loans? in \d+ minutes|"
+    r"prestamos? (rapidos?|en \d+ minutos|sin aval)|sin papeleo|emprestimo rapido|credito rapido)"
 )
 
 QUESTION_START = regex.compile(
@@ -123,7 +128,8 @@ CLOSING = regex.compile(
     r"laissez tomber|c'est bon|c'est regle|c'est arrive|"
     r"vergesst es|hat sich erledigt|ist angekommen|"
     r"lasciate perdere|risolto|e arrivato|"
-    r"laat maar|opgelost|is aangekomen"
+    r"laat maar|opgelost|is aangekomen|"
+    r"false alarm|falsa alarma|alarme falso|fausse alerte|falscher alarm|falso allarme|loos alarm"
     r")\b"
 )
 
