@@ -71,7 +71,7 @@ def send_due_acknowledgments(now: datetime | None = None, workspace_id: int | No
     for found_id, policy in _automating(workspace_id):
         due = Conversation.objects.filter(
             workspace_id=found_id, ack_sent_at__isnull=True, ack_due_at__lte=now, status__in=LIVE
-        )
+        ).order_by("ack_due_at", "pk")
         for conversation_id in list(due.values_list("pk", flat=True)[:500]):
             with transaction.atomic():
                 if not Conversation.objects.filter(pk=conversation_id, ack_sent_at__isnull=True).update(
@@ -82,6 +82,10 @@ def send_due_acknowledgments(now: datetime | None = None, workspace_id: int | No
                     pk=conversation_id
                 )
                 verdict = automation.acknowledgment(policy, conversation, now, policy.business_hours.timezone)
+                if verdict.at > now:
+                    # Not yet (business_hours_only: at the opening): undo the claim, decide then.
+                    transaction.set_rollback(True)
+                    continue
                 _record(conversation, verdict)
                 sent += int(verdict.send)
     return sent
