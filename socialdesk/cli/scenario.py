@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -72,24 +73,24 @@ def _active_source(workspace: Workspace) -> str:
     return PolicyVersion.objects.get(workspace=workspace, is_active=True).source
 
 
-def _play(workspace: Workspace, scenario: Scenario) -> None:
+def _play(workspace: Workspace, scenario: Scenario, out: Console = console) -> None:
     from socialdesk.scenarios.run import run_scenario
 
     events = len(scenario.posts) + len(scenario.replies)
     started = time.monotonic()
-    with Progress(console=console, transient=True) as progress:
+    with Progress(console=out, transient=True) as progress:
         task = progress.add_task("playing the day", total=events)
         result = run_scenario(workspace, scenario, progress=lambda n: progress.advance(task, n))
     seconds = time.monotonic() - started
     automatic = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in result.automatic.items())
-    console.print(
+    out.print(
         f"{scenario.path.name}: {result.posts} posts ({result.stored} new), {result.agent_replies} agent "
         f"replies, {result.ticks} ticks from {result.started:%Y-%m-%d %H:%M} to {result.ended:%H:%M} UTC "
         f"in {seconds:.0f} s; policy jobs: {automatic}",
         highlight=False,
     )
     for refused in result.refused_replies:
-        console.print(f"  [yellow]agent reply not sent[/yellow] {refused}", highlight=False, soft_wrap=True)
+        out.print(f"  [yellow]agent reply not sent[/yellow] {refused}", highlight=False, soft_wrap=True)
 
 
 @scenario_app.command("run")
@@ -136,7 +137,8 @@ def scenario_score(
     if scratch is not None:
         migrate_database()
         target = _prepare(scenario, "scenario", policy)
-        _play(target, scenario)
+        # With --json, stdout is the JSON alone (for jq and CI); the run's summary goes to stderr.
+        _play(target, scenario, Console(stderr=True) if as_json else console)
     else:
         target = existing_workspace(workspace or "")
     found = active_policy(target.pk)

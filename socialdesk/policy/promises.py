@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 
 # language: (today, tomorrow, a later day). {time} is the local time, {weekday} the day's name.
 PHRASES: dict[str, tuple[str, str, str]] = {
@@ -49,7 +49,8 @@ def expected_response(due: datetime, now: datetime, language: str, zone: str) ->
     if days == 1:
         return tomorrow.format(time=clock)
     if local_due - local_now > timedelta(days=6):
-        weekday = format_date(local_due.date(), "d MMMM", locale=locale)
+        # The locale's own day-and-month order and words: "30. November", "30 de novembro".
+        weekday = format_skeleton("MMMMd", local_due.date(), locale=locale)
     else:
         weekday = format_date(local_due.date(), "EEEE", locale=locale)
     return later.format(time=clock, weekday=weekday)
