@@ -121,7 +121,10 @@ def doubt(message: Message) -> str | None:
         return "the customer says it is sorted"
     if "cheerful" in flags:
         return "sounds like praise or fun, not a request"
-    if positive >= POSITIVE_DOUBT and positive > negative and "problem" not in flags:
+    # Positive and naming no problem: praise, or (in comments under the brand's own posts) people
+    # asking each other ("who has tried the new burger?"); a direct question to us still counts.
+    asks_us = "question" in flags and message.kind != "comment"
+    if positive >= POSITIVE_DOUBT and positive > negative and "problem" not in flags and not asks_us:
         return "sounds positive, not a request"
     if not message.is_private and not flags & {"question", "problem"}:
         return "no question or problem in a public post"

@@ -74,7 +74,8 @@ SPAM = regex.compile(
     r"whatsapp me|onlyfans|\.win\b|\.xyz\b|bit\.ly|tinyurl|investment (plan|opportunity)|"
     r"(work|earn) from home (and|&) (earn|make)|gana desde casa|"
     r"real followers|\d+k followers|seguidores reales|casino|apuestas|sin deposito|"
-    r"\d+ ?% off today|today only|solo hoy|oferta exclusiva|check (my|the) bio|mira mi perfil|"
+    r"\d+ ?% off today|today only|solo hoy|oferta exclusiva|check (my|the) (bio|profile)|mira mi perfil|"
+    r"private photos|fotos privadas|can we be friends|"
     r"single (girls|ladies|women|moms)|chicas solteras|quick loans?|loans? in \d+ minutes|"
     r"prestamos? (rapidos?|en \d+ minutos|sin aval)|sin papeleo|emprestimo rapido|credito rapido)"
 )
