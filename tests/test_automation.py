@@ -43,6 +43,7 @@ QUESTION = "@NimbusMobile how do I port my number?"
 PREGUNTA = "@NimbusMobile ¿cómo activo la eSIM en un iPhone 16?"
 HOLA = "Hola, ¿cómo activo la eSIM en un iPhone 16?"
 FRAGE = "@NimbusMobile Wie aktiviere ich die eSIM auf meinem iPhone?"
+STILL_NOTHING = "@NimbusMobile still nothing here, any news on this?"
 DROPPING = "@NimbusMobile my calls keep dropping at home, third time this week"
 SPAM = "@NimbusMobile FREE iPhone 17 giveaway click here http://x.example.win"
 ABUSE = "@NimbusMobile you useless idiots, worst company ever"
@@ -213,8 +214,9 @@ def test_at_most_max_per_conversation_automatic_messages(
     answered = T0 + timedelta(minutes=20)
     with time_machine.travel(answered, tick=False):
         send_reply(_conversation("a"), agent, "Sorry Name, checking your area now, back soon ^AL")
-    # When the 'still working' update falls due (4 business hours after the answer)
-    due = answered + timedelta(hours=4)
+    receive_event(x_channel, "9", post("again", STILL_NOTHING, minutes=30, reply_to="a", thread="a"))
+    # When the 'still working' update falls due (4 business hours after the customer wrote again)
+    due = T0 + timedelta(minutes=30, hours=4)
     assert policy_tick(due)["still_working"] == 0
     # Then it is held back: the one allowed message was the acknowledgment
     assert _conversation("a").automation_log == [
@@ -410,7 +412,10 @@ def test_still_working_update_only_after_a_person_answered_and_once(
     answered = T0 + timedelta(minutes=40)  # 10:40 Madrid: 4 business hours later is 14:40 Madrid
     with time_machine.travel(answered, tick=False):
         send_reply(_conversation("q"), agent, "Name, porting takes a day: nimbus.example/port ^AL")
-    due = answered + timedelta(hours=4)
+    # An answer the customer leaves without reply gets no update: the case may well be done.
+    assert policy_tick(answered + timedelta(hours=5))["still_working"] == 0
+    receive_event(x_channel, "9", post("again", STILL_NOTHING, minutes=50, reply_to="q", thread="q"))
+    due = T0 + timedelta(minutes=50, hours=4)
     assert policy_tick(due - timedelta(minutes=1))["still_working"] == 0
     assert policy_tick(due)["still_working"] == 1
     assert policy_tick(due + timedelta(minutes=1))["still_working"] == 0
@@ -422,7 +427,11 @@ def test_still_working_update_only_after_a_person_answered_and_once(
     ]
     assert _conversation("q").automation_log == [
         _sent(T0 + timedelta(minutes=10), SENT_EN),
-        _sent(due, "still open 4 hours after a person answered; in en, in public", kind="update"),
+        _sent(
+            due,
+            "the customer wrote again after a person's answer and has waited 4 hours; in en, in public",
+            kind="update",
+        ),
     ]
 
 
@@ -467,8 +476,9 @@ def test_no_still_working_update_while_switched_off_nor_a_stale_one_after(
     answered = T0 + timedelta(minutes=40)
     with time_machine.travel(answered, tick=False):
         send_reply(_conversation("q"), agent, "Name, porting takes a day: nimbus.example/port ^AL")
+    receive_event(x_channel, "9", post("again", STILL_NOTHING, minutes=50, reply_to="q", thread="q"))
     set_automation(lead, telecom, False)
-    due = answered + timedelta(hours=4)
+    due = T0 + timedelta(minutes=50, hours=4)
     assert policy_tick(due)["still_working"] == 0
     assert _conversation("q").still_working_sent_at is None
     set_automation(lead, telecom, True)

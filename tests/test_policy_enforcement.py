@@ -142,9 +142,13 @@ def test_still_working_update_once_a_person_answered_and_the_case_runs_long(
     answered = T0 + timedelta(hours=5, minutes=1)
     with time_machine.travel(answered, tick=False):
         send_reply(_conversation("a"), agent, "Sorry Name, checking your area now, back soon ^AL")
-    assert policy_tick(answered + timedelta(hours=3, minutes=59))["still_working"] == 0
-    assert policy_tick(answered + timedelta(hours=4))["still_working"] == 1
-    assert policy_tick(answered + timedelta(hours=8, minutes=30))["still_working"] == 0
+    # The customer writes again: from then on they are waiting on us.
+    again = post("b", "@NimbusMobile any news? still dropping", minutes=5 * 60 + 30, reply_to="a", thread="a")
+    receive_event(x_channel, "2", again)
+    waited = T0 + timedelta(hours=5, minutes=30)
+    assert policy_tick(waited + timedelta(hours=3, minutes=59))["still_working"] == 0
+    assert policy_tick(waited + timedelta(hours=4))["still_working"] == 1
+    assert policy_tick(waited + timedelta(hours=6))["still_working"] == 0
     assert _texts()[2:] == ["Name, we're still on it and haven't forgotten you. Next update soon."]
     log = _conversation("a").automation_log
     assert [(e["kind"], e["sent"]) for e in log] == [("acknowledgment", True), ("update", True)]

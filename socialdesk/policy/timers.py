@@ -75,7 +75,7 @@ def send_due_acknowledgments(now: datetime | None = None, workspace_id: int | No
         zone = policy.business_hours.timezone
         if policy.automation.business_hours_only and not calendar_for(policy.business_hours).is_open(now):
             continue  # nothing goes out before opening; decided then, with what is known then
-        for conversation in due.select_related("channel", "contact").order_by("ack_due_at")[:500]:
+        for conversation in due.select_related("channel", "contact").order_by("ack_due_at", "pk")[:500]:
             verdict = automation.acknowledgment(policy, conversation, now, zone)
             if verdict.at > now:
                 continue  # e.g. waiting for opening hours: decided then, with what is known then

@@ -1,0 +1,2 @@
+"""Scenario days: a brand's day of posts with truth labels, played on a simulated clock and scored
+(docs/scenarios.md)."""
