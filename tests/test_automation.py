@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 from socialdesk.channels.models import SandboxDelivery
 from socialdesk.channels.sandbox.receiver import sandbox_channel
+from socialdesk.channels.sandbox.scenario import ScenarioError, read_scenario_file
 from socialdesk.cli import app
 from socialdesk.conversations.actions import set_status
 from socialdesk.conversations.models import Conversation, Direction, Message
@@ -29,7 +30,6 @@ from socialdesk.policy.actions import active_policy, save_policy
 from socialdesk.policy.promises import expected_response
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
-from socialdesk.scenarios.files import ScenarioFileError, read_scenario_file
 from socialdesk.scenarios.run import RunResult, run_scenario
 from socialdesk.scenarios.score import IncidentScore, score_run
 from socialdesk.workspaces.actions import create_user, set_automation
@@ -747,7 +747,7 @@ def test_read_scenario_file_names_the_bad_line_and_replies_to_unknown_posts(tmp_
         "\n".join([json.dumps({"scenario": {"policy": "p.yaml"}}), good, '{"id": "d2"', json.dumps(reply)]),
         encoding="utf-8",
     )
-    with pytest.raises(ScenarioFileError) as bad:
+    with pytest.raises(ScenarioError) as bad:
         read_scenario_file(path)
     assert str(bad.value) == (
         # json's own position counts the line's newline

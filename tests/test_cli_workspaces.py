@@ -1,5 +1,6 @@
 """Commands that take --workspace refuse a slug that names none (a typo must not create an empty
-brand); only the commands that bring a brand's data in (demo, sandbox replay, imports) create one."""
+brand); only the commands that bring a brand's data in (demo, sandbox replay, scenario run, imports)
+create one."""
 
 from __future__ import annotations
 
@@ -66,9 +67,19 @@ def _workspace_options(group: TyperGroup, prefix: str = "") -> dict[str, str]:
 
 def test_only_the_commands_that_bring_data_in_create_a_workspace_and_their_help_says_so() -> None:
     options = _workspace_options(typer.main.get_group(app))
-    assert sorted(options) == ["import twcs", "policy load", "sandbox replay", "triage retrain"]
+    assert sorted(options) == [
+        "automation off",
+        "automation on",
+        "automation preview",
+        "import twcs",
+        "policy load",
+        "sandbox replay",
+        "scenario run",
+        "scenario score",
+        "triage retrain",
+    ]
     creating = sorted(path for path, text in options.items() if "created if missing" in text)
-    assert creating == ["import twcs", "sandbox replay"]
+    assert creating == ["import twcs", "sandbox replay", "scenario run"]
     assert "must exist" in options["policy load"]
     demo = typer.main.get_group(app).commands["demo"]
     assert "Creates the\n`nimbus` workspace if missing." in (demo.help or "")

@@ -117,6 +117,6 @@ def test_policy_triage_section_is_validated() -> None:
         "line 162, column 14: triage.languages: 'Spanish' is not an ISO 639-1 language code (e.g. en, es)",
         "line 163, column 18: triage.phone_regions: 'XX' is not a region phone numbers know "
         "(e.g. US, ES, GB)",
-        "line 148, column 39: triage.personal_data_patterns[0].pattern: '(NM' is not a valid regular "
+        "line 165, column 39: triage.personal_data_patterns[0].pattern: '(NM' is not a valid regular "
         "expression: missing ), unterminated subpattern at position 0",
     ]

@@ -40,7 +40,7 @@ def test_editor_reports_errors_with_line_and_column(telecom: Any, agent: Any) ->
     assert response.status_code == 422
     page = response.content.decode()
     assert (
-        "<strong>line 63, column 13</strong> <code>business_hours.timezone</code>: unknown time zone" in page
+        "<strong>line 68, column 13</strong> <code>business_hours.timezone</code>: unknown time zone" in page
     )
     assert "Mars/Olympus" in page
 

@@ -29,7 +29,8 @@ def sandbox_replay(
 ) -> None:
     """Replay a scenario into the pipeline, as if the networks delivered it. Idempotent."""
     setup_django()
-    from socialdesk.channels.sandbox.receiver import ScenarioError, read_scenario, replay, store_backlog
+    from socialdesk.channels.sandbox.receiver import read_scenario, replay, store_backlog
+    from socialdesk.channels.sandbox.scenario import ScenarioError
     from socialdesk.ingest.pipeline import process_pending
 
     try:

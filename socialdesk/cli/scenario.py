@@ -19,7 +19,7 @@ from rich.table import Table
 from socialdesk.cli.common import console, migrate_database, setup_django
 
 if TYPE_CHECKING:
-    from socialdesk.scenarios.files import Scenario
+    from socialdesk.channels.sandbox.scenario import Scenario
     from socialdesk.scenarios.score import Score
     from socialdesk.workspaces.models import Workspace
 
@@ -34,11 +34,11 @@ PolicyOption = Annotated[
 
 
 def _read(file: Path) -> Scenario:
-    from socialdesk.scenarios.files import ScenarioFileError, read_scenario_file
+    from socialdesk.channels.sandbox.scenario import ScenarioError, read_scenario_file
 
     try:
         return read_scenario_file(file)
-    except ScenarioFileError as exc:
+    except ScenarioError as exc:
         console.print(f"[red]scenario is invalid:[/red]\n{exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from exc
 

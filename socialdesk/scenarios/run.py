@@ -21,6 +21,7 @@ from socialdesk.celery import app as celery_app
 from socialdesk.channels.models import Channel
 from socialdesk.channels.sandbox.payloads import ScenarioPost
 from socialdesk.channels.sandbox.receiver import sandbox_channel
+from socialdesk.channels.sandbox.scenario import AgentReply, Scenario
 from socialdesk.conversations.models import Direction, Message
 from socialdesk.errors import DeskError
 from socialdesk.ingest.actions import receive_event
@@ -28,7 +29,6 @@ from socialdesk.ingest.pipeline import process_pending
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
-from socialdesk.scenarios.files import AgentReply, Scenario
 from socialdesk.workspaces.actions import add_member
 from socialdesk.workspaces.models import Role, Workspace
 

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from socialdesk.channels.sandbox.scenario import Scenario
 from socialdesk.conversations.models import Conversation, Direction, Message
 from socialdesk.policy.automation import ACKNOWLEDGMENT, UPDATE
 from socialdesk.policy.clock import calendar_for
 from socialdesk.policy.schema import Policy
 from socialdesk.policy.templates import written_in
-from socialdesk.scenarios.files import Scenario
 from socialdesk.scenarios.run import TICK
 from socialdesk.workspaces.models import Workspace
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -15,12 +14,9 @@ from pydantic import ValidationError
 from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.sandbox.payloads import ScenarioPost
+from socialdesk.channels.sandbox.scenario import read_scenario_file
 from socialdesk.ingest.actions import receive_event, receive_events
 from socialdesk.workspaces.models import Workspace
-
-
-class ScenarioError(ValueError):
-    """A scenario line is unusable; the message names the file and line."""
 
 
 def parse_post(payload: Mapping[str, Any]) -> ScenarioPost:
@@ -31,24 +27,8 @@ def parse_post(payload: Mapping[str, Any]) -> ScenarioPost:
 
 
 def read_scenario(path: Path) -> list[ScenarioPost]:
-    """All posts of a JSONL scenario, in time order; every bad line is reported with its number."""
-    posts: list[ScenarioPost] = []
-    problems: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-                if isinstance(data, dict) and ("scenario" in data or "agent" in data):
-                    continue  # the header and the agent's replies: not posts to receive (yet)
-                posts.append(ScenarioPost.model_validate(data))
-            except (json.JSONDecodeError, ValidationError) as exc:
-                problems.append(f"{path}:{number}: {exc}")
-    if problems:
-        raise ScenarioError("\n".join(problems[:20]))
-    posts.sort(key=lambda p: p.at)
-    return posts
+    """The posts of a scenario day, in time order (the header and the agents' replies are not received)."""
+    return read_scenario_file(path).posts
 
 
 def sandbox_channel(workspace: Workspace, simulates: str) -> Channel:

@@ -39,6 +39,8 @@ NAMES_NETWORKS = {
     "importers/twcs.py": "imports X's 'Customer Support on Twitter' dataset",
     "cli/sandbox.py": "the `sandbox` command group",
     "cli/demo.py": "the demo desk replays its scenario through the sandbox",
+    "scenarios/": "scenario days are played and scored through the sandbox network",
+    "cli/scenario.py": "the `scenario` command group reads its days with the sandbox's reader",
     "cli/channels.py": "`channels listen-bluesky`: Bluesky's Jetstream, the one keyword stream so far",
 }
 # The same word meaning something else: "email" is also an address and a kind of message.

@@ -1,5 +1,6 @@
 """Reading a scenario day (docs/scenarios.md): an optional header naming the policy, customer posts
-with their truth labels (the sandbox's wire format), and the brand's agents' replies."""
+with their truth labels (the sandbox's wire format), and the brand's agents' replies. The one reader:
+`sandbox replay` and the demo take its posts, `scenario run|score` the whole day."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 from socialdesk.channels.sandbox.payloads import ScenarioPost
 
 
-class ScenarioFileError(ValueError):
+class ScenarioError(ValueError):
     """The scenario cannot be used; the message names the file and line of every problem."""
 
 
@@ -56,6 +57,7 @@ class Scenario:
 
 
 def read_scenario_file(path: Path) -> Scenario:
+    """The whole day, posts and replies in time order; every bad line is reported with its number."""
     header = Header()
     posts: list[ScenarioPost] = []
     replies: list[AgentReply] = []
@@ -83,9 +85,9 @@ def read_scenario_file(path: Path) -> Scenario:
         if r.reply_to not in known
     ]
     if problems:
-        raise ScenarioFileError("\n".join(problems[:20]))
+        raise ScenarioError("\n".join(problems[:20]))
     if not posts:
-        raise ScenarioFileError(f"{path}: no posts")
+        raise ScenarioError(f"{path}: no posts")
     posts.sort(key=lambda p: p.at)
     replies.sort(key=lambda r: r.at)
     return Scenario(path, header, posts, replies)
