@@ -9,7 +9,7 @@ preview (`preview`) call the same functions, so what the preview lists is what t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -43,6 +43,7 @@ class Verdict:
     text: str = ""
     language: str = ""
     private: bool = False
+    about: datetime | None = None  # updates: when the customer's message they answer was written
 
     def log_entry(self) -> dict[str, object]:
         return {"kind": self.kind, "at": self.at.isoformat(), "sent": self.send, "reason": self.reason}
@@ -262,8 +263,14 @@ def update(policy: Policy, conversation: Conversation, now: datetime, zone: str)
     """The 'still working' update, or None when none is due at all."""
     past = history(conversation)
     due = update_due_at(policy, conversation, past)
-    if due is None:
+    if due is None or past.latest is None:
         return None
+    return replace(_update(policy, conversation, now, zone, past, due), about=past.latest.sent_at)
+
+
+def _update(
+    policy: Policy, conversation: Conversation, now: datetime, zone: str, past: History, due: datetime
+) -> Verdict:
     at = max(now, _send_time(policy, due))
     if conversation.resolved_at is not None:
         return Verdict(UPDATE, at, False, "resolved")

@@ -112,17 +112,14 @@ def send_still_working_updates(
         ).select_related("channel", "contact")
         for conversation in candidates.order_by("first_response_at")[:batch]:
             verdict = automation.update(policy, conversation, now, policy.business_hours.timezone)
-            if verdict is None or verdict.at > now:
+            if verdict is None or verdict.at > now or verdict.about is None:
                 continue
             with transaction.atomic():
                 # Claim per customer message: the update it may get is decided once.
-                latest = automation.history(conversation).latest
-                if latest is None:
-                    continue
                 claimed = (
                     Conversation.objects.filter(pk=conversation.pk)
                     .filter(
-                        Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=latest.sent_at)
+                        Q(still_working_sent_at__isnull=True) | Q(still_working_sent_at__lt=verdict.about)
                     )
                     .update(still_working_sent_at=now)
                 )
