@@ -178,6 +178,8 @@ class Direction(models.TextChoices):
 class DeliveryStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     AWAITING_APPROVAL = "approval", "Awaiting approval"
+    # Sent back by an approver with a note: a draft its author edits and resubmits, or discards.
+    RETURNED = "returned", "Returned to its author"
     QUEUED = "queued", "Queued"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
@@ -207,6 +209,16 @@ class Message(models.Model):
     )
     delivery_status = models.CharField(max_length=10, choices=DeliveryStatus.choices)
     delivery_error = models.TextField(blank=True)
+    # Four eyes: why the reply was held, and who approved or returned it (the last review; every
+    # review is also in the conversation's activity log).
+    held_reason = models.CharField(max_length=300, blank=True)
+    # Think twice: the reply waits in the outbox until then, and its author may undo or edit it.
+    undo_until = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.TextField(blank=True)
     # Sent by the desk itself (acknowledgments, follow-ups), not by an agent.
     automatic = models.BooleanField(default=False)
     automatic_reason = models.CharField(

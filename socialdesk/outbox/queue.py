@@ -22,23 +22,49 @@ from socialdesk.outbox.tasks import send_outbox_item_task
 
 
 def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) -> OutboxItem:
-    """A row to send after commit; call inside the transaction that created the message or decision."""
+    """A row to send after commit (not before `now`, when given: the sender and the outbox tick both
+    honour the row's time, so a delayed row survives a crash and goes out once, when due); call inside
+    the transaction that created the message or decision."""
+    send_at = now or timezone.now()
     item = OutboxItem.objects.create(
         workspace_id=message.workspace_id,
         channel_id=message.channel_id,
         kind=kind,
         message=message,
         idempotency_key=key,
-        next_attempt_at=now or timezone.now(),
+        next_attempt_at=send_at,
     )
     item_id = item.pk
-    transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
+    wait = max(0.0, (send_at - timezone.now()).total_seconds())
+    transaction.on_commit(lambda: send_outbox_item_task.apply_async((item_id,), countdown=wait or None))
     return item
 
 
-def enqueue_delivery(message: Message) -> None:
-    """The message's outbox row, sent after commit (idempotency key: the message id)."""
-    enqueue(message, "private" if message.is_private else "reply", f"msg-{message.pk}")
+def enqueue_delivery(message: Message, not_before: datetime | None = None) -> None:
+    """The message's outbox row, sent after commit or at `not_before` (idempotency key: the message id)."""
+    enqueue(message, "private" if message.is_private else "reply", f"msg-{message.pk}", not_before)
+
+
+def withdraw_delivery(message_id: int, now: datetime) -> bool:
+    """Take back a message's row before its time (an undone reply): true if it was still waiting.
+    The sender claims only rows that are due, so a row deleted before its time never reached the
+    network; one already claimed or sent is left alone."""
+    deleted, _ = OutboxItem.objects.filter(
+        message_id=message_id, status=OutboxStatus.PENDING, attempts=0, next_attempt_at__gt=now
+    ).delete()
+    return deleted > 0
+
+
+def hold_delivery_for_edit(message_id: int, now: datetime) -> bool:
+    """Lock a message's waiting row for the rest of the caller's transaction (an edit of a reply in
+    its delay): true if it is still waiting. The sender's claim of the row then waits for the edit's
+    commit and sends the edited text, or finds the row claimed already and the edit is refused."""
+    return (
+        OutboxItem.objects.filter(
+            message_id=message_id, status=OutboxStatus.PENDING, attempts=0, next_attempt_at__gt=now
+        ).update(last_error="")
+        > 0
+    )
 
 
 def queue_outbound(
@@ -51,9 +77,12 @@ def queue_outbound(
     automatic_reason: str = "",
     language: str = "",
     hold: bool = False,
+    held_reason: str = "",
     now: datetime | None = None,
+    undo_until: datetime | None = None,
 ) -> Message:
-    """Store an outbound message in the thread and send it after commit (or hold it for approval)."""
+    """Store an outbound message in the thread and send it after commit, or at `undo_until` (its
+    author may take it back until then), or hold it for approval (saying why)."""
     last_inbound = first(conversation.messages.filter(direction=Direction.INBOUND).order_by("-sent_at"))
     channel = conversation.reply_channel or conversation.channel
     now = now or timezone.now()
@@ -74,10 +103,12 @@ def queue_outbound(
             automatic_reason=automatic_reason[:300],
             language=language,
             delivery_status=DeliveryStatus.AWAITING_APPROVAL if hold else DeliveryStatus.QUEUED,
+            held_reason=held_reason[:300] if hold else "",
+            undo_until=None if hold else undo_until,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
         if not hold:
-            enqueue_delivery(message)
+            enqueue_delivery(message, undo_until)
     return message
 
 

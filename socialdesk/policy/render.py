@@ -278,6 +278,11 @@ def render_internal(policy: Policy) -> str:
         "- Never ask for personal data in public.",
         f"- No condescending phrases: {', '.join(rules.condescending_phrases) or '—'}.",
         "- Within the network's length limit." + (" Signed." if rules.require_signature else ""),
+        *(
+            [f"- Sent {rules.send_delay_seconds} seconds after the agent sends it (time to undo)."]
+            if rules.send_delay_seconds
+            else []
+        ),
         "",
     ]
     lines += [

@@ -386,6 +386,13 @@ class ReplyRules(Strict):
     )
     condescending_phrases: list[str] = Field(default_factory=list)
     require_signature: bool = True
+    send_delay_seconds: int = Field(
+        default=0,
+        ge=0,
+        le=120,
+        description="Think twice: an agent's reply waits this long before it goes out, and its author "
+        "can undo or edit it meanwhile (0: sent at once; at most two minutes).",
+    )
 
     @field_validator("personal_data_requests")
     @classmethod

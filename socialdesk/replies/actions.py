@@ -3,17 +3,22 @@ meanwhile, held for approval where the policy says so, sent again after a failur
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
-from socialdesk.conversations.models import Conversation, DeliveryStatus, Message, Status
-from socialdesk.errors import DeskError
+from socialdesk.conversations.models import Activity, Conversation, DeliveryStatus, Message, Status
+from socialdesk.errors import DeskError, Forbidden
 from socialdesk.outbox.actions import send_item
 from socialdesk.outbox.models import OutboxItem
 from socialdesk.outbox.queue import enqueue_delivery, queue_outbound, resend
+from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import Violation
 from socialdesk.policy.drafts import DraftCheck, check_draft_reply
 from socialdesk.replies.collision import replies_since
+from socialdesk.replies.holds import hold_reason
 from socialdesk.workspaces.actions import APPROVER_ROLES, require_member, require_role
 
 
@@ -76,8 +81,19 @@ def send_reply(
     if violations:
         raise ReplyRejected(violations)
     held = conversation.requires_approval
+    delay = send_delay(conversation)
+    now = timezone.now()
     with transaction.atomic():
-        message = queue_outbound(conversation, text, is_private=private, author=author, hold=held)
+        message = queue_outbound(
+            conversation,
+            text,
+            is_private=private,
+            author=author,
+            hold=held,
+            held_reason=hold_reason(conversation) if held else "",
+            now=now,
+            undo_until=now + delay if delay else None,
+        )
         updates: dict[str, object] = {}
         if not held:
             # Answered: the next-response clock stops (a held reply stops it only once approved).
@@ -89,22 +105,57 @@ def send_reply(
     return message
 
 
-def approve_reply(message: Message, approver: User) -> Message:
-    """A lead, admin or legal member releases a held reply."""
+def send_delay(conversation: Conversation) -> timedelta:
+    """Think twice: how long the policy lets an agent's reply wait before it goes out (none without a
+    policy)."""
+    found = active_policy_version(conversation.workspace_id)
+    return timedelta(seconds=found[1].reply_rules.send_delay_seconds if found else 0)
+
+
+def require_reviewer(message: Message, reviewer: User | None, verb: str) -> None:
+    """Four eyes: a lead, admin or legal member who did not write the reply."""
     require_role(
-        approver,
+        reviewer,
         message.workspace_id,
         APPROVER_ROLES,
-        "only a lead, admin or legal member may approve replies",
+        f"only a lead, admin or legal member may {verb} replies",
     )
-    updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL).update(
-        delivery_status=DeliveryStatus.QUEUED
-    )
-    if updated:
-        Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
-        enqueue_delivery(message)
+    if reviewer is not None and message.author_user_id == reviewer.pk:
+        raise Forbidden(
+            f"you wrote this reply: another lead, admin or legal member must {verb} it", code="own_reply"
+        )
+
+
+def approve_reply(message: Message, approver: User, *, seen_text: str | None = None) -> Message:
+    """A lead, admin or legal member other than its author releases a held reply; sent at once (it
+    has been thought over twice). `seen_text`: the text the approver read, so an edit the author made
+    meanwhile is not approved unread."""
+    require_reviewer(message, approver, "approve")
+    now = timezone.now()
+    held = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL)
+    if seen_text is not None:
+        held = held.filter(text=seen_text)
+    with transaction.atomic():
+        updated = held.update(
+            delivery_status=DeliveryStatus.QUEUED, reviewed_by=approver, reviewed_at=now, review_note=""
+        )
+        if updated:
+            Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
+            log_activity(message.conversation_id, approver, "approved reply", f"#{message.pk}")
+            enqueue_delivery(message)
     message.refresh_from_db()
+    if not updated and seen_text is not None and message.delivery_status == DeliveryStatus.AWAITING_APPROVAL:
+        raise DeskError(
+            "the author changed this reply after you read it: read it again", code="changed", status=409
+        )
     return message
+
+
+def log_activity(conversation_id: int, actor: User | None, action: str, detail: str) -> None:
+    """A line in the conversation's activity log (the timeline on its page)."""
+    Activity.objects.create(
+        conversation_id=conversation_id, actor=actor, action=action, detail=detail[:200], created_at=timezone.now()
+    )
 
 
 def resend_reply(message: Message, user: User) -> Message:
