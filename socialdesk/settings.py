@@ -67,6 +67,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "socialdesk.web.context.user_workspaces",
+                "socialdesk.web.context.approvals_waiting",
             ],
         },
     },

@@ -36,7 +36,10 @@ def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) 
     )
     item_id = item.pk
     wait = max(0.0, (send_at - timezone.now()).total_seconds())
-    transaction.on_commit(lambda: send_outbox_item_task.apply_async((item_id,), countdown=wait or None))
+    if wait:
+        transaction.on_commit(lambda: send_outbox_item_task.apply_async((item_id,), countdown=wait))
+    else:
+        transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
     return item
 
 

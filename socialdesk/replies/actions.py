@@ -134,7 +134,13 @@ def approve_reply(message: Message, approver: User, *, seen_text: str | None = N
     now = timezone.now()
     held = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL)
     if seen_text is not None:
-        held = held.filter(text=seen_text)
+        current = held.values_list("text", flat=True).first()
+        # A browser's form sends line breaks as CRLF; the same words are the same reply.
+        if current is not None and _lines(current) != _lines(seen_text):
+            raise DeskError(
+                "the author changed this reply after you read it: read it again", code="changed", status=409
+            )
+        held = held.filter(text=current)  # and not changed between this read and the update
     with transaction.atomic():
         updated = held.update(
             delivery_status=DeliveryStatus.QUEUED, reviewed_by=approver, reviewed_at=now, review_note=""
@@ -144,17 +150,25 @@ def approve_reply(message: Message, approver: User, *, seen_text: str | None = N
             log_activity(message.conversation_id, approver, "approved reply", f"#{message.pk}")
             enqueue_delivery(message)
     message.refresh_from_db()
-    if not updated and seen_text is not None and message.delivery_status == DeliveryStatus.AWAITING_APPROVAL:
+    if not updated and message.delivery_status == DeliveryStatus.AWAITING_APPROVAL:
         raise DeskError(
             "the author changed this reply after you read it: read it again", code="changed", status=409
         )
     return message
 
 
+def _lines(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
 def log_activity(conversation_id: int, actor: User | None, action: str, detail: str) -> None:
     """A line in the conversation's activity log (the timeline on its page)."""
     Activity.objects.create(
-        conversation_id=conversation_id, actor=actor, action=action, detail=detail[:200], created_at=timezone.now()
+        conversation_id=conversation_id,
+        actor=actor,
+        action=action,
+        detail=detail[:200],
+        created_at=timezone.now(),
     )
 
 

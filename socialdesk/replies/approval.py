@@ -21,7 +21,9 @@ UNSENT = (DeliveryStatus.AWAITING_APPROVAL, DeliveryStatus.RETURNED)
 
 def not_pending(message: Message) -> DeskError:
     """Refusal for a reply that is no longer waiting (approved, sent or gone meanwhile)."""
-    return DeskError("this reply is no longer waiting: it was approved or sent", code="already_sent", status=409)
+    return DeskError(
+        "this reply is no longer waiting: it was approved or sent", code="already_sent", status=409
+    )
 
 
 def require_author(message: Message, user: User, verb: str) -> None:
@@ -47,7 +49,9 @@ def return_reply(message: Message, reviewer: User, note: str) -> Message:
     if not note.strip():
         raise DeskError("say what to change: a returned reply needs a note")
     with transaction.atomic():
-        updated = Message.objects.filter(pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL).update(
+        updated = Message.objects.filter(
+            pk=message.pk, delivery_status=DeliveryStatus.AWAITING_APPROVAL
+        ).update(
             delivery_status=DeliveryStatus.RETURNED,
             reviewed_by=reviewer,
             reviewed_at=timezone.now(),

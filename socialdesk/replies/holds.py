@@ -13,9 +13,7 @@ GENERIC = "replies in this conversation need approval"
 def hold_reason(conversation: Conversation) -> str:
     """The escalations that hold this conversation's replies, e.g. 'escalated: Legal threats go to
     legal'; the generic reason when approval was set some other way (by hand, an older policy)."""
-    raised = set(
-        conversation.alerts.filter(kind=AlertKind.ESCALATION).values_list("text", flat=True)
-    )
+    raised = set(conversation.alerts.filter(kind=AlertKind.ESCALATION).values_list("text", flat=True))
     found = active_policy_version(conversation.workspace_id)
     rules = [
         rule.name

@@ -24,8 +24,10 @@ class HeldReply:
     can_review: bool  # an approver who did not write it
 
 
-def _approver_workspaces(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user_id=user.pk, role__in=APPROVER_ROLES).values("workspace_id")
+def _approver_workspaces(user: User) -> QuerySet[Membership, int]:
+    return Membership.objects.filter(user_id=user.pk, role__in=APPROVER_ROLES).values_list(
+        "workspace_id", flat=True
+    )
 
 
 def waiting(user: User) -> QuerySet[Message]:
@@ -56,7 +58,7 @@ def waiting_count(user: User) -> int:
 
 
 def held_replies(user: User, limit: int = 200) -> list[HeldReply]:
-    approver_of = set(_approver_workspaces(user).values_list("workspace_id", flat=True))
+    approver_of = set(_approver_workspaces(user))
     found = []
     for message in waiting(user)[:limit]:
         conversation = message.conversation
@@ -68,7 +70,9 @@ def held_replies(user: User, limit: int = 200) -> list[HeldReply]:
         found.append(
             HeldReply(
                 message=message,
-                violations=check_draft_reply(conversation, message.text, private=message.is_private).violations,
+                violations=check_draft_reply(
+                    conversation, message.text, private=message.is_private
+                ).violations,
                 last_customer_message=last_in,
                 can_review=message.delivery_status == DeliveryStatus.AWAITING_APPROVAL
                 and message.workspace_id in approver_of

@@ -77,14 +77,15 @@ def edit_reply(message: Message, author: User, text: str) -> Message:
     return message
 
 
-def undo_deadlines(conversation: Conversation, user: User, now: datetime | None = None) -> dict[int, datetime]:
+def undo_deadlines(
+    conversation: Conversation, user: User, now: datetime | None = None
+) -> dict[int, datetime]:
     """This user's replies here that can still be undone, with the time each goes out."""
     now = now or timezone.now()
-    return dict(
-        conversation.messages.filter(
-            author_user_id=user.pk, delivery_status=DeliveryStatus.QUEUED, undo_until__gt=now
-        ).values_list("pk", "undo_until")
-    )
+    rows = conversation.messages.filter(
+        author_user_id=user.pk, delivery_status=DeliveryStatus.QUEUED, undo_until__gt=now
+    ).values_list("pk", "undo_until")
+    return {pk: until for pk, until in rows if until is not None}
 
 
 def _restart_next_response_clock(conversation: Conversation, now: datetime) -> None:

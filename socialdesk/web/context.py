@@ -5,9 +5,18 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from socialdesk.replies.queue import waiting_count
 from socialdesk.workspaces.actions import workspaces_for
 
 
 def user_workspaces(request: HttpRequest) -> dict[str, object]:
     """The brands this user works for (the header's switch); queried only when a page shows it."""
     return {"user_workspaces": SimpleLazyObject(lambda: list(workspaces_for(request.user).order_by("name")))}
+
+
+def approvals_waiting(request: HttpRequest) -> dict[str, object]:
+    """Held replies waiting for this user's review (the nav's count); counted only when shown."""
+    user = request.user
+    return {
+        "approvals_waiting": SimpleLazyObject(lambda: waiting_count(user) if user.is_authenticated else 0)
+    }

@@ -1,8 +1,10 @@
 from django.urls import path
 
 from socialdesk.web import (
+    approval_views,
     automation_views,
     channel_views,
+    draft_views,
     inbox_views,
     incident_views,
     policy_views,
@@ -23,6 +25,13 @@ urlpatterns = [
     path("c/<int:pk>/m/<int:message_id>/moderate/", views.moderate_message, name="moderate"),
     path("c/<int:pk>/m/<int:message_id>/approve/", views.approve, name="approve"),
     path("c/<int:pk>/m/<int:message_id>/resend/", views.resend_message, name="resend"),
+    path("c/<int:pk>/m/<int:message_id>/undo/", draft_views.undo, name="undo"),
+    path("c/<int:pk>/m/<int:message_id>/edit/", draft_views.edit, name="edit_reply"),
+    path("c/<int:pk>/m/<int:message_id>/resubmit/", draft_views.resubmit, name="resubmit"),
+    path("c/<int:pk>/m/<int:message_id>/discard/", draft_views.discard, name="discard"),
+    path("approvals/", approval_views.approvals, name="approvals"),
+    path("approvals/<int:message_id>/approve/", approval_views.approve, name="approvals_approve"),
+    path("approvals/<int:message_id>/return/", approval_views.send_back, name="approvals_return"),
     path("c/<int:pk>/m/<int:message_id>/triage/", views.correct, name="correct_triage"),
     path("incidents/", incident_views.incident_list, name="incidents"),
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),

@@ -4,12 +4,14 @@ another brand's data is a 404. Views parse the form and call the action; refusal
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import SandboxDelivery
@@ -33,6 +35,7 @@ from socialdesk.replies.actions import (
     send_reply,
 )
 from socialdesk.replies.collision import check_in
+from socialdesk.replies.think_twice import undo_deadlines
 from socialdesk.triage.actions import correct_triage
 from socialdesk.triage.engine import INTENTS
 from socialdesk.web.auth import signed_in
@@ -76,10 +79,19 @@ def _automation_log(conversation: Conversation) -> list[dict[str, object]]:
 def _conversation_page(
     request: HttpRequest, conversation: Conversation, *, status: int = 200, **extra: object
 ) -> HttpResponse:
-    messages = list(conversation.messages.select_related("author_user", "channel").order_by("sent_at", "pk"))
+    messages = list(
+        conversation.messages.select_related("author_user", "channel", "reviewed_by").order_by(
+            "sent_at", "pk"
+        )
+    )
     found = active_policy_version(conversation.workspace_id)
+    now = timezone.now()
+    undoable = undo_deadlines(conversation, signed_in(request), now)
     for message in messages:
         message.suggestion = suggest_moderation(found[1], message) if found else None  # type: ignore[attr-defined]
+        # Think twice: whole seconds left to undo this user's reply (the page counts them down).
+        left = (undoable[message.pk] - now).total_seconds() if message.pk in undoable else 0
+        message.undo_seconds = math.ceil(left)  # type: ignore[attr-defined]
     history = (
         scoped(request.user)
         .filter(contact_id=conversation.contact_id)

@@ -114,5 +114,44 @@
     if (index >= 0) select(index);
   });
 
+  // Think twice: "Undo (Ns)" counts down from the seconds the server gave (not the machine's clock,
+  // which may differ from the server's); at zero the reply is on its way and the button goes.
+  var undoStarted = Date.now();
+  function undoTick() {
+    document.querySelectorAll("button.undo[data-seconds]").forEach(function (button) {
+      var left = Math.ceil(Number(button.getAttribute("data-seconds")) - (Date.now() - undoStarted) / 1000);
+      if (left > 0) { button.textContent = "Undo (" + left + "s)"; return; }
+      var sent = document.createElement("span");
+      sent.className = "meta";
+      sent.textContent = "Sending now";
+      button.replaceWith(sent);
+    });
+  }
+  undoTick();
+  setInterval(undoTick, 1000);
+
+  // A refused undo (409: the delay ran out) is shown in place of the button, not dropped.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (elt && elt.classList && elt.classList.contains("undo") && event.detail.xhr.status === 409) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // An undone reply leaves the thread and its text goes back into the composer.
+  document.addEventListener("htmx:afterSwap", function () {
+    document.querySelectorAll("[data-undone-text]").forEach(function (note) {
+      var text = document.getElementById("reply-text");
+      if (text) {
+        text.value = note.getAttribute("data-undone-text");
+        text.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      note.removeAttribute("data-undone-text");
+      var article = note.closest("article");
+      if (article) article.replaceWith(note);
+    });
+  });
+
   window.socialdeskReady = true;  // the shortcuts are listening (tests wait for this)
 })();
