@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 from ninja import NinjaAPI, Query, Status
 from ninja.security import django_auth
 
+from socialdesk.api.approvals import approvals as approvals_router
+from socialdesk.api.approvals import drafts as drafts_router
 from socialdesk.api.auth import ApiTokenAuth, signed_in
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.schemas import (
@@ -239,3 +241,5 @@ def create_view(request: HttpRequest, body: ViewIn) -> Status[dict[str, Any]]:
 
 
 api.add_router("/incidents", incidents_router)
+api.add_router("/approvals", approvals_router)
+api.add_router("/messages", drafts_router)

@@ -64,6 +64,13 @@ class MessageOut(Schema):
     language: str
     personal_data: list[str]
     priority_score: int
+    held_reason: str = Field(description="Why the policy held the reply for approval (held replies).")
+    reviewed_by: str | None = Field(description="Who approved or returned the reply (its last review).")
+    reviewed_at: datetime | None
+    review_note: str = Field(description="What the reviewer asked to change (returned replies).")
+    undo_until: datetime | None = Field(
+        description="Think twice: until then the reply waits and its author may undo or edit it."
+    )
 
 
 class NoteOut(Schema):
@@ -233,4 +240,9 @@ def message_out(m: Message) -> dict[str, Any]:
         "language": m.language,
         "personal_data": m.personal_data,
         "priority_score": m.priority_score,
+        "held_reason": m.held_reason,
+        "reviewed_by": m.reviewed_by.username if m.reviewed_by else None,
+        "reviewed_at": m.reviewed_at,
+        "review_note": m.review_note,
+        "undo_until": m.undo_until,
     }
