@@ -218,3 +218,33 @@ def test_a_crash_mid_delay_loses_nothing_and_the_tick_sends_it_once(
         "delivery_status": "sent",
         "due_is_undo_until": True,
     }
+
+
+def test_the_page_offers_undo_with_the_seconds_left_and_undoes_in_place(sent: Message, agent: Any) -> None:
+    from django.test import Client
+
+    alice = Client()
+    alice.force_login(agent)
+    with _at(4):
+        page = alice.get(f"/c/{sent.conversation_id}/").content.decode()
+    assert 'data-seconds="6"' in page and ">Undo (6s)</button>" in page
+    with _at(5):
+        undone = alice.post(f"/c/{sent.conversation_id}/m/{sent.pk}/undo/", HTTP_HX_REQUEST="true")
+    assert undone.status_code == 200
+    assert f'data-undone-text="{TEXT}"' in undone.content.decode()
+    assert (Message.objects.filter(pk=sent.pk).count(), OutboxItem.objects.count()) == (0, 0)
+
+
+def test_the_page_refuses_undo_after_the_delay_in_place(sent: Message, agent: Any) -> None:
+    from django.test import Client
+
+    alice = Client()
+    alice.force_login(agent)
+    with _at(12):
+        late = alice.post(f"/c/{sent.conversation_id}/m/{sent.pk}/undo/", HTTP_HX_REQUEST="true")
+        page = alice.get(f"/c/{sent.conversation_id}/").content.decode()
+    assert (late.status_code, late.content.decode().strip()) == (
+        409,
+        '<p role="alert" class="bad">already sent: the delay to undo or edit this reply is over</p>',
+    )
+    assert "Undo (" not in page
