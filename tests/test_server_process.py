@@ -94,7 +94,7 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         first = page.locator("a[href^='/c/']").first.get_attribute("href")
         visited = {}
         pages = ["/", first, "/incidents/", "/channels/", "/tokens/", "/policy/", "/policy/public/"]
-        for path in [*pages, "/automation/", "/automation/?hours=24", "/sandbox/outbox/"]:
+        for path in [*pages, "/automation/", "/automation/?hours=24", "/sandbox/outbox/", "/approvals/"]:
             response = page.goto(path)
             page.wait_for_load_state("networkidle")
             visited[path] = response.status
