@@ -47,6 +47,8 @@ def demo(
     user.is_superuser = True
     user.save()
     add_member(workspace, user, Role.ADMIN)
+    # Four eyes: nobody approves their own held reply, so the demo has a second approver.
+    add_member(workspace, create_user("legal", password, email="legal@nimbus.example"), Role.LEGAL)
     process_pending()
     result = replay(workspace, read_scenario(SCENARIO_PATH), end_at=datetime.now(tz=UTC))
     process_pending()
@@ -56,6 +58,7 @@ def demo(
     console.print(
         f"Log in at http://{host}:{port}/ as [bold]demo[/bold] with password [bold]{password}[/bold]"
     )
+    console.print("Held replies need a second pair of eyes: [bold]legal[/bold] has the same password.")
     sys.stdout.flush()
     if serve_after:
         _start_job_clock()
