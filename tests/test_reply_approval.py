@@ -272,3 +272,18 @@ def test_the_page_shows_who_approved_and_refuses_the_author(
     assert "Approved by <strong>leo</strong>" in conversation_page
     assert f"leo approved reply #{held.pk}" in conversation_page
     assert "No replies are waiting for approval." in leo_client.get("/approvals/").content.decode()
+
+
+def test_a_refused_edit_on_the_page_keeps_the_reply_and_leaves_the_composer_empty(
+    threat: Conversation, agent: Any
+) -> None:
+    held = send_reply(threat, agent, DRAFT)
+    alice = Client()
+    alice.force_login(agent)
+    refused = alice.post(f"/c/{threat.pk}/m/{held.pk}/edit/", {"text": "Ana, obviously we refunded it. ^AL"})
+    page = refused.content.decode()
+    assert refused.status_code == 422
+    assert "Your edit was not saved:" in page and "<strong>no_condescension</strong>" in page
+    assert '<textarea id="reply-text"' in page and 'hx-include="#composer"></textarea>' in page
+    assert Message.objects.get(pk=held.pk).text == DRAFT
+    assert alice.get("/api/openapi.json").status_code == 200

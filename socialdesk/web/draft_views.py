@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from socialdesk.errors import DeskError
+from socialdesk.replies.actions import ReplyRejected
 from socialdesk.replies.approval import discard_reply, resubmit_reply
 from socialdesk.replies.think_twice import edit_reply, undo_reply
 from socialdesk.web.auth import signed_in
@@ -33,9 +34,22 @@ def undo(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
     return _conversation_page(request, _get_conversation(request, pk), draft=text, undone=True)
 
 
+def _edit_refused(request: HttpRequest, error: DeskError, pk: int, **_: object) -> HttpResponse:
+    """The page again with why the edit was not saved; the composer stays empty (its Send would post
+    the edit as a second reply)."""
+    shown: dict[str, object] = {"violations": error.violations} if isinstance(error, ReplyRejected) else {}
+    return _conversation_page(
+        request,
+        _get_conversation(request, pk),
+        status=error.status,
+        desk_error=f"Your edit was not saved: {error}",
+        **shown,
+    )
+
+
 @login_required
 @require_POST
-@shows_desk_errors(_conversation_error)
+@shows_desk_errors(_edit_refused)
 def edit(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
     edit_reply(_get_message(request, pk, message_id), signed_in(request), request.POST.get("text", ""))
     return redirect("web:conversation", pk=pk)
@@ -43,7 +57,7 @@ def edit(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-@shows_desk_errors(_conversation_error)
+@shows_desk_errors(_edit_refused)
 def resubmit(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
     resubmit_reply(_get_message(request, pk, message_id), signed_in(request), request.POST.get("text"))
     return redirect("web:conversation", pk=pk)

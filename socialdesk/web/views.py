@@ -267,7 +267,9 @@ def correct(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
 @require_POST
 @shows_desk_errors(_conversation_error)
 def approve(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
-    approve_reply(_get_message(request, pk, message_id), signed_in(request))
+    approve_reply(
+        _get_message(request, pk, message_id), signed_in(request), seen_text=request.POST.get("text")
+    )
     return redirect("web:conversation", pk=pk)
 
 
