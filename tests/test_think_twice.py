@@ -248,3 +248,23 @@ def test_the_page_refuses_undo_after_the_delay_in_place(sent: Message, agent: An
         '<p role="alert" class="bad">already sent: the delay to undo or edit this reply is over</p>',
     )
     assert "Undo (" not in page
+
+
+def test_undo_restarts_the_next_response_clock_the_reply_stopped(
+    sent: Message, agent: Any, x_channel: Any
+) -> None:
+    outbox_tick(SENT_AT + timedelta(seconds=10))  # the first reply went out
+    first_id = Message.objects.get(pk=sent.pk).network_message_id
+    receive_event(
+        x_channel, "2", post("b", "still nothing", author="u1", minutes=40, kind="reply", reply_to=first_id)
+    )
+    conversation = Conversation.objects.get()
+    due = conversation.next_response_due_at
+    assert due is not None
+    later = SENT_AT + timedelta(minutes=15)
+    with time_machine.travel(later, tick=False):
+        second = send_reply(conversation, agent, "Ana, an engineer is on the way to the mast. ^AL")
+    assert Conversation.objects.get().next_response_due_at is None
+    with time_machine.travel(later + timedelta(seconds=5), tick=False):
+        undo_reply(second, agent)
+    assert Conversation.objects.get().next_response_due_at == due
