@@ -55,7 +55,9 @@ class MessageOut(Schema):
     kind: str
     author: str
     text: str = Field(description="As written, except personal data the desk masks (see `masked`)")
-    masked: bool = Field(description="Card numbers, national ids or the policy's patterns are masked in `text`")
+    masked: bool = Field(
+        description="Card numbers, national ids or the policy's patterns are masked in `text`"
+    )
     sent_at: datetime
     delivery_status: str
     hidden: bool

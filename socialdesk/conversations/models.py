@@ -220,7 +220,7 @@ class Message(models.Model):
     category = models.CharField(max_length=60, blank=True)
     personal_data = models.JSONField(default=list, blank=True)
     # The text as pages, the API and the search index see it when it holds what the desk must not
-    # show (card numbers, national ids, the policy's patterns; see triage.masking). None: nothing
+    # show (card numbers, national ids, the policy's patterns; see conversations.masking). None: nothing
     # masked. `text` stays as written, for the network and for an audited reveal.
     masked_text = models.TextField(null=True, blank=True)  # noqa: DJ001 (None: nothing masked)
     # Hidden for exposing personal data: its text leaves the search index entirely.
@@ -250,7 +250,9 @@ class PersonalDataReveal(models.Model):
 
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reveals")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField()
 
     class Meta:

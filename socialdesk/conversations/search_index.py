@@ -15,37 +15,35 @@ from typing import Any
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-
-def searchable(row: str) -> str:
-    """The SQL for what the index holds of a message (`row` is new or old in a trigger)."""
-    return f"CASE WHEN {row}.search_excluded THEN '' ELSE coalesce({row}.masked_text, {row}.text) END"
-
-
-def _insert(row: str) -> str:
-    return f"INSERT INTO message_fts(rowid, text) VALUES ({row}.id, {searchable(row)});"
-
-
-def _delete(row: str) -> str:
-    return f"INSERT INTO message_fts(message_fts, rowid, text) VALUES ('delete', {row}.id, {searchable(row)});"
-
+# What the index holds of a message: nothing once hidden for exposing personal data, else the
+# masked text when something was masked, else the text. Spelled out per row name (new, old, m).
+NEW = "CASE WHEN new.search_excluded THEN '' ELSE coalesce(new.masked_text, new.text) END"
+OLD = "CASE WHEN old.search_excluded THEN '' ELSE coalesce(old.masked_text, old.text) END"
+SEARCHABLE = "CASE WHEN search_excluded THEN '' ELSE coalesce(masked_text, text) END"
+# Constant SQL built from the constants above: no input reaches it.
+INSERT_NEW = "INSERT INTO message_fts(rowid, text) VALUES (new.id, " + NEW + ");"  # noqa: S608
+DELETE_OLD = "INSERT INTO message_fts(message_fts, rowid, text) VALUES ('delete', old.id, " + OLD + ");"  # noqa: S608
 
 TRIGGERS = {
     "message_fts_insert": "CREATE TRIGGER message_fts_insert AFTER INSERT ON conversations_message "
-    f"BEGIN {_insert('new')} END",
+    "BEGIN " + INSERT_NEW + " END",
     "message_fts_delete": "CREATE TRIGGER message_fts_delete AFTER DELETE ON conversations_message "
-    f"BEGIN {_delete('old')} END",
-    "message_fts_update": "CREATE TRIGGER message_fts_update AFTER UPDATE OF text, masked_text, search_excluded "
-    f"ON conversations_message BEGIN {_delete('old')} {_insert('new')} END",
+    "BEGIN " + DELETE_OLD + " END",
+    "message_fts_update": "CREATE TRIGGER message_fts_update "
+    "AFTER UPDATE OF text, masked_text, search_excluded ON conversations_message "
+    "BEGIN " + DELETE_OLD + " " + INSERT_NEW + " END",
 }
+REINDEX = [
+    "INSERT INTO message_fts(message_fts) VALUES ('delete-all')",
+    "INSERT INTO message_fts(rowid, text) SELECT id, " + SEARCHABLE + " FROM conversations_message",  # noqa: S608
+]
 
 
 def reindex_messages(connection: BaseDatabaseWrapper) -> None:
     """Empty the index and fill it again from what each message may show."""
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO message_fts(message_fts) VALUES ('delete-all')")
-        cursor.execute(
-            f"INSERT INTO message_fts(rowid, text) SELECT id, {searchable('m')} FROM conversations_message m"
-        )
+        for sql in REINDEX:
+            cursor.execute(sql)
 
 
 def restore_search_triggers(using: str = "default", **_: Any) -> list[str]:
@@ -57,10 +55,14 @@ def restore_search_triggers(using: str = "default", **_: Any) -> list[str]:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'message_fts'")
         if cursor.fetchone() is None:
             return []  # migration 0006 has not run yet
-        cursor.execute("SELECT name FROM pragma_table_info('conversations_message') WHERE name = 'masked_text'")
+        cursor.execute(
+            "SELECT name FROM pragma_table_info('conversations_message') WHERE name = 'masked_text'"
+        )
         if cursor.fetchone() is None:
             return []  # migration 0013 has not run yet: the triggers below name its columns
-        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'message_fts_%'")
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'message_fts_%'"
+        )
         present = dict(cursor.fetchall())
         missing = [name for name, sql in TRIGGERS.items() if present.get(name) != sql]
         for name in missing:

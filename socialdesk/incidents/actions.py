@@ -96,7 +96,9 @@ def resolve_incident(incident: Incident, at: datetime, *, actor: User | None = N
 def publish_incident_status(incident: Incident, actor: User, public_text: str, public_url: str) -> None:
     """What customers read about the incident ({incident_public}, {incident_link} in templates). Leads
     and admins write it, as they decide when it is over."""
-    require_role(actor, incident.workspace_id, LEAD_ROLES, "only leads and admins write an incident's public status")
+    require_role(
+        actor, incident.workspace_id, LEAD_ROLES, "only leads and admins write an incident's public status"
+    )
     text, url = " ".join(public_text.split()), public_url.strip()
     if len(text) > 280:
         raise DeskError("the public text has at most 280 characters")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.actions import subject_of
+from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import Conversation, Message
 from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version
@@ -21,7 +22,6 @@ from socialdesk.policy.schema import Policy
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.engine import INTENTS, Result, Settings, triage_many
 from socialdesk.triage.heads import Array, embedder
-from socialdesk.triage.masking import masked_text
 from socialdesk.triage.models import CategoryModel, CorrectionField, TriageCorrection
 from socialdesk.workspaces.actions import require_member
 
@@ -128,7 +128,7 @@ def record_triage(message: Message, result: Result) -> bool:
     whether this was the conversation's first triage, which the policy step needs to know."""
     fields = result_fields(result)
     # Stored with the labels, in the transaction that stored the message: the search index and the
-    # pages never see a card number as written (triage.masking).
+    # pages never see a card number as written (conversations.masking).
     fields["masked_text"] = masked_text(message.text, result.personal_spans)
     Message.objects.filter(pk=message.pk).update(**fields)
     for name, value in fields.items():

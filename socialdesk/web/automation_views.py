@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from socialdesk.errors import DeskError
 from socialdesk.policy.automation import automation_preview
 from socialdesk.web.auth import signed_in
-from socialdesk.web.errors import shows_desk_errors
 from socialdesk.web.clock import use_workspace_clock
+from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import can_lead, set_automation, workspaces_for
 from socialdesk.workspaces.models import Workspace
 

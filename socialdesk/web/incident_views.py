@@ -13,8 +13,8 @@ from socialdesk.errors import DeskError
 from socialdesk.incidents.actions import can_resolve, incidents_for, publish_incident_status, resolve_incident
 from socialdesk.incidents.models import Incident
 from socialdesk.web.auth import signed_in
-from socialdesk.web.errors import shows_desk_errors
 from socialdesk.web.clock import use_workspace_clock
+from socialdesk.web.errors import shows_desk_errors
 
 
 @login_required

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from socialdesk.channels.models import SandboxDelivery
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
 from socialdesk.conversations.inbox import DUE_SOON, scoped
-from socialdesk.conversations.personal_data import reveal_personal_data
 from socialdesk.conversations.models import AlertKind, Conversation, Message, Status
+from socialdesk.conversations.personal_data import reveal_personal_data
 from socialdesk.conversations.sla import sla_state
 from socialdesk.errors import DeskError
 from socialdesk.moderation.actions import moderate

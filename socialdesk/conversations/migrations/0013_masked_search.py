@@ -1,7 +1,7 @@
 """Masked personal data: what the desk shows and indexes of a message (card numbers, national ids,
 the policy's patterns masked; nothing of a post hidden for exposing personal data), an audit of who
 read a message as written, and the search index rebuilt on the masked text. Existing messages are
-masked from their stored triage spans plus a fresh look for card numbers and ids."""
+masked from the personal data their triage found (stored spans)."""
 
 from typing import Any
 
@@ -11,11 +11,9 @@ from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from socialdesk.conversations.search_index import TRIGGERS, reindex_messages, searchable
-from socialdesk.triage.masking import masked_text
-from socialdesk.triage.pii import find_personal_data
+from socialdesk.conversations.search_index import SEARCHABLE, TRIGGERS, reindex_messages
+from socialdesk.conversations.masking import masked_text
 
-SEARCHABLE = searchable("conversations_message").replace("conversations_message.", "")
 POSTGRES = [
     "DROP INDEX IF EXISTS message_search_vector",
     "ALTER TABLE conversations_message DROP COLUMN IF EXISTS search_vector",
@@ -37,10 +35,9 @@ def _subject(text: str) -> str:
     return " ".join(text.split())[:SUBJECT_CHARS]
 
 
-def _spans(text: str, triage: Any) -> list[Any]:
-    stored = triage.get("personal_spans", []) if isinstance(triage, dict) else []
-    found = [(f.kind, f.start, f.end) for f in find_personal_data(text, use_model=False)]
-    return [*stored, *found]
+def _spans(triage: Any) -> list[Any]:
+    """The personal data triage found (kind, start, end): card numbers were Luhn-checked already."""
+    return triage.get("personal_spans", []) if isinstance(triage, dict) else []
 
 
 def mask_existing(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -48,7 +45,7 @@ def mask_existing(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> N
     conversation_model = apps.get_model("conversations", "Conversation")
     rows = message_model.objects.filter(direction="in").values_list("pk", "conversation_id", "text", "triage")
     for pk, conversation_id, text, triage in rows.iterator(chunk_size=2000):
-        masked = masked_text(text, _spans(text, triage))
+        masked = masked_text(text, _spans(triage))
         if masked is None:
             continue
         message_model.objects.filter(pk=pk).update(masked_text=masked)
