@@ -31,6 +31,9 @@ TRIGGERS = {
     "BEGIN " + DELETE_OLD + " END",
     "message_fts_update": "CREATE TRIGGER message_fts_update "
     "AFTER UPDATE OF text, masked_text, search_excluded ON conversations_message "
+    # Only when what is indexed changes: triage writes masked_text (often None again) on every
+    # message, and FTS5 must never be told to delete what it does not hold (a corrupt index).
+    "WHEN " + OLD + " IS NOT " + NEW + " "
     "BEGIN " + DELETE_OLD + " " + INSERT_NEW + " END",
 }
 REINDEX = [
