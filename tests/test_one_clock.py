@@ -60,9 +60,7 @@ def test_the_chip_says_missed_after_the_breach_and_nothing_after_the_reply(
         assert alice.post(f"/c/{conversation.pk}/reply/", {"text": "Checking now ^AL"}).status_code == 302
         answered = alice.get(f"/c/{conversation.pk}/").content.decode()
     assert "about to be missed" not in late
-    assert (
-        'data-sla="missed">First response target missed: it was due 2026-11-20 10:30 CET</p>' in late
-    )
+    assert 'data-sla="missed">First response target missed: it was due 2026-11-20 10:30 CET</p>' in late
     assert '2026-11-20T10:30:00+01:00">10:30 CET</time> <span class="chip bad">missed</span>' in inbox
     assert "data-sla" not in answered
     assert "about to be missed" not in answered
