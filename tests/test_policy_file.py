@@ -114,7 +114,8 @@ def test_template_variables_and_regexes_are_checked() -> None:
     )
     assert issues[1] == (
         "line 56, column 13: first_contact.templates[0].text: unknown template variable(s) expected_reply; "
-        "allowed: agent, brand, email, expected_response, incident_link, incident_public, initials, name, phone"
+        "allowed: agent, brand, email, expected_response, incident_link, incident_public, initials, name, "
+        "phone"
     )
 
 
@@ -125,7 +126,8 @@ def test_an_internal_placeholder_in_a_customer_facing_template_is_refused_where_
     leaky = leaky.replace("Next update soon.", "Next update soon. {incident}")
     assert _issues(leaky) == [
         "line 85, column 27: sla.still_working_template: {incident} is the incident's internal title and "
-        "never goes to customers; use {incident_public} (its public text) or {incident_link} (its public link)",
+        "never goes to customers; use {incident_public} (its public text) or {incident_link} (its public "
+        "link)",
         "line 190, column 15: categories[0].saved_replies[0].text: {incident} is the incident's internal "
         "title and never goes to customers; use {incident_public} (its public text) or {incident_link} "
         "(its public link)",
