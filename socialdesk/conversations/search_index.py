@@ -36,6 +36,16 @@ TRIGGERS = {
     "WHEN " + OLD + " IS NOT " + NEW + " "
     "BEGIN " + DELETE_OLD + " " + INSERT_NEW + " END",
 }
+# Before migration 0013 (a database migrated back past it): the text as written, as 0006 indexed it.
+TEXT_TRIGGERS = {
+    "message_fts_insert": "CREATE TRIGGER message_fts_insert AFTER INSERT ON conversations_message BEGIN "
+    "INSERT INTO message_fts(rowid, text) VALUES (new.id, new.text); END",
+    "message_fts_delete": "CREATE TRIGGER message_fts_delete AFTER DELETE ON conversations_message BEGIN "
+    "INSERT INTO message_fts(message_fts, rowid, text) VALUES ('delete', old.id, old.text); END",
+    "message_fts_update": "CREATE TRIGGER message_fts_update AFTER UPDATE OF text ON conversations_message "
+    "BEGIN INSERT INTO message_fts(message_fts, rowid, text) VALUES ('delete', old.id, old.text); "
+    "INSERT INTO message_fts(rowid, text) VALUES (new.id, new.text); END",
+}
 REINDEX = [
     "INSERT INTO message_fts(message_fts) VALUES ('delete-all')",
     "INSERT INTO message_fts(rowid, text) SELECT id, " + SEARCHABLE + " FROM conversations_message",  # noqa: S608
@@ -61,16 +71,18 @@ def restore_search_triggers(using: str = "default", **_: Any) -> list[str]:
         cursor.execute(
             "SELECT name FROM pragma_table_info('conversations_message') WHERE name = 'masked_text'"
         )
-        if cursor.fetchone() is None:
-            return []  # migration 0013 has not run yet: the triggers below name its columns
+        masked = cursor.fetchone() is not None  # else 0013 has not run (or was reversed)
+        wanted = TRIGGERS if masked else TEXT_TRIGGERS
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'message_fts_%'"
         )
         present = dict(cursor.fetchall())
-        missing = [name for name, sql in TRIGGERS.items() if present.get(name) != sql]
+        missing = [name for name, sql in wanted.items() if present.get(name) != sql]
         for name in missing:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(TRIGGERS[name])
-    if missing:
+            cursor.execute(wanted[name])
+        if missing and not masked:
+            cursor.execute("INSERT INTO message_fts(message_fts) VALUES ('rebuild')")
+    if missing and masked:
         reindex_messages(connection)
     return missing

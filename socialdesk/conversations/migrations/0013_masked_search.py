@@ -11,7 +11,7 @@ from django.db import migrations, models
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
-from socialdesk.conversations.search_index import SEARCHABLE, TRIGGERS, reindex_messages
+from socialdesk.conversations.search_index import SEARCHABLE, TEXT_TRIGGERS, TRIGGERS, reindex_messages
 from socialdesk.conversations.masking import masked_text
 
 POSTGRES = [
@@ -74,6 +74,10 @@ def index_text(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None
     elif connection.vendor == "sqlite":
         for name in TRIGGERS:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        # Back to 0006's triggers (post_migrate puts them back if a table rebuild drops them).
+        for sql in TEXT_TRIGGERS.values():
+            schema_editor.execute(sql)
+        schema_editor.execute("INSERT INTO message_fts(message_fts) VALUES ('rebuild')")
 
 
 class Migration(migrations.Migration):
