@@ -75,7 +75,7 @@ def test_national_ids_and_the_policys_patterns_are_masked_too(telecom_policy: An
     shown = dict(Message.objects.values_list("network_message_id", "masked_text"))
     assert shown == {
         "a": "@NimbusMobile mi DNI es [national ID] y no tengo línea",
-        "b": "@NimbusMobile [national ID], sin servicio",  # the cue word goes with it
+        "b": "@NimbusMobile NIE [national ID], sin servicio",
         "c": "@NimbusMobile account [account number] is blocked",
         # The cue word makes it an id even with a wrong control letter: masked all the same.
         "d": "@NimbusMobile [national ID] wrong letter",

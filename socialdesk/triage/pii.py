@@ -20,8 +20,11 @@ import phonenumbers
 EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 NATIONAL_ID = re.compile(
-    r"(?i)\b(dni|nie|nif|cpf|rg|passport|pasaporte|passaporte|ssn|nino|codice fiscale)\b\s*(n[ºo.]?\s*)?:?\s*"
-    r"[a-z0-9][a-z0-9.-]{5,}"
+    # A cue word, maybe "is"/"es"/"é" or a number sign, then something id-shaped with digits in it
+    # ("mi DNI es 50123456K" is an id whatever its control letter; "el DNI ya existe" is not).
+    r"(?i)\b(dni|nie|nif|cpf|rg|passport|pasaporte|passaporte|ssn|nino|codice fiscale)\b"
+    r"(\s+(is|es|é|number|número|numero))?\s*(n[ºo.]?\s*)?:?\s*"
+    r"(?=[a-z0-9.-]*\d{4})[a-z0-9][a-z0-9.-]{5,}"
     r"|\b\d{3}-\d{2}-\d{4}\b"  # US SSN
 )
 # Ids with a check digit are taken without a cue word only when the check holds (a tracking or order
@@ -82,6 +85,10 @@ def cpf_ok(text: str) -> bool:
         if check % 10 != digits[size]:
             return False
     return True
+
+
+def _overlaps(match: re.Match[str], taken: list[tuple[int, int]]) -> bool:
+    return any(match.start() < end and start < match.end() for start, end in taken)
 
 
 def _phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
@@ -147,14 +154,16 @@ def find_personal_data(
         digits = re.sub(r"\D", "", m.group(0))
         if 13 <= len(digits) <= 19 and luhn_ok(digits):
             add("card", m.start(), m.end())
-    for m in NATIONAL_ID.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
-            add("national_id", m.start(), m.end())
+    # Ids that pass their check first (the span is the id alone, "DNI" stays readable), then ids
+    # after a cue word that do not overlap them.
     for m in SPANISH_ID.finditer(text):
-        if spanish_id_ok(*m.groups()) and not any(s <= m.start() < e for s, e in taken):
+        if spanish_id_ok(*m.groups()) and not _overlaps(m, taken):
             add("national_id", m.start(), m.end())
     for m in CPF.finditer(text):
-        if cpf_ok(m.group(0)) and not any(s <= m.start() < e for s, e in taken):
+        if cpf_ok(m.group(0)) and not _overlaps(m, taken):
+            add("national_id", m.start(), m.end())
+    for m in NATIONAL_ID.finditer(text):
+        if not _overlaps(m, taken):
             add("national_id", m.start(), m.end())
     for name, pattern in patterns:
         for m in pattern.finditer(text):
