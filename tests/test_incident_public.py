@@ -35,7 +35,7 @@ def test_the_known_outage_reply_says_the_public_text_never_the_title(
     )
     policy = active_policy(outage.workspace_id)
     assert policy is not None
-    filled = {s["name"]: s["text"] for s in saved_replies(policy, outage, agent)}
+    filled = {str(s["name"]): str(s["text"]) for s in saved_replies(policy, outage, agent)}
     assert filled["Known outage"] == (
         "Name, there is an outage in your area; we're fixing it and posting updates here: "
         "Mobile data is down in central Madrid. https://status.nimbus.example/42 ^AL"
