@@ -149,3 +149,19 @@ def test_hiding_for_another_reason_keeps_it_searchable(card_post: Message, agent
     moderate(card_post, "hide", "abuse", agent)
     assert _found("charged twice") == [card_post.conversation_id]
     assert Conversation.objects.get().subject == MASKED
+
+
+def test_the_migration_masks_messages_stored_before_it(card_post: Message) -> None:
+    """0013 masks what earlier triage found (its stored spans) and the subject the inbox shows."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("socialdesk.conversations.migrations.0013_masked_search")
+    Message.objects.filter(pk=card_post.pk).update(masked_text=None)
+    Conversation.objects.update(subject=CARD)
+    assert _found("4111") == [card_post.conversation_id]  # as stored before masking existed
+    migration.mask_existing(apps, None)
+    assert Message.objects.get(pk=card_post.pk).masked_text == MASKED
+    assert Conversation.objects.get().subject == MASKED
+    assert _found("4111") == []
