@@ -146,3 +146,32 @@ def test_hostile_posts_render_inert_in_the_browser(
     assert page.title() != "pwned"
     assert "<script>" in page.inner_text("article.msg .text")
     page.screenshot(path=str(ARTIFACTS / "4-hostile.png"), full_page=True)
+
+
+def test_a_card_number_is_masked_until_a_member_reveals_it(
+    page: Any, workspace: Any, x_channel: Any, agent: Any
+) -> None:
+    from socialdesk.conversations.models import PersonalDataReveal
+
+    save_policy(workspace, TELECOM)
+    receive_event(x_channel, "1", post("a", "@NimbusMobile you charged my card 4111 1111 1111 1111 twice"))
+    message = Message.objects.get()
+    page.goto("/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#inbox")
+    assert "4111" not in page.inner_text("#rows")
+    assert "[card number]" in page.inner_text("#rows")
+    page.goto(f"/c/{message.conversation_id}/")
+    _ready(page)
+    text = f"#text-{message.pk} .text"
+    assert page.inner_text(text) == "@NimbusMobile you charged my card [card number] twice"
+    assert PersonalDataReveal.objects.count() == 0
+    page.click("text=Reveal personal data")
+    page.wait_for_selector(f"#text-{message.pk} [role=status]")
+    assert page.inner_text(text) == "@NimbusMobile you charged my card 4111 1111 1111 1111 twice"
+    assert list(PersonalDataReveal.objects.values_list("actor__username", "message")) == [
+        ("alice", message.pk)
+    ]
+    page.screenshot(path=str(ARTIFACTS / "5-revealed.png"), full_page=True)

@@ -128,7 +128,7 @@ def test_sla_warning_before_breach_once(telecom: Any, x_channel: Any) -> None:
     assert policy_tick(T0 + timedelta(minutes=15))["sla_warnings"] == 1
     assert policy_tick(T0 + timedelta(minutes=16))["sla_warnings"] == 0
     assert list(Alert.objects.values_list("kind", "text", "roles")) == [
-        ("sla_warning", "first response due 2026-11-20 10:30", ["lead"])
+        ("sla_warning", "first response due 2026-11-20 10:30 CET", ["lead"])
     ]
 
 
@@ -312,4 +312,4 @@ def test_next_response_due_and_warned_after_the_customer_writes_again(
     assert policy_tick(T0 + timedelta(minutes=104))["sla_warnings"] == 0
     assert policy_tick(T0 + timedelta(minutes=105))["sla_warnings"] == 1
     assert policy_tick(T0 + timedelta(minutes=106))["sla_warnings"] == 0
-    assert list(Alert.objects.values_list("text", flat=True)) == ["next response due 2026-11-20 12:00"]
+    assert list(Alert.objects.values_list("text", flat=True)) == ["next response due 2026-11-20 12:00 CET"]

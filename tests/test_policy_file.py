@@ -114,8 +114,24 @@ def test_template_variables_and_regexes_are_checked() -> None:
     )
     assert issues[1] == (
         "line 56, column 13: first_contact.templates[0].text: unknown template variable(s) expected_reply; "
-        "allowed: agent, brand, email, expected_response, incident, initials, name, phone"
+        "allowed: agent, brand, email, expected_response, incident_link, incident_public, initials, name, "
+        "phone"
     )
+
+
+def test_an_internal_placeholder_in_a_customer_facing_template_is_refused_where_it_is_written() -> None:
+    """The incident's title is the desk's internal name ("Many negative posts about Line problem"):
+    a saved reply, an acknowledgment or an update may say only what was written for customers."""
+    leaky = TELECOM.replace("posting updates here: {incident_public} {incident_link}", "updates: {incident}")
+    leaky = leaky.replace("Next update soon.", "Next update soon. {incident}")
+    assert _issues(leaky) == [
+        "line 85, column 27: sla.still_working_template: {incident} is the incident's internal title and "
+        "never goes to customers; use {incident_public} (its public text) or {incident_link} (its public "
+        "link)",
+        "line 190, column 15: categories[0].saved_replies[0].text: {incident} is the incident's internal "
+        "title and never goes to customers; use {incident_public} (its public text) or {incident_link} "
+        "(its public link)",
+    ]
 
 
 def test_yaml_syntax_error_and_wrong_top_level() -> None:

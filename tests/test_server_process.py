@@ -98,6 +98,17 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
             response = page.goto(path)
             page.wait_for_load_state("networkidle")
             visited[path] = response.status
+        # The demo's card number is masked in search and on its page; a click reveals it (audited).
+        page.goto("/?q=4539")
+        assert page.locator("#rows a[href^='/c/']").count() == 0
+        page.goto("/?q=tarjeta+caducidad")
+        page.locator("#rows a[href^='/c/']").first.click()
+        page.wait_for_function("window.socialdeskReady === true")
+        assert "[card number]" in page.inner_text("#main")
+        assert "4539" not in page.inner_text("#main")
+        page.click("text=Reveal personal data")
+        page.wait_for_selector("[role=status]")
+        assert "4539 1488 0343 6467" in page.inner_text("#main")
         page.goto("about:blank")
         browser.close()
     assert set(visited.values()) == {200}, visited

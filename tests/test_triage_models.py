@@ -101,7 +101,7 @@ def test_personal_data_in_public_suggests_moving_to_private() -> None:
     text = "@NimbusMobile mi número es 612 98 76 54 y mi DNI 12345678Z, llamadme por favor"
     public, private = triage_many([text, text], DESK, private=[False, True])
     assert public.personal_data == ["phone", "national_id"]
-    assert public.personal_spans == [("phone", 27, 39), ("national_id", 45, 58)]
+    assert public.personal_spans == [("phone", 27, 39), ("national_id", 49, 58)]
     assert public.flags == ["move_to_private"]
     assert private.flags == []
     # Public: other 10 + exposed data 20 + 20 x negative; private: other 10 + needs response 10 + same.

@@ -133,4 +133,6 @@ def test_due_times_are_machine_readable_for_the_timer(desk: dict[str, Any]) -> N
     conversation = Conversation.objects.get(pk=cid)
     assert conversation.first_response_due_at is not None
     page = desk["client"].get(f"/c/{cid}/").content.decode()
-    assert f'<time class="due" datetime="{conversation.first_response_due_at.isoformat()}">' in page
+    # On the workspace's clock (the telecom policy runs on Madrid time), with its offset.
+    assert conversation.first_response_due_at.isoformat() == "2026-11-20T09:30:00+00:00"
+    assert '<time class="due" datetime="2026-11-20T10:30:00+01:00">2026-11-20 10:30 CET</time>' in page

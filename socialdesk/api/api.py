@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from socialdesk.api.approvals import approvals as approvals_router
 from socialdesk.api.approvals import drafts as drafts_router
 from socialdesk.api.auth import ApiTokenAuth, signed_in
+from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clock
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.schemas import (
     AssignIn,
@@ -34,6 +35,7 @@ from socialdesk.api.schemas import (
     Problem,
     Rejected,
     ReplyIn,
+    RevealedOut,
     StatusIn,
     TagIn,
     ViewIn,
@@ -53,6 +55,7 @@ from socialdesk.conversations.inbox import (
     total,
 )
 from socialdesk.conversations.models import Conversation, Message
+from socialdesk.conversations.personal_data import reveal_personal_data
 from socialdesk.errors import DeskError
 from socialdesk.moderation.actions import moderate
 from socialdesk.replies.actions import approve_reply, check_draft, resend_reply, send_reply
@@ -61,7 +64,13 @@ from socialdesk.triage.actions import correct_triage
 from socialdesk.workspaces.models import Workspace
 
 # Token first; for cookie (session) auth django-ninja checks the CSRF token on unsafe methods.
-api = NinjaAPI(title="Socialdesk", version="1", auth=[ApiTokenAuth(), django_auth], urls_namespace="api")
+api = NinjaAPI(
+    title="Socialdesk",
+    version="1",
+    auth=[ApiTokenAuth(), django_auth],
+    urls_namespace="api",
+    renderer=DeskRenderer(),
+)
 PAGE = 50
 
 
@@ -74,25 +83,30 @@ def refused(request: HttpRequest, error: DeskError) -> HttpResponse:
 
 
 def _get(request: HttpRequest, conversation_id: int) -> Conversation:
-    return get_object_or_404(
+    conversation = get_object_or_404(
         scoped(request.user).select_related("workspace", "channel", "contact", "assignee", "team"),
         pk=conversation_id,
     )
+    use_workspace_clock(conversation.workspace_id)
+    return conversation
 
 
 def _get_message(request: HttpRequest, message_id: int) -> Message:
-    return get_object_or_404(
+    message = get_object_or_404(
         Message.objects.select_related("conversation", "channel").filter(
             conversation__in=scoped(request.user)
         ),
         pk=message_id,
     )
+    use_workspace_clock(message.workspace_id)
+    return message
 
 
 @api.get("/conversations", response=InboxOut, summary="The inbox, filtered")
 def list_conversations(
     request: HttpRequest, filters: Query[InboxFilter], page: int = 1, sort: str = "recent"
 ) -> dict[str, Any]:
+    use_list_clock(request, filters.workspace)
     # No join to the workspace: SQLite would then drive the query from it and sort every row.
     qs = (
         inbox(request.user, filters)
@@ -194,6 +208,16 @@ def tags(request: HttpRequest, conversation_id: int, body: TagIn) -> dict[str, s
 def moderate_message(request: HttpRequest, message_id: int, body: ModerateIn) -> dict[str, str]:
     moderate(_get_message(request, message_id), body.action, body.reason, signed_in(request), body.note)
     return {"detail": "ok"}
+
+
+@api.post(
+    "/messages/{message_id}/reveal",
+    response={200: RevealedOut, 422: Problem},
+    summary="A masked message as written (audited: who, when, which message)",
+)
+def reveal(request: HttpRequest, message_id: int) -> dict[str, Any]:
+    message = _get_message(request, message_id)
+    return {"id": message.pk, "text": reveal_personal_data(message, signed_in(request))}
 
 
 @api.post("/messages/{message_id}/approve", response={200: MessageOut, 403: Problem})

@@ -9,6 +9,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from socialdesk.conversations.models import Conversation, Message
+from socialdesk.conversations.personal_data import shown_text
 
 
 class ConversationOut(Schema):
@@ -53,7 +54,10 @@ class MessageOut(Schema):
     is_private: bool
     kind: str
     author: str
-    text: str
+    text: str = Field(description="As written, except personal data the desk masks (see `masked`)")
+    masked: bool = Field(
+        description="Card numbers, national ids or the policy's patterns are masked in `text`"
+    )
     sent_at: datetime
     delivery_status: str
     hidden: bool
@@ -71,6 +75,11 @@ class MessageOut(Schema):
     undo_until: datetime | None = Field(
         description="Think twice: until then the reply waits and its author may undo or edit it."
     )
+
+
+class RevealedOut(Schema):
+    id: int
+    text: str
 
 
 class NoteOut(Schema):
@@ -229,7 +238,8 @@ def message_out(m: Message) -> dict[str, Any]:
         "is_private": m.is_private,
         "kind": m.kind,
         "author": m.author_user.username if m.author_user else m.author_handle,
-        "text": m.text,
+        "text": shown_text(m),
+        "masked": m.masked_text is not None,
         "sent_at": m.sent_at,
         "delivery_status": m.delivery_status,
         "hidden": m.hidden,

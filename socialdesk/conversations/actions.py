@@ -101,6 +101,11 @@ def _find_conversation(channel: Channel, inbound: InboundMessage, key: str) -> C
     return first(live.filter(channel=channel, thread_key=key))
 
 
+def subject_of(text: str) -> str:
+    """A conversation's subject: its first message on one line, cut short."""
+    return " ".join(text.split())[:SUBJECT_CHARS]
+
+
 def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, contact: Contact) -> Conversation:
     try:
         with transaction.atomic():
@@ -110,7 +115,7 @@ def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, cont
                 contact=contact,
                 thread_key=key,
                 is_private=inbound.is_private,
-                subject=" ".join(inbound.text.split())[:SUBJECT_CHARS],
+                subject=subject_of(inbound.text),
                 first_inbound_at=inbound.created_at,
                 last_inbound_at=inbound.created_at,
                 last_message_at=inbound.created_at,

@@ -231,6 +231,12 @@ class Message(models.Model):
     intent = models.CharField(max_length=12, blank=True)
     category = models.CharField(max_length=60, blank=True)
     personal_data = models.JSONField(default=list, blank=True)
+    # The text as pages, the API and the search index see it when it holds what the desk must not
+    # show (card numbers, national ids, the policy's patterns; see conversations.masking). None: nothing
+    # masked. `text` stays as written, for the network and for an audited reveal.
+    masked_text = models.TextField(null=True, blank=True)  # noqa: DJ001 (None: nothing masked)
+    # Hidden for exposing personal data: its text leaves the search index entirely.
+    search_excluded = models.BooleanField(default=False)
     legal_threat = models.BooleanField(default=False)
     abusive = models.BooleanField(default=False)
     needs_response = models.BooleanField(default=False)
@@ -249,6 +255,23 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.direction} {self.network_message_id}"
+
+
+class PersonalDataReveal(models.Model):
+    """Someone read a message's masked personal data as written: who, when, which message."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reveals")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "created_at"], name="reveal_audit")]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} read message {self.message_id}"
 
 
 class ModerationAction(models.TextChoices):

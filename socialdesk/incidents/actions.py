@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from socialdesk.conversations.models import Conversation
+from socialdesk.errors import DeskError
 from socialdesk.incidents.models import Incident, IncidentStatus
 from socialdesk.policy.schema import Policy
 from socialdesk.workspaces.actions import LEAD_ROLES, can_lead, require_role, workspaces_for
@@ -90,3 +91,18 @@ def resolve_incident(incident: Incident, at: datetime, *, actor: User | None = N
         return
     incident.status, incident.resolved_at = IncidentStatus.RESOLVED, at
     incident.save(update_fields=["status", "resolved_at"])
+
+
+def publish_incident_status(incident: Incident, actor: User, public_text: str, public_url: str) -> None:
+    """What customers read about the incident ({incident_public}, {incident_link} in templates). Leads
+    and admins write it, as they decide when it is over."""
+    require_role(
+        actor, incident.workspace_id, LEAD_ROLES, "only leads and admins write an incident's public status"
+    )
+    text, url = " ".join(public_text.split()), public_url.strip()
+    if len(text) > 280:
+        raise DeskError("the public text has at most 280 characters")
+    if url and not url.startswith("https://"):
+        raise DeskError("the public link must start with https://")
+    incident.public_text, incident.public_url = text, url
+    incident.save(update_fields=["public_text", "public_url"])

@@ -23,6 +23,10 @@ class Incident(models.Model):
     opened_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     conversation_count = models.PositiveIntegerField(default=0)
+    # What customers may read about it (templates' {incident_public} and {incident_link}); the title
+    # above is the desk's own name for it and never goes out.
+    public_text = models.CharField(max_length=280, blank=True)
+    public_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
         constraints = [

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from socialdesk.conversations.models import Direction, Message, ModerationLog
 from socialdesk.errors import DeskError
+from socialdesk.moderation.suggestions import about_personal_data
 from socialdesk.outbox.queue import enqueue
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.workspaces.actions import require_member
@@ -52,7 +53,11 @@ def moderate(message: Message, action: str, reason: str, actor: User, note: str 
         raise ModerationRefused(f"{network} allows deleting only within {max_age} hours")
     with transaction.atomic():
         field = "hidden" if action == "hide" else "deleted"
-        if not Message.objects.filter(pk=message.pk, **{field: False}).update(**{field: True}):
+        changes = {field: True}
+        if about_personal_data(listed):
+            # Taken down for exposing someone's data: no search finds it again, masked or not.
+            changes["search_excluded"] = True
+        if not Message.objects.filter(pk=message.pk, **{field: False}).update(**changes):
             raise ModerationRefused(f"the message is already {field}")
         entry = ModerationLog.objects.create(
             workspace_id=message.workspace_id,

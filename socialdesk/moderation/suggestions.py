@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socialdesk.conversations.models import Direction, Message
-from socialdesk.policy.schema import Policy
+from socialdesk.policy.schema import ModerationReason, Policy
 
 SUGGESTION_WORDS = {
     "personal_data": ("personal_data", "personal-data", "pii", "personal data", "privacy"),
@@ -44,3 +44,9 @@ def suggest_moderation(policy: Policy, message: Message) -> Suggestion | None:
             action = next((a for a in listed.actions if allowed.get(a)), "")
             return Suggestion(why, listed.code, action, why == "personal_data")
     return Suggestion(why, "", "", why == "personal_data")
+
+
+def about_personal_data(reason: ModerationReason) -> bool:
+    """Is this policy reason the one for personal data exposed (by its code or label)?"""
+    text = f"{reason.code} {reason.label}".lower()
+    return any(word in text for word in SUGGESTION_WORDS["personal_data"])

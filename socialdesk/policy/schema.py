@@ -25,7 +25,24 @@ Sentiment = Literal["negative", "neutral", "positive"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Role = Literal["agent", "lead", "admin", "legal"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")]
-TEMPLATE_VARIABLES = {"name", "brand", "expected_response", "agent", "initials", "phone", "email", "incident"}
+# Every template can reach a customer (a public reply, an acknowledgment under their post), so only
+# values written for customers may fill one. An incident has a public text and a public link for
+# that; its title is the desk's internal name ("Many negative posts about Line problem").
+TEMPLATE_VARIABLES = {
+    "name",
+    "brand",
+    "expected_response",
+    "agent",
+    "initials",
+    "phone",
+    "email",
+    "incident_public",
+    "incident_link",
+}
+INTERNAL_VARIABLES = {
+    "incident": "{incident} is the incident's internal title and never goes to customers; "
+    "use {incident_public} (its public text) or {incident_link} (its public link)",
+}
 
 
 def template_variables(text: str) -> set[str]:
@@ -37,6 +54,9 @@ def _check_template(text: str, allowed: set[str]) -> str:
         used = template_variables(text)
     except ValueError as exc:
         raise ValueError(f"template is malformed ({exc}); write literal braces as {{{{ and }}}}") from exc
+    internal = sorted(used & INTERNAL_VARIABLES.keys())
+    if internal:
+        raise ValueError("; ".join(INTERNAL_VARIABLES[name] for name in internal))
     unknown = sorted(used - allowed)
     if unknown:
         raise ValueError(

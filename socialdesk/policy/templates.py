@@ -39,12 +39,15 @@ class _Values(dict[str, str]):
 def fill_template(text: str, policy: Policy, conversation: Conversation, **extra: str) -> str:
     """A policy template with the conversation's values; variables without a value become empty."""
     offline = {o.kind: o.address for o in policy.channels.offline}
+    incident = conversation.incident
     values = _Values(
         name=_first_name(conversation),
         brand=policy.brand,
         phone=offline.get("phone", ""),
         email=offline.get("email", ""),
-        incident=conversation.incident.title if conversation.incident else "",
+        # Public values only (see schema.TEMPLATE_VARIABLES): never the incident's internal title.
+        incident_public=incident.public_text if incident else "",
+        incident_link=incident.public_url if incident else "",
         **extra,
     )
     return text.format_map(values)

@@ -150,7 +150,8 @@ def warn_before_breach(
             due = conversation.first_response_due_at if first else conversation.next_response_due_at
             if due is None:
                 continue
-            text = f"{label} due {due.astimezone(zone):%Y-%m-%d %H:%M}"
+            # Labelled with the zone: the page shows the same time on the same clock (web.clock).
+            text = f"{label} due {due.astimezone(zone):%Y-%m-%d %H:%M %Z}"
             raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now)
             Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
             created += 1

@@ -13,6 +13,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from socialdesk.conversations.actions import subject_of
+from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import Conversation, Message
 from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version
@@ -125,10 +127,17 @@ def record_triage(message: Message, result: Result) -> bool:
     intent, category and language; later messages update sentiment, flags and the score). Returns
     whether this was the conversation's first triage, which the policy step needs to know."""
     fields = result_fields(result)
+    # Stored with the labels, in the transaction that stored the message: the search index and the
+    # pages never see a card number as written (conversations.masking).
+    fields["masked_text"] = masked_text(message.text, result.personal_spans)
     Message.objects.filter(pk=message.pk).update(**fields)
     for name, value in fields.items():
         setattr(message, name, value)
     conversation = message.conversation
+    if message.masked_text is not None and conversation.subject == subject_of(message.text):
+        # The inbox shows the subject: the first message's words, masked like the message.
+        conversation.subject = subject_of(message.masked_text)
+        Conversation.objects.filter(pk=conversation.pk).update(subject=conversation.subject)
     first = conversation.policy_version is None and not conversation.intent
     if first:
         conversation.intent, conversation.category = result.intent, result.category

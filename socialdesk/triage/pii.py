@@ -20,12 +20,18 @@ import phonenumbers
 EMAIL = re.compile(r"(?i)\b[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b")
 CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 NATIONAL_ID = re.compile(
-    r"(?i)\b(dni|nie|nif|cpf|rg|passport|pasaporte|passaporte|ssn|nino|codice fiscale)\b\s*(n[ºo.]?\s*)?:?\s*"
-    r"[a-z0-9][a-z0-9.-]{5,}"
-    r"|\b\d{8}[a-hj-np-tv-z]\b"  # Spanish DNI: 8 digits + control letter
-    r"|\b\d{3}\.\d{3}\.\d{3}-\d{2}\b"  # Brazilian CPF
+    # A cue word, maybe "is"/"es"/"é" or a number sign, then something id-shaped with digits in it
+    # ("mi DNI es 50123456K" is an id whatever its control letter; "el DNI ya existe" is not).
+    r"(?i)\b(dni|nie|nif|cpf|rg|passport|pasaporte|passaporte|ssn|nino|codice fiscale)\b"
+    r"(\s+(is|es|é|number|número|numero))?\s*(n[ºo.]?\s*)?:?\s*"
+    r"(?=[a-z0-9.-]*\d{4})[a-z0-9][a-z0-9.-]{5,}"
     r"|\b\d{3}-\d{2}-\d{4}\b"  # US SSN
 )
+# Ids with a check digit are taken without a cue word only when the check holds (a tracking or order
+# number of the same shape is not someone's identity).
+SPANISH_ID = re.compile(r"(?i)\b([xyz]?)(\d{7,8})[- ]?([a-z])\b")  # DNI: 8 digits; NIE: X/Y/Z + 7
+CPF = re.compile(r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b")  # Brazilian CPF, two check digits
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
 STREET = re.compile(
     r"(?i)(\b\d{1,5}[a-z]?,?\s+(?:[A-Z][\w'.-]+\s+){1,4}(street|st|road|rd|avenue|ave|lane|ln|drive|dr|"
     r"boulevard|blvd|way|court|ct|place|pl|square|terrace)\b"
@@ -60,6 +66,29 @@ def luhn_ok(digits: str) -> bool:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
+
+
+def spanish_id_ok(prefix: str, digits: str, letter: str) -> bool:
+    """A Spanish DNI (8 digits) or NIE (X, Y or Z and 7 digits) with its control letter."""
+    if len(digits) != (7 if prefix else 8):
+        return False
+    number = int(str("XYZ".index(prefix.upper())) + digits if prefix else digits)
+    return DNI_LETTERS[number % 23] == letter.upper()
+
+
+def cpf_ok(text: str) -> bool:
+    digits = [int(c) for c in text if c.isdigit()]
+    if len(set(digits)) == 1:
+        return False
+    for size in (9, 10):
+        check = sum(d * w for d, w in zip(digits[:size], range(size + 1, 1, -1), strict=True)) * 10 % 11
+        if check % 10 != digits[size]:
+            return False
+    return True
+
+
+def _overlaps(match: re.Match[str], taken: list[tuple[int, int]]) -> bool:
+    return any(match.start() < end and start < match.end() for start, end in taken)
 
 
 def _phones(text: str, regions: Sequence[str], taken: list[tuple[int, int]]) -> list[Finding]:
@@ -125,8 +154,16 @@ def find_personal_data(
         digits = re.sub(r"\D", "", m.group(0))
         if 13 <= len(digits) <= 19 and luhn_ok(digits):
             add("card", m.start(), m.end())
+    # Ids that pass their check first (the span is the id alone, "DNI" stays readable), then ids
+    # after a cue word that do not overlap them.
+    for m in SPANISH_ID.finditer(text):
+        if spanish_id_ok(*m.groups()) and not _overlaps(m, taken):
+            add("national_id", m.start(), m.end())
+    for m in CPF.finditer(text):
+        if cpf_ok(m.group(0)) and not _overlaps(m, taken):
+            add("national_id", m.start(), m.end())
     for m in NATIONAL_ID.finditer(text):
-        if not any(s <= m.start() < e for s, e in taken):
+        if not _overlaps(m, taken):
             add("national_id", m.start(), m.end())
     for name, pattern in patterns:
         for m in pattern.finditer(text):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from socialdesk.errors import DeskError
 from socialdesk.policy.automation import automation_preview
 from socialdesk.web.auth import signed_in
+from socialdesk.web.clock import use_workspace_clock
 from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import can_lead, set_automation, workspaces_for
 from socialdesk.workspaces.models import Workspace
@@ -34,6 +35,7 @@ def _page(request: HttpRequest, status: int = 200, error: str = "") -> HttpRespo
         hours = 4.0
     context: dict[str, object] = {"workspace": workspace, "hours_choices": HOURS, "desk_error": error}
     if workspace is not None:
+        use_workspace_clock(request, workspace.pk)
         planned = []
         try:
             planned = automation_preview(signed_in(request), workspace, hours, timezone.now())

@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from socialdesk.conversations.inbox import scoped
 from socialdesk.errors import DeskError
-from socialdesk.incidents.actions import can_resolve, incidents_for, resolve_incident
+from socialdesk.incidents.actions import can_resolve, incidents_for, publish_incident_status, resolve_incident
 from socialdesk.incidents.models import Incident
 from socialdesk.web.auth import signed_in
+from socialdesk.web.clock import use_workspace_clock
 from socialdesk.web.errors import shows_desk_errors
 
 
@@ -25,6 +26,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def _incident_page(
     request: HttpRequest, incident: Incident, *, status: int = 200, **extra: object
 ) -> HttpResponse:
+    use_workspace_clock(request, incident.workspace_id)
     conversations = (
         scoped(request.user)
         .filter(incident=incident)
@@ -57,4 +59,15 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def incident_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incidents_for(request.user), pk=pk)
     resolve_incident(incident, timezone.now(), actor=signed_in(request))
+    return redirect("web:incident", pk=incident.pk)
+
+
+@login_required
+@require_POST
+@shows_desk_errors(_incident_error)
+def incident_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_object_or_404(incidents_for(request.user), pk=pk)
+    publish_incident_status(
+        incident, signed_in(request), request.POST.get("public_text", ""), request.POST.get("public_url", "")
+    )
     return redirect("web:incident", pk=incident.pk)

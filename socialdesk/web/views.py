@@ -5,7 +5,7 @@ another brand's data is a 404. Views parse the form and call the action; refusal
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import SandboxDelivery
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
-from socialdesk.conversations.inbox import (
-    scoped,
-)
-from socialdesk.conversations.models import Conversation, Message, Status
+from socialdesk.conversations.inbox import DUE_SOON, scoped
+from socialdesk.conversations.models import AlertKind, Conversation, Message, Status
+from socialdesk.conversations.personal_data import reveal_personal_data
+from socialdesk.conversations.sla import sla_state
 from socialdesk.errors import DeskError
 from socialdesk.moderation.actions import moderate
 from socialdesk.moderation.suggestions import suggest_moderation
@@ -39,6 +39,7 @@ from socialdesk.replies.think_twice import undo_deadlines
 from socialdesk.triage.actions import correct_triage
 from socialdesk.triage.engine import INTENTS
 from socialdesk.web.auth import signed_in
+from socialdesk.web.clock import use_workspace_clock
 from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import can_approve, workspaces_for
 
@@ -67,6 +68,10 @@ def _policy_context(
     }
 
 
+def _warn_before(found: tuple[int, Policy] | None) -> timedelta:
+    return timedelta(minutes=found[1].sla.warn_before_minutes) if found else DUE_SOON
+
+
 def _automation_log(conversation: Conversation) -> list[dict[str, object]]:
     """The gate's decisions here, oldest first, with their times as datetimes for the template."""
     return [
@@ -79,6 +84,7 @@ def _automation_log(conversation: Conversation) -> list[dict[str, object]]:
 def _conversation_page(
     request: HttpRequest, conversation: Conversation, *, status: int = 200, **extra: object
 ) -> HttpResponse:
+    use_workspace_clock(request, conversation.workspace_id)
     messages = list(
         conversation.messages.select_related("author_user", "channel", "reviewed_by").order_by(
             "sent_at", "pk"
@@ -113,7 +119,10 @@ def _conversation_page(
         "conversation": conversation,
         "messages": messages,
         "handles": conversation.contact.handles.all(),
-        "alerts": conversation.alerts.order_by("created_at"),
+        # The SLA chip is read from the current due times (see conversations.sla); a stored warning
+        # would still say "about to be missed" after the target was missed or met.
+        "alerts": conversation.alerts.exclude(kind=AlertKind.SLA_WARNING).order_by("created_at"),
+        "sla": sla_state(conversation, timezone.now(), _warn_before(found)),
         "automation_log": _automation_log(conversation),
         "is_approver": can_approve(conversation.workspace_id, request.user.pk),
         **_policy_context(conversation, request.user, found),
@@ -261,6 +270,16 @@ def correct(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
     message = _get_message(request, pk, message_id)
     correct_triage(message, request.POST.get("field", ""), request.POST.get("value", ""), signed_in(request))
     return redirect("web:conversation", pk=pk)
+
+
+@login_required
+@require_POST
+@shows_desk_errors(_conversation_error)
+def reveal(request: HttpRequest, pk: int, message_id: int) -> HttpResponse:
+    """A masked message as written (htmx swaps it in); the reading is audited."""
+    message = _get_message(request, pk, message_id)
+    text = reveal_personal_data(message, signed_in(request))
+    return render(request, "web/revealed.html", {"message": message, "text": text})
 
 
 @login_required
