@@ -1,0 +1,158 @@
+"""Selling in a service reply: promoting a product, a price, a promotion or a call to buy. Explaining
+the customer's own plan, bill or a refund is service, not selling ("our plan change page explains the
+options", "we can offer you a refund", "the 9.99 charge was refunded")."""
+
+from __future__ import annotations
+
+import re
+
+from socialdesk.policy.checks.text import Finding, compile_words, negated, sentence_at, words
+
+RULE = "no_selling"
+
+_PRODUCT = (
+    r"(?:unlimited |premium |5g |fibre |fiber |family |data |prepaid |pro |max |plus |gold )*"
+    r"(?:plan|plans|tariff|bundle|package|offer|offers|deal|deals|phone|phones|handset|router|fibre|fiber|"
+    r"subscription|membership|add-on|addon|data pack|service|product|products|range|card|account|"
+    r"credit card|mortgage|loan|savings account)"
+)
+PROMOTION = re.compile(
+    words(
+        # English
+        r"check out our",
+        r"have a look at our (?:new|latest|amazing|great|exclusive|premium)",
+        r"(?:discover|try|explore|don't miss) our (?:new|latest|amazing|exclusive|premium)",
+        r"(?:our|the) (?:new|latest|brand[- ]new|amazing|exclusive|unbeatable|fantastic|great) " + _PRODUCT,
+        r"(?:why not|you could|you might want to|you should) (?:upgrade|switch|try|get|sign up|go for|add)",
+        r"(?:have you|did you) (?:considered|thought about|seen|tried|heard about) (?:upgrading|switching|our)",
+        r"upgrade (?:now|today|to (?:our|the|a) (?:premium|unlimited|new|pro|max|plus|faster|bigger))",
+        r"(?:sign up|subscribe|order|buy|switch|join|apply) (?:now|today|online today)",
+        r"switch to our",
+        r"(?:special|exclusive|limited|unbeatable|amazing|great|best|introductory|black friday|summer) "
+        r"(?:offer|offers|deal|deals|price|prices|promotion|promo|discount)",
+        r"limited[- ]time",
+        r"while (?:stocks|supplies) last",
+        r"don't miss (?:out|it|this)",
+        r"(?:promo|discount|voucher|coupon) code",
+        r"use (?:the )?code",
+        r"\d+ ?% off",
+        r"\d+ (?:months?|weeks?) (?:for )?free",
+        r"(?:first|one|two|three) months? free",
+        r"act (?:fast|now|quickly)",
+        r"take advantage of (?:our|this|the)",
+        r"unlimited (?:plan|data|calls|tariff|bundle)",
+        r"(?:perfect|ideal|great) (?:time|moment) to (?:upgrade|switch)",
+        # Spanish
+        r"(?:echa|echale|eche|dale) un vistazo a (?:nuestr|la nuev|el nuev)\w*",
+        r"(?:descubre|descubra|prueba|pruebe|conoce|conozca) (?:nuestr|la nuev|el nuev)\w*",
+        r"(?:nuestr[oa]s?|la|el|las|los) (?:nuev[oa]s?|increibles?|exclusiv[oa]s?|fantastic[oa]s?|mejores?) "
+        r"(?:tarifas?|planes?|ofertas?|promociones?|paquetes?|fibra|moviles?|packs?|bonos?)",
+        r"(?:tarifa|plan|bono|datos|llamadas) ilimitad[oa]s?",
+        r"(?:oferta|promocion|precio|descuento)s? (?:especial|exclusiv[oa]|limitad[oa]|increible|de lanzamiento)\w*",
+        r"aprovech[ae] (?:la|esta|nuestra|nuestras|el|estas|ya)",
+        r"(?:contrata|contrate|pasate|pasese|cambiate|cambiese|hazte|suscribete|date de alta|mejora|mejore)"
+        r" (?:ya|ahora|hoy|a nuestr\w*|a la (?:tarifa|fibra)|tu tarifa|su tarifa)",
+        r"no te lo pierdas",
+        r"no se lo pierda",
+        r"por tiempo limitado",
+        r"(?:codigo|cupon) (?:promocional|de descuento)",
+        r"\d+ ?% de descuento",
+        r"(?:solo|unicamente) (?:hoy|esta semana|este mes)",
+        r"(?:primer|primeros|\d+) mes(?:es)? gratis",
+        # Portuguese
+        r"(?:confira|conheca|descubra|experimente|veja) (?:o nosso|a nossa|os nossos|as nossas|o novo|a nova|"
+        r"nosso|nossa)",
+        r"(?:nosso|nossa|nossos|nossas|o|a) (?:novo|nova|novos|novas|incrivel|exclusiv[oa]) "
+        r"(?:plano|planos|oferta|ofertas|promocao|pacote|fibra|celular|combo)",
+        r"(?:plano|pacote|internet|dados) ilimitad[oa]",
+        r"(?:oferta|promocao|preco|desconto)s? (?:especial|exclusiv[oa]|imperdivel|limitad[oa]|de lancamento)",
+        r"aproveite (?:a|esta|nossa|o|ja|agora)",
+        r"(?:assine|contrate|mude|migre|adquira) (?:ja|agora|hoje|para o nosso|para a nossa|o plano)",
+        r"nao perca",
+        r"por tempo limitado",
+        r"(?:codigo|cupom|cupao) (?:promocional|de desconto)",
+        r"\d+ ?% de desconto",
+        r"(?:so|somente|apenas) hoje",
+        r"(?:primeiro|\d+) mes(?:es)? gratis",
+        # French
+        r"(?:decouvrez|decouvre|essayez|jetez un oeil a|jetez un coup d'oeil a) (?:notre|nos|le nouveau|la nouvelle)",
+        r"(?:notre|nos|le|la) (?:nouvel|nouveau|nouvelle|nouveaux|nouvelles|incroyables?|exclusi(?:f|ve)s?) "
+        r"(?:forfaits?|offres?|promotions?|abonnements?|box|fibre|smartphones?|packs?)",
+        r"forfaits? illimites?",
+        r"(?:offre|promotion|prix|remise)s? (?:speciale?s?|exclusives?|limitee?s?|exceptionnelle?s?|de lancement)",
+        r"profitez (?:de|des|vite|des maintenant)",
+        r"(?:souscrivez|abonnez-vous|passez|craquez)(?: des maintenant| vite| a notre| au forfait| a la fibre)",
+        r"ne (?:manquez|ratez) pas",
+        r"(?:pour une )?duree limitee",
+        r"code (?:promo|promotionnel|de reduction)",
+        r"\d+ ?% de (?:reduction|remise)",
+        r"(?:premier|\d+) mois (?:offerts?|gratuits?)",
+        # German
+        r"(?:entdecken sie|entdecke|schauen sie sich|schau dir|testen sie|probieren sie) (?:unser|unsere|unseren|"
+        r"den neuen|die neue|das neue)",
+        r"(?:unser|unsere|unseren|den|die|das) (?:neue|neuen|neuer|neues|exklusive|exklusiven|unschlagbare|"
+        r"unschlagbaren|gunstige|gunstigen) (?:tarif|tarife|vertrag|angebot|angebote|paket|flatrate|handy|router|"
+        r"glasfaser|abo|aktion)",
+        r"(?:flatrate|unbegrenzt\w* (?:daten|datenvolumen|tarif|surfen))",
+        r"\w*(?:sonder|exklusiv|spar|top|super|schnapper)angebot\w*",
+        r"sichern sie sich",
+        r"(?:jetzt|heute|gleich) (?:buchen|wechseln|upgraden|bestellen|zugreifen|zuschlagen|sparen|abschliessen)",
+        r"wechseln sie (?:zu unserem|jetzt|in unseren|auf unseren)",
+        r"nicht verpassen",
+        r"nur (?:fur kurze zeit|noch heute|diese woche)",
+        r"zeitlich begrenzt\w*",
+        r"\w*(?:gutschein|rabatt|aktions)code",
+        r"\d+ ?% rabatt",
+        r"(?:erster|ersten|\d+) monate? (?:gratis|kostenlos)",
+    )
+)
+
+_CURRENCY = r"(?:€|\$|£|r\$|eur|euros?|usd|gbp|reais|chf)"
+_AMOUNT = rf"(?:{_CURRENCY} ?\d+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{2}})(?: ?{_CURRENCY})?|\d+ ?{_CURRENCY})"
+# A price sold as a bargain: "only 9.99!", "por solo 15 €/mes", "ab 19,99 €".
+BARGAIN_PRICE = re.compile(
+    words(
+        r"(?:only|just|from|for as little as|starting at|now|solo|solamente|tan solo|desde|por solo|apenas|"
+        r"por apenas|so|a partir de|seulement|des|pour seulement|nur|ab|fur nur|schon ab)"
+    )
+    + rf" ?{_AMOUNT}(?: ?(?:/|a |per |al |por |par |pro |im )(?:month|mes|mois|monat|mo)\b)?"
+)
+# The customer's own money: a price next to these words explains a bill or a refund.
+OWN_MONEY = compile_words(
+    r"refund\w*", r"charged?", r"billed?", r"credit(?:ed)?", r"paid", r"reimburs\w*", r"compensation",
+    r"reembols\w*", r"devolu\w*", r"devolv\w*", r"cobr\w*", r"cargo", r"abon\w*", r"factura\w*",
+    r"estorn\w*", r"debit\w*", r"rembours\w*", r"preleve\w*", r"factur\w*", r"avoir",
+    r"erstatt\w*", r"gutschrift\w*", r"abgebucht\w*", r"berechnet\w*", r"rechnung\w*", r"zuruck\w*",
+)
+# Service senses of sales words from a policy's list: "we can offer you a refund", "deal with".
+SERVICE_SENSE = re.compile(
+    r"^\s*(?:you |u )?(?:a |an |the |some |to )?(?:full |partial |one-off |small )?"
+    r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
+    r"workaround|explanation|with)\b"
+)
+SERVICE_USE_BEFORE = re.compile(r"(?:firmware|software|network|system|security|antenna|mast|app) $")
+
+WHY = "promotes a product or a price; service replies don't sell"
+
+
+def selling(text: str, folded: str) -> list[Finding]:
+    findings = [
+        Finding(RULE, match.start(), match.end(), WHY)
+        for match in PROMOTION.finditer(folded)
+        if not negated(folded, match.start(), window=20)
+    ]
+    for match in BARGAIN_PRICE.finditer(folded):
+        sentence_start, sentence_end = sentence_at(folded, match.start())
+        if OWN_MONEY.search(folded[sentence_start:sentence_end]):
+            continue
+        findings.append(Finding(RULE, match.start(), match.end(), WHY))
+    return findings
+
+
+def service_sense(folded: str, start: int, end: int) -> bool:
+    """A policy sales term used for service: "offer you a refund", "firmware upgrade", "not an upgrade"."""
+    return (
+        SERVICE_SENSE.match(folded[end : end + 40]) is not None
+        or SERVICE_USE_BEFORE.search(folded[max(0, start - 12) : start]) is not None
+        or negated(folded, start, window=15)
+    )
