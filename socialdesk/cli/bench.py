@@ -86,3 +86,17 @@ def bench_inbox(
         output,
         console,
     )
+
+
+@bench_app.command("checker")
+def bench_checker(
+    output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
+    misses: Annotated[bool, typer.Option(help="Also list the calibration drafts the checker gets wrong.")] = False,
+) -> None:
+    """The reply checker's per-rule precision and recall on held-out drafts, and ms per draft."""
+    from socialdesk.cli.common import setup_django
+
+    setup_django()
+    from socialdesk.bench.checker import run_checker_benchmark
+
+    run_checker_benchmark(output, console, show_misses=misses)

@@ -1,0 +1,174 @@
+"""`socialdesk bench checker`: the reply checker's per-rule precision and recall on the held-out part of
+the labelled drafts (socialdesk/policy/checker_data/drafts.jsonl), and its time per draft. The split is
+by a hash of each draft's text, so it never changes as drafts are added; patterns are tuned on the
+calibration part only. Writes (or replaces) one section of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from socialdesk.policy.checker import check_reply
+from socialdesk.policy.loader import load_policy
+from socialdesk.policy.schema import Policy
+
+DRAFTS = Path(__file__).parents[1] / "policy" / "checker_data" / "drafts.jsonl"
+POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
+RULES = (
+    "no_selling",
+    "no_sensitive_data_request",
+    "no_personal_data_in_public",
+    "no_condescension",
+    "hostile_tone",
+    "robotic",
+    "signature",
+    "length",
+)
+SECTION = "## Reply checker quality"
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    language: str
+    network: str
+    private: bool
+    labels: frozenset[str]
+
+    @property
+    def held_out(self) -> bool:
+        # Half of the drafts, chosen by their text alone: stable and blind to the labels.
+        return int(hashlib.sha256(self.text.encode()).hexdigest()[:8], 16) % 2 == 0
+
+
+@dataclass(frozen=True)
+class RuleScore:
+    rule: str
+    support: int
+    true_positives: int
+    false_positives: int
+
+    @property
+    def precision(self) -> float:
+        flagged = self.true_positives + self.false_positives
+        return self.true_positives / flagged if flagged else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_positives / self.support if self.support else 1.0
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    scores: list[RuleScore]
+    drafts: int
+    p50_ms: float
+    p95_ms: float
+    misses: list[tuple[Draft, frozenset[str]]]
+
+
+def load_drafts(path: Path = DRAFTS) -> list[Draft]:
+    drafts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            drafts.append(
+                Draft(row["text"], row["language"], row["network"], row["private"], frozenset(row["labels"]))
+            )
+    return drafts
+
+
+def telecom_policy() -> Policy:
+    return load_policy(POLICY.read_text(encoding="utf-8"))
+
+
+def evaluate(drafts: list[Draft], policy: Policy) -> Evaluation:
+    """Each draft through `check_reply` as the composer calls it; a rule counts once per draft."""
+    found: list[frozenset[str]] = []
+    latencies = []
+    for draft in drafts:
+        started = time.perf_counter()
+        violations = check_reply(policy, draft.text, network=draft.network, private=draft.private)
+        latencies.append((time.perf_counter() - started) * 1000)
+        found.append(frozenset(v.rule for v in violations))
+    scores = [
+        RuleScore(
+            rule,
+            sum(rule in d.labels for d in drafts),
+            sum(rule in d.labels and rule in f for d, f in zip(drafts, found, strict=True)),
+            sum(rule not in d.labels and rule in f for d, f in zip(drafts, found, strict=True)),
+        )
+        for rule in RULES
+    ]
+    latencies.sort()
+    misses = [(d, f) for d, f in zip(drafts, found, strict=True) if d.labels != f]
+    return Evaluation(scores, len(drafts), _percentile(latencies, 0.5), _percentile(latencies, 0.95), misses)
+
+
+def _percentile(values: list[float], share: float) -> float:
+    return values[min(len(values) - 1, int(len(values) * share))] if values else 0.0
+
+
+def held_out_evaluation() -> Evaluation:
+    return evaluate([d for d in load_drafts() if d.held_out], telecom_policy())
+
+
+def _section(evaluation: Evaluation, calibration: Evaluation) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rows = "\n".join(
+        f"| {s.rule} | {s.support} | {s.precision:.3f} | {s.recall:.3f} | {c.precision:.3f} | {c.recall:.3f} |"
+        for s, c in zip(evaluation.scores, calibration.scores, strict=True)
+    )
+    return (
+        f"{SECTION}\n\n"
+        f"`socialdesk bench checker` ({now}, {platform.machine()}, Python {platform.python_version()}): "
+        f"`check_reply` with the example telecom policy on {evaluation.drafts} held-out drafts of "
+        "socialdesk/policy/checker_data/drafts.jsonl (en, es, pt, fr, de; split by a hash of the text; "
+        f"patterns tuned on the other {calibration.drafts}, the calibration part, shown for comparison). "
+        "Target: precision ≥ 0.95 and recall ≥ 0.90 for each rule, p95 < 50 ms per draft. "
+        "The drafts were written by the engineers who wrote the patterns, so these numbers are an upper "
+        "bound on what unseen agents' drafts will show.\n\n"
+        "| rule | held-out drafts breaking it | precision | recall | calibration precision | "
+        "calibration recall |\n|---|---:|---:|---:|---:|---:|\n"
+        f"{rows}\n\n"
+        f"Time per draft (held-out, one process): p50 {evaluation.p50_ms:.2f} ms, "
+        f"p95 {evaluation.p95_ms:.2f} ms.\n"
+    )
+
+
+def write_section(markdown: str, output: Path) -> None:
+    """Replace this benchmark's section (it describes the checker as it is now) or append it."""
+    text = output.read_text(encoding="utf-8") if output.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + markdown
+    else:
+        following = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + markdown + ("" if following == -1 else text[following:])
+    output.write_text(text, encoding="utf-8")
+
+
+def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool = False) -> Evaluation:
+    drafts = load_drafts()
+    policy = telecom_policy()
+    check_reply(policy, "warm-up ^DE", network="x", private=False)
+    held_out = evaluate([d for d in drafts if d.held_out], policy)
+    calibration = evaluate([d for d in drafts if not d.held_out], policy)
+    for score in held_out.scores:
+        console.print(
+            f"{score.rule:28} support {score.support:3}  precision {score.precision:.3f}  recall {score.recall:.3f}"
+        )
+    console.print(f"p50 {held_out.p50_ms:.2f} ms  p95 {held_out.p95_ms:.2f} ms per draft")
+    if show_misses:
+        for draft, found in calibration.misses:
+            console.print(f"[calibration] {sorted(draft.labels)} != {sorted(found)}: {draft.text}", highlight=False)
+    write_section(_section(held_out, calibration), output)
+    console.print(f"wrote the reply checker section of {output}")
+    return held_out
