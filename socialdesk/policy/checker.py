@@ -16,7 +16,7 @@ from socialdesk.policy.checks.personal_data import PUBLIC_RULE, asked_publicly, 
 from socialdesk.policy.checks.selling import RULE as SELLING_RULE
 from socialdesk.policy.checks.selling import selling, service_sense
 from socialdesk.policy.checks.text import Finding, first_per_span, fold
-from socialdesk.policy.checks.tone import CONDESCENSION_RULE, condescension, hostility, robotic
+from socialdesk.policy.checks.tone import CONDESCENSION_RULE, condescension, empathetic_after, hostility, robotic
 from socialdesk.policy.length import UNIT_EXPLANATION, measure
 from socialdesk.policy.schema import Policy
 
@@ -134,7 +134,7 @@ def _policy_terms(policy: Policy, text: str, folded: str, *, private: bool, serv
             if match and asked_publicly(folded, match.start(), match.end()):
                 findings.append(Finding(PUBLIC_RULE, match.start(), match.end(), POLICY_PUBLIC_WHY))
     for phrase in rules.condescending_phrases:
-        if match := _phrase(phrase).search(text):
+        if (match := _phrase(phrase).search(text)) and not empathetic_after(folded, match.end()):
             findings.append(Finding(CONDESCENSION_RULE, match.start(), match.end(), POLICY_CONDESCENSION_WHY))
     return findings
 

@@ -67,7 +67,7 @@ _PERSONAL_NOUNS = words(
     r"passport",
     r"ssn",
     # Spanish
-    r"(?:numero de )?(?:telefono|movil|celular|contacto)",
+    r"(?:tu |su |numero de )(?:telefono|movil|celular|contacto)",
     r"(?:correo(?: electronico)?|e-?mail)",
     r"(?:direccion|domicilio)(?: postal| completa| de envio)?",
     r"codigo postal",
@@ -76,12 +76,12 @@ _PERSONAL_NOUNS = words(
     r"datos (?:personales|bancarios)",
     r"(?:dni|nie|nif|pasaporte|iban)",
     # Portuguese
-    r"(?:numero de )?(?:telefone|telemovel|celular|whatsapp)",
+    r"(?:seu |teu |numero de )(?:telefone|telemovel|celular|whatsapp)",
     r"(?:endereco|morada)(?: completo| completa| de e-?mail)?",
     r"(?:numero|dados) (?:da conta|de cliente|do contrato|do cpf|do rg|do documento|bancarios|pessoais)",
     r"(?:cpf|rg|nif|nome completo|cep|codigo postal|conta bancaria)",
     # French
-    r"(?:numero de )?(?:telephone|portable|mobile)",
+    r"(?:votre |ton |numero de )(?:telephone|portable|mobile)",
     r"(?:adresse(?: postale| complete| e-?mail| mail)?|courriel)",
     r"(?:numero|references) (?:de compte|client|de contrat|de piece d'identite|de passeport|fiscal)",
     r"(?:nom complet|code postal|rib|iban|coordonnees bancaires|piece d'identite|passeport)",
@@ -101,7 +101,12 @@ REQUEST_BEFORE = compile_words(
     r"(?:read|spell) out",
     r"write down",
     r"(?:reply|respond|answer|comment)(?: here| below| to this(?: post| tweet| comment)?)? with",
-    r"(?:comment|reply) (?:your|it|them)",
+    r"(?:comment|reply|tweet|text) (?:us |me )?(?:your|it|them)",
+    r"(?:responde|responda|contesta|conteste)(?: aqui| por aqui)? con",
+    r"(?:responda|responde)(?: aqui)? com",
+    r"repondez(?: ici)? avec",
+    r"antworten sie(?: hier)? mit",
+    r"(?:brauchen|benotigen) wir",
     r"let (?:us|me) know",
     r"can we (?:have|get|take)",
     r"may we (?:have|get)",
@@ -198,6 +203,8 @@ PUBLIC_PLACE = re.compile(
             r"hier", r"unten", r"in den kommentaren", r"als antwort")
 )
 
+# German negates after the object: "Bitte teilen Sie Ihre Kartennummer hier nicht."
+NEGATION_AFTER = compile_words(r"nicht", r"niemals", r"nie")
 _REQUEST_WINDOW = 90
 _AFTER_WINDOW = 45
 
@@ -210,12 +217,16 @@ def _requested(folded: str, start: int, end: int) -> bool:
     if negated(folded, start, window=12):
         return False
     before = folded[max(sentence_start, start - _REQUEST_WINDOW) : start]
+    if NEGATION_AFTER.search(folded[end : min(sentence_end, end + _AFTER_WINDOW)]):
+        return False
     cues = list(REQUEST_BEFORE.finditer(before))
     if cues:
         cue = cues[-1]
         cue_at = max(sentence_start, start - _REQUEST_WINDOW) + cue.start()
         return not negated(folded, cue_at) and not _first_person(folded, sentence_start, cue_at)
     after = folded[end : min(sentence_end, end + _AFTER_WINDOW)]
+    if NEGATION_AFTER.search(after):
+        return False
     return REQUEST_AFTER.search(after) is not None and not negated(folded, start)
 
 

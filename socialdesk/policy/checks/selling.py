@@ -22,7 +22,7 @@ PROMOTION = re.compile(
         r"check out our",
         r"have a look at our (?:new|latest|amazing|great|exclusive|premium)",
         r"(?:discover|try|explore|don't miss) our (?:new|latest|amazing|exclusive|premium)",
-        r"(?:our|the) (?:new|latest|brand[- ]new|amazing|exclusive|unbeatable|fantastic|great) " + _PRODUCT,
+        r"our (?:new|latest|brand[- ]new|amazing|exclusive|unbeatable|fantastic|great) " + _PRODUCT,
         r"(?:why not|you could|you might want to|you should) (?:upgrade|switch|try|get|sign up|go for|add)",
         r"(?:have you|did you) (?:considered|thought about|seen|tried|heard about) (?:upgrading|switching|our)",
         r"upgrade (?:now|today|to (?:our|the|a) (?:premium|unlimited|new|pro|max|plus|faster|bigger))",
@@ -45,15 +45,18 @@ PROMOTION = re.compile(
         # Spanish
         r"(?:echa|echale|eche|dale) un vistazo a (?:nuestr|la nuev|el nuev)\w*",
         r"(?:descubre|descubra|prueba|pruebe|conoce|conozca) (?:nuestr|la nuev|el nuev)\w*",
-        r"(?:nuestr[oa]s?|la|el|las|los) (?:nuev[oa]s?|increibles?|exclusiv[oa]s?|fantastic[oa]s?|mejores?) "
-        r"(?:tarifas?|planes?|ofertas?|promociones?|paquetes?|fibra|moviles?|packs?|bonos?)",
+        r"nuestr[oa]s? (?:nuev[oa]s?|increibles?|exclusiv[oa]s?|fantastic[oa]s?|mejores?) "
+        r"(?:tarifas?|plan(?:es)?|ofertas?|promocion(?:es)?|paquetes?|fibra|moviles?|packs?|bonos?)",
+        r"(?:ahorra|ahorras|ahorre|economiza|economize|economizas|economisez|save|sparen sie|sparst du) "
+        r"(?:un |hasta un |ate |jusqu'a |up to |bis zu )?\d+ ?%",
         r"(?:tarifa|plan|bono|datos|llamadas) ilimitad[oa]s?",
         r"(?:oferta|promocion|precio|descuento)s? (?:especial|exclusiv[oa]|limitad[oa]|increible|de lanzamiento)\w*",
         r"aprovech[ae] (?:la|esta|nuestra|nuestras|el|estas|ya)",
         r"(?:contrata|contrate|pasate|pasese|cambiate|cambiese|hazte|suscribete|date de alta|mejora|mejore)"
         r" (?:ya|ahora|hoy|a nuestr\w*|a la (?:tarifa|fibra)|tu tarifa|su tarifa)",
-        r"no te lo pierdas",
-        r"no se lo pierda",
+        r"no te (?:lo |la |los |las )?pierdas",
+        r"no se (?:lo |la |los |las )?pierda",
+        r"no os (?:lo |la |los |las )?perdais",
         r"por tiempo limitado",
         r"(?:codigo|cupon) (?:promocional|de descuento)",
         r"\d+ ?% de descuento",
@@ -62,7 +65,7 @@ PROMOTION = re.compile(
         # Portuguese
         r"(?:confira|conheca|descubra|experimente|veja) (?:o nosso|a nossa|os nossos|as nossas|o novo|a nova|"
         r"nosso|nossa)",
-        r"(?:nosso|nossa|nossos|nossas|o|a) (?:novo|nova|novos|novas|incrivel|exclusiv[oa]) "
+        r"(?:o nosso|a nossa|nosso|nossa|nossos|nossas) (?:novo|nova|novos|novas|incrivel|exclusiv[oa]) "
         r"(?:plano|planos|oferta|ofertas|promocao|pacote|fibra|celular|combo)",
         r"(?:plano|pacote|internet|dados) ilimitad[oa]",
         r"(?:oferta|promocao|preco|desconto)s? (?:especial|exclusiv[oa]|imperdivel|limitad[oa]|de lancamento)",
@@ -76,7 +79,7 @@ PROMOTION = re.compile(
         r"(?:primeiro|\d+) mes(?:es)? gratis",
         # French
         r"(?:decouvrez|decouvre|essayez|jetez un oeil a|jetez un coup d'oeil a) (?:notre|nos|le nouveau|la nouvelle)",
-        r"(?:notre|nos|le|la) (?:nouvel|nouveau|nouvelle|nouveaux|nouvelles|incroyables?|exclusi(?:f|ve)s?) "
+        r"(?:notre|nos) (?:nouvel|nouveau|nouvelle|nouveaux|nouvelles|incroyables?|exclusi(?:f|ve)s?) "
         r"(?:forfaits?|offres?|promotions?|abonnements?|box|fibre|smartphones?|packs?)",
         r"forfaits? illimites?",
         r"(?:offre|promotion|prix|remise)s? (?:speciale?s?|exclusives?|limitee?s?|exceptionnelle?s?|de lancement)",
@@ -90,9 +93,9 @@ PROMOTION = re.compile(
         # German
         r"(?:entdecken sie|entdecke|schauen sie sich|schau dir|testen sie|probieren sie) (?:unser|unsere|unseren|"
         r"den neuen|die neue|das neue)",
-        r"(?:unser|unsere|unseren|den|die|das) (?:neue|neuen|neuer|neues|exklusive|exklusiven|unschlagbare|"
-        r"unschlagbaren|gunstige|gunstigen) (?:tarif|tarife|vertrag|angebot|angebote|paket|flatrate|handy|router|"
-        r"glasfaser|abo|aktion)",
+        r"(?:unser|unsere|unseren|unserem) (?:neue|neuen|neuer|neues|exklusive|exklusiven|unschlagbare|"
+        r"unschlagbaren|gunstige|gunstigen) \w*(?:tarif|tarife|vertrag|angebot|angebote|paket|flatrate|handy|"
+        r"router|glasfaser|abo|aktion)\w*",
         r"(?:flatrate|unbegrenzt\w* (?:daten|datenvolumen|tarif|surfen))",
         r"\w*(?:sonder|exklusiv|spar|top|super|schnapper)angebot\w*",
         r"sichern sie sich",
@@ -130,7 +133,14 @@ SERVICE_SENSE = re.compile(
     r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
     r"workaround|explanation|with)\b"
 )
-SERVICE_USE_BEFORE = re.compile(r"(?:firmware|software|network|system|security|antenna|mast|app) $")
+SERVICE_USE_BEFORE = re.compile(
+    r"(?:firmware|software|network|system|security|antenna|mast|app|your|the (?:intro|old|welcome|loyalty)) $"
+)
+# "The offer you saw isn't from us", "the discount was applied": talking about an offer is not making one.
+SPOKEN_ABOUT = re.compile(
+    r"^\w*\s+(?:you (?:saw|mentioned|got|had|found)|was|were|has|had|ended|expired|applied|is no longer|"
+    r"isn't|wasn't|only applies|applies|still applies|is not)\b"
+)
 
 WHY = "promotes a product or a price; service replies don't sell"
 
@@ -153,6 +163,7 @@ def service_sense(folded: str, start: int, end: int) -> bool:
     """A policy sales term used for service: "offer you a refund", "firmware upgrade", "not an upgrade"."""
     return (
         SERVICE_SENSE.match(folded[end : end + 40]) is not None
+        or SPOKEN_ABOUT.match(folded[end : end + 40]) is not None
         or SERVICE_USE_BEFORE.search(folded[max(0, start - 12) : start]) is not None
         or negated(folded, start, window=15)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from socialdesk.policy.checks.text import Finding, negated, words
+from socialdesk.policy.checks.text import Finding, negated, sentences, words
 
 CONDESCENSION_RULE = "no_condescension"
 HOSTILE_RULE = "hostile_tone"
@@ -16,7 +16,7 @@ _SAID = r"(?:said|mentioned|explained|told you|stated|pointed out|wrote|indicate
 CONDESCENSION = re.compile(
     words(
         # English
-        rf"as (?:i|we) (?:have )?(?:already|previously|clearly) {_SAID}",
+        rf"as (?:i|we)(?: have|'ve)? (?:already|previously|clearly) {_SAID}",
         r"as (?:i|we) (?:said|told you)",
         r"(?:like|as) i (?:said|told you)",
         rf"as (?:already|previously|clearly) {_SAID}",
@@ -42,8 +42,8 @@ CONDESCENSION = re.compile(
         r"try reading",
         r"as (?:is|was) (?:clearly|plainly) (?:stated|written|explained)",
         # Spanish
-        r"como ya (?:te |le |les |os )?(?:dije|he dicho|hemos dicho|comente|explique|indique|indicamos|"
-        r"explicamos|dijimos|comentamos|se (?:te |le )?(?:dijo|explico|indico))",
+        r"como ya (?:te |le |les |os |se (?:te |le )?)?(?:(?:he|hemos|habia|habiamos) )?(?:dij\w*|dich[oa]|"
+        r"expli\w*|coment\w*|indic\w*|inform\w*)",
         r"como (?:te|le|les|os) (?:dije|decia|hemos dicho|dijimos|explique|explicamos)",
         r"obviamente",
         r"evidentemente",
@@ -61,7 +61,8 @@ CONDESCENSION = re.compile(
         r"como es (?:logico|obvio)",
         # Portuguese
         r"como (?:eu )?(?:ja )?(?:disse|falei|expliquei|mencionei|informei)",
-        r"como ja (?:dissemos|falamos|explicamos|informamos|mencionamos|foi (?:dito|explicado|informado))",
+        r"como (?:eu |nos )?ja (?:te |lhe )?(?:(?:tinha|tinhamos|havia) )?(?:disse\w*|dissemos|dito|fal\w*|expli\w*|"
+        r"mencion\w*|inform\w*|foi (?:dito|explicado|informado))",
         r"e (?:obvio|evidente) que",
         r"(?:voce|vc|tu) (?:deveria|devia|deverias) ter (?:lido|verificado|visto|olhado|conferido)",
         r"se (?:voce |vc )?(?:tivesse|tivesses) (?:lido|prestado atencao|verificado)",
@@ -103,10 +104,16 @@ CONDESCENSION = re.compile(
 )
 # "Obviously this is frustrating" is empathy, not talking down.
 _EMPATHY_AFTER = re.compile(
-    r"^[, ]*(?:this|that|it)?(?:'s| is| was)? ?(?:not|frustrating|annoying|unacceptable|our (?:fault|mistake)|"
-    r"we|no es|nuestra culpa|frustrante|inaceptable|nao e|ce n'est pas|frustrant|inacceptable|nicht|argerlich|"
+    r"^[, ]*(?:this|that|it|que|c'|das)?(?:'s| is| was| es| e| est|est| ist)? ?(?:un |una |um |uma )?"
+    r"(?:not|frustrating|annoying|unacceptable|our (?:fault|mistake)|we|no es|nuestra culpa|frustrante|fastidio|"
+    r"molest\w*|inaceptable|nao e|chat\w*|ce n'est pas|frustrant|agacant|penible|inacceptable|nicht|argerlich|"
     r"unser fehler)"
 )
+
+
+def empathetic_after(folded: str, end: int) -> bool:
+    """ "Obviously frustrating, I know": what follows the words makes them empathy."""
+    return _EMPATHY_AFTER.match(folded[end : end + 25]) is not None
 
 HOSTILE = re.compile(
     words(
@@ -125,6 +132,12 @@ HOSTILE = re.compile(
         r"nobody forced you",
         r"you people",
         r"stop wasting (?:our|my) time",
+        r"how many times (?:do|must|have|should) (?:we|i)",
+        r"(?:we|i) (?:already|have already|'ve already) told you",
+        r"(?:cuantas|quantas) veces (?:te|lhe|tenemos|temos|hay|vamos)",
+        r"ya te lo (?:dijimos|hemos dicho|dije)",
+        r"combien de fois (?:faut-il|devons-nous|vous)",
+        r"wie oft (?:noch|denn noch|sollen wir|mussen wir)",
         r"(?:are you serious|seriously\?|you can't be serious)",
         r"what part of .{1,40} (?:don't|do not) you (?:understand|get)",
         r"shut up", r"grow up",
@@ -201,7 +214,9 @@ ROBOTIC = re.compile(
         # Spanish
         r"(?:disculpe|disculpa|disculpen|perdone|lamentamos|sentimos|pedimos disculpas por) (?:las|cualquier|"
         r"todas las)? ?(?:molestias|inconvenientes?)(?: que (?:esto |esta situacion )?(?:le |te |les )?(?:haya|hayan|"
-        r"pueda|puedan) (?:podido )?(?:causar|causado|ocasionar|ocasionado))?(?: ocasionad[oa]s| causad[oa]s)?",
+        r"pueda|puedan) (?:podido )?(?:causar|causado|ocasionar|ocasionado)| ocasionad[oa]s| causad[oa]s)",
+        r"(?:disculpe|disculpen|lamentamos|sentimos|pedimos disculpas por) (?:cualquier|todas las) "
+        r"(?:molestia|inconveniente)s?",
         r"(?:su|tu) (?:llamada|mensaje|consulta|opinion) es (?:muy )?importante para nosotros",
         r"(?:este|esto) es un (?:mensaje|correo|respuesta) automatic[oa]",
         r"respuesta automatica",
@@ -209,8 +224,9 @@ ROBOTIC = re.compile(
         r"(?:por favor,? )?no responda a este (?:mensaje|correo)",
         r"lamentamos (?:informarle|comunicarle)",
         # Portuguese
-        r"(?:pedimos desculpas|lamentamos|desculpe|desculpa) (?:por |pel[oa]s? )?(?:qualquer|quaisquer|o|os)? ?"
-        r"(?:inconveniente|transtorno|incomodo)s?(?: causad[oa]s?| que (?:isso )?possa(?:m)? ter causado)?",
+        r"(?:pedimos desculpas|lamentamos|desculpe|desculpa) (?:por |pel[oa]s? )?(?:qualquer|quaisquer) "
+        r"(?:inconveniente|transtorno|incomodo)s?",
+        r"(?:inconveniente|transtorno|incomodo)s? (?:causad[oa]s?|que (?:isso )?possa(?:m)? ter causado)",
         r"(?:sua|tua) (?:ligacao|mensagem|chamada|opiniao) e (?:muito )?importante para nos",
         r"(?:esta e uma|e uma) (?:mensagem|resposta) automatica",
         r"(?:mensagem|resposta) automatica",
@@ -257,7 +273,7 @@ def condescension(text: str, folded: str) -> list[Finding]:
     return [
         Finding(CONDESCENSION_RULE, match.start(), match.end(), "talks down to the customer; say it plainly and kindly")
         for match in CONDESCENSION.finditer(folded)
-        if not _EMPATHY_AFTER.match(folded[match.end() : match.end() + 25])
+        if not empathetic_after(folded, match.end())
     ]
 
 
@@ -284,6 +300,13 @@ def _shouting(text: str, brand_words: frozenset[str]) -> list[Finding]:
         if match.group(0) not in _ACRONYMS and match.group(0) not in brand_words
     ]
     findings = []
+    # Short capitals ("NO", "NOT") shout when two of them share a sentence.
+    for start, end in sentences(text):
+        inside = [m for m in shouted if start <= m.start() < end]
+        if len(inside) >= 2 and not _adjacent(text, inside):
+            findings.append(
+                Finding(HOSTILE_RULE, inside[0].start(), inside[-1].end(), "is written in capitals, which reads as shouting")
+            )
     index = 0
     while index < len(shouted):
         run = [shouted[index]]
@@ -296,6 +319,10 @@ def _shouting(text: str, brand_words: frozenset[str]) -> list[Finding]:
             )
         index += 1
     return findings
+
+
+def _adjacent(text: str, run: list[re.Match[str]]) -> bool:
+    return all(text[a.end() : b.start()].strip(" ,") == "" for a, b in zip(run, run[1:], strict=False))
 
 
 def robotic(text: str, folded: str) -> list[Finding]:
