@@ -102,7 +102,7 @@ REQUEST_BEFORE = compile_words(
     r"write down",
     r"(?:reply|respond|answer|comment)(?: here| below| to this(?: post| tweet| comment)?)? with",
     r"(?:comment|reply|tweet|text) (?:us |me )?(?:your|it|them)",
-    r"(?:responde|responda|contesta|conteste)(?: aqui| por aqui)? con",
+    r"(?:responde|responda|contesta|conteste|respondenos|respondanos|contestanos)(?: aqui| por aqui)? con",
     r"(?:responda|responde)(?: aqui)? com",
     r"repondez(?: ici)? avec",
     r"antworten sie(?: hier)? mit",

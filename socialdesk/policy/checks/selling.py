@@ -138,7 +138,7 @@ SERVICE_USE_BEFORE = re.compile(
 )
 # "The offer you saw isn't from us", "the discount was applied": talking about an offer is not making one.
 SPOKEN_ABOUT = re.compile(
-    r"^\w*\s+(?:you (?:saw|mentioned|got|had|found)|was|were|has|had|ended|expired|applied|is no longer|"
+    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|was|were|has|had|ended|expired|applied|is no longer|"
     r"isn't|wasn't|only applies|applies|still applies|is not)\b"
 )
 
