@@ -1,0 +1,50 @@
+"""The reply checker's quality gate, computed from the labelled drafts' held-out half (never used to
+tune the patterns): per-rule precision and recall, and time per draft."""
+
+import pytest
+
+from socialdesk.bench.checker import RULES, held_out_evaluation, load_drafts
+
+EVALUATION = held_out_evaluation()
+SCORES = {score.rule: score for score in EVALUATION.scores}
+# Rules still below the issue's target (precision 0.95, recall 0.90) on the held-out half; see
+# docs/benchmarks.md. Remove a rule from here when it reaches the target: the strict xfail then fails.
+BELOW_TARGET = {"no_selling", "no_sensitive_data_request", "no_condescension", "hostile_tone"}
+
+
+def test_the_labelled_set_is_large_balanced_and_multilingual() -> None:
+    drafts = load_drafts()
+    assert len(drafts) >= 600
+    acceptable = sum(not d.labels for d in drafts)
+    assert 0.4 <= acceptable / len(drafts) <= 0.6
+    languages = {lang: sum(d.language == lang for d in drafts) for lang in ("en", "es", "pt", "fr", "de")}
+    assert min(languages.values()) >= 80
+    assert 0.35 <= languages["en"] / len(drafts) <= 0.45
+    held_out = sum(d.held_out for d in drafts)
+    assert 0.4 <= held_out / len(drafts) <= 0.6
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r not in BELOW_TARGET])
+def test_held_out_precision_and_recall_meet_the_target(rule: str) -> None:
+    score = SCORES[rule]
+    assert score.support >= 2
+    assert score.precision >= 0.95, score
+    assert score.recall >= 0.90, score
+
+
+@pytest.mark.parametrize("rule", sorted(BELOW_TARGET))
+@pytest.mark.xfail(strict=True, reason="below the issue's target on held-out drafts; see docs/benchmarks.md")
+def test_held_out_rules_below_target_reach_it(rule: str) -> None:
+    score = SCORES[rule]
+    assert score.precision >= 0.95 and score.recall >= 0.90, score
+
+
+@pytest.mark.parametrize("rule", RULES)
+def test_held_out_quality_does_not_fall_below_what_it_is_today(rule: str) -> None:
+    score = SCORES[rule]
+    assert score.precision >= 0.85, score
+    assert score.recall >= 0.75, score
+
+
+def test_a_draft_is_checked_in_well_under_50_ms() -> None:
+    assert EVALUATION.p95_ms < 50
