@@ -22,8 +22,8 @@ def test_each_violation_is_one_json_line_and_the_exit_code_is_1() -> None:
         {
             "rule": "no_sensitive_data_request",
             "quote": "full card number",
-            "why": "“full card number” is never asked for, not even in a private message (fraud risk); ask for "
-            "the account or order number, or point to the secure verification flow.",
+            "why": "“full card number” is never asked for, not even in a private message (fraud risk); "
+            "ask for the account or order number, or point to the secure verification flow.",
         },
         {
             "rule": "hostile_tone",

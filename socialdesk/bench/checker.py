@@ -123,7 +123,8 @@ def held_out_evaluation() -> Evaluation:
 def _section(evaluation: Evaluation, calibration: Evaluation) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = "\n".join(
-        f"| {s.rule} | {s.support} | {s.precision:.3f} | {s.recall:.3f} | {c.precision:.3f} | {c.recall:.3f} |"
+        f"| {s.rule} | {s.support} | {s.precision:.3f} | {s.recall:.3f} "
+        f"| {c.precision:.3f} | {c.recall:.3f} |"
         for s, c in zip(evaluation.scores, calibration.scores, strict=True)
     )
     return (
@@ -163,12 +164,15 @@ def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool =
     calibration = evaluate([d for d in drafts if not d.held_out], policy)
     for score in held_out.scores:
         console.print(
-            f"{score.rule:28} support {score.support:3}  precision {score.precision:.3f}  recall {score.recall:.3f}"
+            f"{score.rule:28} support {score.support:3}  "
+            f"precision {score.precision:.3f}  recall {score.recall:.3f}"
         )
     console.print(f"p50 {held_out.p50_ms:.2f} ms  p95 {held_out.p95_ms:.2f} ms per draft")
     if show_misses:
         for draft, found in calibration.misses:
-            console.print(f"[calibration] {sorted(draft.labels)} != {sorted(found)}: {draft.text}", highlight=False)
+            console.print(
+                f"[calibration] {sorted(draft.labels)} != {sorted(found)}: {draft.text}", highlight=False
+            )
     write_section(_section(held_out, calibration), output)
     console.print(f"wrote the reply checker section of {output}")
     return held_out

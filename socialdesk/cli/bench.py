@@ -91,7 +91,9 @@ def bench_inbox(
 @bench_app.command("checker")
 def bench_checker(
     output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
-    misses: Annotated[bool, typer.Option(help="Also list the calibration drafts the checker gets wrong.")] = False,
+    misses: Annotated[
+        bool, typer.Option(help="Also list the calibration drafts the checker gets wrong.")
+    ] = False,
 ) -> None:
     """The reply checker's per-rule precision and recall on held-out drafts, and ms per draft."""
     from socialdesk.cli.common import setup_django

@@ -12,11 +12,22 @@ from typing import TYPE_CHECKING
 
 from socialdesk.channels.rules import private_message_refusal
 from socialdesk.channels.spec import NetworkRules
-from socialdesk.policy.checks.personal_data import PUBLIC_RULE, asked_publicly, public_requests, sensitive_requests
+from socialdesk.policy.checks.personal_data import (
+    PUBLIC_RULE,
+    asked_publicly,
+    public_requests,
+    sensitive_requests,
+)
 from socialdesk.policy.checks.selling import RULE as SELLING_RULE
 from socialdesk.policy.checks.selling import selling, service_sense
 from socialdesk.policy.checks.text import Finding, first_per_span, fold
-from socialdesk.policy.checks.tone import CONDESCENSION_RULE, condescension, empathetic_after, hostility, robotic
+from socialdesk.policy.checks.tone import (
+    CONDESCENSION_RULE,
+    condescension,
+    empathetic_after,
+    hostility,
+    robotic,
+)
 from socialdesk.policy.length import UNIT_EXPLANATION, measure
 from socialdesk.policy.schema import Policy
 
@@ -69,15 +80,13 @@ def check_reply(
     # words a built-in rule names more precisely ("calm down" is hostile) are not reported twice.
     builtin = first_per_span(builtin)
     findings = [f for f in findings if not any(_covers(b, f) for b in builtin)]
-    findings.extend(
-        finding
-        for finding in builtin
-        if not any(_overlap(finding, known) for known in findings)
-    )
+    findings.extend(finding for finding in builtin if not any(_overlap(finding, known) for known in findings))
     violations = [_explained(text, finding) for finding in _in_rule_order(findings)]
     signature = policy.identity.signature
-    if policy.reply_rules.require_signature and signature.required and not re.search(
-        signature.pattern, text.rstrip()
+    if (
+        policy.reply_rules.require_signature
+        and signature.required
+        and not re.search(signature.pattern, text.rstrip())
     ):
         violations.append(Violation("signature", f"The reply is not signed. {signature.style}"))
     violations.extend(_length(policy, text, network=network, private=private))
@@ -125,9 +134,7 @@ def _policy_terms(policy: Policy, text: str, folded: str, *, private: bool, serv
         for term in rules.sales_terms:
             match = _phrase(term).search(text)
             if match and not service_sense(folded, match.start(), match.end()):
-                findings.append(
-                    Finding(SELLING_RULE, match.start(), match.end(), POLICY_SALES_WHY)
-                )
+                findings.append(Finding(SELLING_RULE, match.start(), match.end(), POLICY_SALES_WHY))
     if not private:
         for pattern in rules.personal_data_requests:
             match = re.search(pattern, text)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (lexicon tables: one alternative per line reads better than wrapped regex fragments)
 """Asking the customer for data: personal data in public (anything that identifies or locates them)
 and sensitive data never to be asked for in any channel (a full card number, its security code, a PIN,
 a password, a one-time code, the date of birth). "DM us your account number" is fine; "reply here with
@@ -166,10 +167,33 @@ REQUEST_AFTER = compile_words(
 # "We'll send it to your address": the data is where something goes, not what is asked for.
 DESTINATION = re.compile(
     words(
-        r"to", r"at", r"on", r"in", r"into", r"from", r"onto", r"via", r"by",
-        r"al", r"en", r"para", r"em", r"ao", r"pelo", r"pela",
-        r"au", r"sur", r"dans", r"par",
-        r"an", r"auf", r"im", r"ins", r"per", r"zu", r"von",
+        r"to",
+        r"at",
+        r"on",
+        r"in",
+        r"into",
+        r"from",
+        r"onto",
+        r"via",
+        r"by",
+        r"al",
+        r"en",
+        r"para",
+        r"em",
+        r"ao",
+        r"pelo",
+        r"pela",
+        r"au",
+        r"sur",
+        r"dans",
+        r"par",
+        r"an",
+        r"auf",
+        r"im",
+        r"ins",
+        r"per",
+        r"zu",
+        r"von",
     )
     + r"\s+(?:(?:your|the|tu|su|tus|sus|el|la|o|a|seu|sua|votre|vos|ihre|ihr|ihren|ihrem|ihrer|deine|dein)\s+)?"
     r"(?:\w+\s+)?$"
@@ -185,22 +209,71 @@ PARTIAL_CARD = re.compile(
     )
 )
 PRIVATE_CHANNEL = compile_words(
-    r"dms?", r"md", r"mp", r"pn", r"pv", r"inbox", r"(?:via|by|in|on|por|no) direct",
-    r"direct message", r"private message", r"privately", r"in private", r"private chat", r"whatsapp",
-    r"messenger", r"(?:by|via|over) e-?mail", r"e-?mail us", r"live chat",
-    r"mensajes? (?:privado|directo)s?", r"(?:por|al|en) privado", r"por interno",
-    r"por (?:correo|e-?mail)", r"mensage(?:m|ns) (?:privada|direta)s?", r"no privado", r"no direct",
-    r"por e-?mail", r"messages? prives?", r"en prive", r"messagerie privee", r"par (?:e-?mail|mail|courriel)",
-    r"direktnachricht", r"private nachricht", r"privatnachricht", r"privat", r"per e-?mail",
+    r"dms?",
+    r"md",
+    r"mp",
+    r"pn",
+    r"pv",
+    r"inbox",
+    r"(?:via|by|in|on|por|no) direct",
+    r"direct message",
+    r"private message",
+    r"privately",
+    r"in private",
+    r"private chat",
+    r"whatsapp",
+    r"messenger",
+    r"(?:by|via|over) e-?mail",
+    r"e-?mail us",
+    r"live chat",
+    r"mensajes? (?:privado|directo)s?",
+    r"(?:por|al|en) privado",
+    r"por interno",
+    r"por (?:correo|e-?mail)",
+    r"mensage(?:m|ns) (?:privada|direta)s?",
+    r"no privado",
+    r"no direct",
+    r"por e-?mail",
+    r"messages? prives?",
+    r"en prive",
+    r"messagerie privee",
+    r"par (?:e-?mail|mail|courriel)",
+    r"direktnachricht",
+    r"private nachricht",
+    r"privatnachricht",
+    r"privat",
+    r"per e-?mail",
     r"personliche nachricht",
 )
 PUBLIC_PLACE = re.compile(
-    words(r"publicly", r"in public", r"publicamente", r"en publico", r"em publico", r"publiquement",
-          r"en public", r"offentlich")
+    words(
+        r"publicly",
+        r"in public",
+        r"publicamente",
+        r"en publico",
+        r"em publico",
+        r"publiquement",
+        r"en public",
+        r"offentlich",
+    )
     + "|"
-    + words(r"here", r"below", r"in (?:the|this) (?:thread|comments?|post)", r"aqui", r"abajo", r"por aqui",
-            r"en (?:los )?comentarios", r"nos comentarios", r"ici", r"en commentaire", r"sous ce post",
-            r"hier", r"unten", r"in den kommentaren", r"als antwort")
+    + words(
+        r"here",
+        r"below",
+        r"in (?:the|this) (?:thread|comments?|post)",
+        r"aqui",
+        r"abajo",
+        r"por aqui",
+        r"en (?:los )?comentarios",
+        r"nos comentarios",
+        r"ici",
+        r"en commentaire",
+        r"sous ce post",
+        r"hier",
+        r"unten",
+        r"in den kommentaren",
+        r"als antwort",
+    )
 )
 
 # German negates after the object: "Bitte teilen Sie Ihre Kartennummer hier nicht."
@@ -230,7 +303,9 @@ def _requested(folded: str, start: int, end: int) -> bool:
     return REQUEST_AFTER.search(after) is not None and not negated(folded, start)
 
 
-_FIRST_PERSON = re.compile(words(r"we", r"we'll", r"we've", r"i", r"i'll", r"i've", r"wir", r"ich") + r"\s+(?:\w+\s+)?$")
+_FIRST_PERSON = re.compile(
+    words(r"we", r"we'll", r"we've", r"i", r"i'll", r"i've", r"wir", r"ich") + r"\s+(?:\w+\s+)?$"
+)
 
 
 def _first_person(folded: str, sentence_start: int, cue_at: int) -> bool:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (lexicon tables: one alternative per line reads better than wrapped regex fragments)
 """Selling in a service reply: promoting a product, a price, a promotion or a call to buy. Explaining
 the customer's own plan, bill or a refund is service, not selling ("our plan change page explains the
 options", "we can offer you a refund", "the 9.99 charge was refunded")."""
@@ -122,10 +123,32 @@ BARGAIN_PRICE = re.compile(
 )
 # The customer's own money: a price next to these words explains a bill or a refund.
 OWN_MONEY = compile_words(
-    r"refund\w*", r"charged?", r"billed?", r"credit(?:ed)?", r"paid", r"reimburs\w*", r"compensation",
-    r"reembols\w*", r"devolu\w*", r"devolv\w*", r"cobr\w*", r"cargo", r"abon\w*", r"factura\w*",
-    r"estorn\w*", r"debit\w*", r"rembours\w*", r"preleve\w*", r"factur\w*", r"avoir",
-    r"erstatt\w*", r"gutschrift\w*", r"abgebucht\w*", r"berechnet\w*", r"rechnung\w*", r"zuruck\w*",
+    r"refund\w*",
+    r"charged?",
+    r"billed?",
+    r"credit(?:ed)?",
+    r"paid",
+    r"reimburs\w*",
+    r"compensation",
+    r"reembols\w*",
+    r"devolu\w*",
+    r"devolv\w*",
+    r"cobr\w*",
+    r"cargo",
+    r"abon\w*",
+    r"factura\w*",
+    r"estorn\w*",
+    r"debit\w*",
+    r"rembours\w*",
+    r"preleve\w*",
+    r"factur\w*",
+    r"avoir",
+    r"erstatt\w*",
+    r"gutschrift\w*",
+    r"abgebucht\w*",
+    r"berechnet\w*",
+    r"rechnung\w*",
+    r"zuruck\w*",
 )
 # Service senses of sales words from a policy's list: "we can offer you a refund", "deal with".
 SERVICE_SENSE = re.compile(

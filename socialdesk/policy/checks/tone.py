@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (lexicon tables: one alternative per line reads better than wrapped regex fragments)
 """How a reply sounds: condescending (talking down), hostile or impatient (outbursts, shouting,
 blaming the customer) and robotic (boilerplate no person would say). Empathy is not a look-alike to
 punish: "I understand this is frustrating", "this was not your fault"."""
@@ -5,6 +6,7 @@ punish: "I understand this is frustrating", "this was not your fault"."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from socialdesk.policy.checks.text import Finding, negated, sentences, words
 
@@ -88,7 +90,7 @@ CONDESCENSION = re.compile(
         r"tout le monde (?:sait|comprend)",
         r"je (?:vous )?(?:le )?(?:repete|reexplique)",
         # German
-        rf"wie (?:ich|wir) (?:ihnen |dir )?(?:bereits|schon) (?:sagte|sagten|gesagt|erklart|erwahnt|geschrieben|"
+        r"wie (?:ich|wir) (?:ihnen |dir )?(?:bereits|schon) (?:sagte|sagten|gesagt|erklart|erwahnt|geschrieben|"
         r"mitgeteilt)\w*",
         r"wie bereits (?:gesagt|erwahnt|erklart|geschrieben|mitgeteilt)",
         r"offensichtlich",
@@ -115,10 +117,14 @@ def empathetic_after(folded: str, end: int) -> bool:
     """ "Obviously frustrating, I know": what follows the words makes them empathy."""
     return _EMPATHY_AFTER.match(folded[end : end + 25]) is not None
 
+
 HOSTILE = re.compile(
     words(
         # English
-        r"calm down", r"chill out", r"relax,", r"settle down",
+        r"calm down",
+        r"chill out",
+        r"relax,",
+        r"settle down",
         r"stop (?:complaining|yelling|shouting|spamming|whining|moaning|messaging us|tagging us|being rude)",
         r"(?:that's|that is|it's|it is|this is) (?:your|not our|not my) (?:problem|issue|fault)",
         r"(?:it's|it is|this is|that's|that is|was) (?:entirely |all |totally )?your (?:own )?fault",
@@ -140,56 +146,81 @@ HOSTILE = re.compile(
         r"wie oft (?:noch|denn noch|sollen wir|mussen wir)",
         r"(?:are you serious|seriously\?|you can't be serious)",
         r"what part of .{1,40} (?:don't|do not) you (?:understand|get)",
-        r"shut up", r"grow up",
+        r"shut up",
+        r"grow up",
         r"(?:we|i) (?:don't|do not) (?:care|have time for this)",
         r"(?:enough|that's enough)!",
         r"whatever[.!]",
         r"your (?:problem|issue), not ours",
         # Spanish
         r"(?:calmate|calmese|tranquilizate|tranquilicese|relajate|relajese)",
-        r"deja de (?:quejarte|escribir|gritar|insistir|molestar)", r"deje de (?:quejarse|escribir|gritar|insistir|molestar)",
+        r"deja de (?:quejarte|escribir|gritar|insistir|molestar)",
+        r"deje de (?:quejarse|escribir|gritar|insistir|molestar)",
         r"no es (?:nuestro|mi) problema",
-        r"(?:es|fue) (?:tu|su) (?:culpa|problema)", r"la culpa es (?:tuya|suya)", r"por tu culpa", r"por su culpa",
+        r"(?:es|fue) (?:tu|su) (?:culpa|problema)",
+        r"la culpa es (?:tuya|suya)",
+        r"por tu culpa",
+        r"por su culpa",
         r"(?:tu|usted) (?:lo )?(?:rompiste|rompio|estropeaste|estropeo)",
         r"no tenemos tiempo para (?:esto|tonterias)",
         r"(?:haz|haga) lo que (?:quieras|quiera)",
         r"(?:buscate|busquese|vete|vayase) (?:a )?otra (?:compania|operadora|empresa)",
         r"(?:que|cual) parte de .{1,40} no (?:entiendes|entiende)",
-        r"ya basta", r"(?:nos|me) da igual", r"no (?:me|nos) (?:hagas|haga) perder el tiempo",
-        r"¿en serio\?", r"con esa actitud",
+        r"ya basta",
+        r"(?:nos|me) da igual",
+        r"no (?:me|nos) (?:hagas|haga) perder el tiempo",
+        r"¿en serio\?",
+        r"con esa actitud",
         # Portuguese
         r"(?:acalme-se|se acalme|calma ai|fica calmo|fique calmo|relaxa)",
         r"pare de (?:reclamar|gritar|insistir|encher)",
         r"nao e (?:nosso|meu) problema",
-        r"(?:a )?culpa e (?:sua|tua|de voce)", r"(?:e|foi) culpa (?:sua|tua)", r"por culpa (?:sua|tua)",
+        r"(?:a )?culpa e (?:sua|tua|de voce)",
+        r"(?:e|foi) culpa (?:sua|tua)",
+        r"por culpa (?:sua|tua)",
         r"(?:voce|vc) (?:quebrou|estragou|danificou)",
         r"nao temos tempo para",
         r"(?:faca|faz) o que quiser",
         r"procure outra (?:operadora|empresa|companhia)",
         r"(?:que|qual) parte de .{1,40} (?:voce|vc) nao entende",
-        r"chega!", r"tanto faz", r"(?:e|isso e) problema seu",
+        r"chega!",
+        r"tanto faz",
+        r"(?:e|isso e) problema seu",
         # French
-        r"calmez-vous", r"calme-toi", r"du calme",
+        r"calmez-vous",
+        r"calme-toi",
+        r"du calme",
         r"arretez de (?:vous plaindre|crier|raler|nous ecrire|insister|nous harceler)",
         r"ce n'est pas (?:notre|mon) (?:probleme|souci)",
-        r"(?:c'est|c'etait) (?:de )?(?:votre|ta) faute", r"(?:c'est|c'etait) (?:votre|ton) probleme",
+        r"(?:c'est|c'etait) (?:de )?(?:votre|ta) faute",
+        r"(?:c'est|c'etait) (?:votre|ton) probleme",
         r"vous (?:l'avez|avez) (?:casse|abime|endommage)",
         r"(?:on n'a|nous n'avons) pas (?:que ca a faire|le temps pour)",
         r"(?:allez|va) voir ailleurs",
         r"faites ce que vous voulez",
         r"quelle partie de .{1,40} ne comprenez-vous pas",
-        r"ca suffit", r"serieusement\s?\?", r"tant pis pour vous",
+        r"ca suffit",
+        r"serieusement\s?\?",
+        r"tant pis pour vous",
         # German
-        r"beruhigen sie sich", r"beruhig dich", r"bleiben sie (?:mal )?(?:ruhig|sachlich)", r"immer mit der ruhe",
+        r"beruhigen sie sich",
+        r"beruhig dich",
+        r"bleiben sie (?:mal )?(?:ruhig|sachlich)",
+        r"immer mit der ruhe",
         r"(?:horen sie|hor) auf (?:zu|sich|mit)",
-        r"(?:das ist )?nicht unser problem", r"(?:das ist )?ihr problem",
-        r"(?:ist|war) (?:ihre|deine) (?:eigene )?schuld", r"selbst schuld", r"ihr eigenes verschulden",
+        r"(?:das ist )?nicht unser problem",
+        r"(?:das ist )?ihr problem",
+        r"(?:ist|war) (?:ihre|deine) (?:eigene )?schuld",
+        r"selbst schuld",
+        r"ihr eigenes verschulden",
         r"sie haben (?:es|das|das gerat|ihr handy) (?:selbst )?(?:kaputt gemacht|beschadigt|zerstort)",
         r"(?:wir haben|ich habe) (?:keine|nicht) zeit fur",
         r"(?:gehen|wechseln) sie (?:doch )?(?:zur konkurrenz|zu einem anderen anbieter)",
         r"machen sie (?:doch )?,? was sie wollen",
         r"welchen teil von .{1,40} verstehen sie nicht",
-        r"jetzt reicht(?:'s| es)", r"ernsthaft\s?\?", r"pech gehabt",
+        r"jetzt reicht(?:'s| es)",
+        r"ernsthaft\s?\?",
+        r"pech gehabt",
     )
 )
 
@@ -258,12 +289,92 @@ ROBOTIC = re.compile(
 
 # Words that are capitals by nature, not by shouting.
 _ACRONYMS = {
-    "DM", "DMS", "SMS", "PIN", "PUK", "IBAN", "FAQ", "ID", "URL", "UK", "EU", "USA", "DNI", "NIE", "NIF",
-    "CPF", "RG", "CEP", "SIM", "ESIM", "IMEI", "CVV", "OK", "USB", "TV", "GB", "MB", "KB", "TB", "WIFI",
-    "WI-FI", "ADSL", "VDSL", "FTTH", "LTE", "APN", "VPN", "IP", "DNS", "PDF", "ASAP", "FYI", "MD", "MP",
-    "PN", "NB", "PS", "AM", "PM", "CET", "CEST", "UTC", "GMT", "BST", "EUR", "USD", "GBP", "IVA", "VAT",
-    "MWST", "AGB", "CGV", "RGPD", "DSGVO", "GDPR", "NFC", "QR", "OTP", "TAN", "APP", "IOS", "HD", "4G",
-    "5G", "3G", "2FA", "ATM", "HTTP", "HTTPS", "WWW", "SAT", "SEPA", "SWIFT", "BIC", "NIB", "MB WAY",
+    "DM",
+    "DMS",
+    "SMS",
+    "PIN",
+    "PUK",
+    "IBAN",
+    "FAQ",
+    "ID",
+    "URL",
+    "UK",
+    "EU",
+    "USA",
+    "DNI",
+    "NIE",
+    "NIF",
+    "CPF",
+    "RG",
+    "CEP",
+    "SIM",
+    "ESIM",
+    "IMEI",
+    "CVV",
+    "OK",
+    "USB",
+    "TV",
+    "GB",
+    "MB",
+    "KB",
+    "TB",
+    "WIFI",
+    "WI-FI",
+    "ADSL",
+    "VDSL",
+    "FTTH",
+    "LTE",
+    "APN",
+    "VPN",
+    "IP",
+    "DNS",
+    "PDF",
+    "ASAP",
+    "FYI",
+    "MD",
+    "MP",
+    "PN",
+    "NB",
+    "PS",
+    "AM",
+    "PM",
+    "CET",
+    "CEST",
+    "UTC",
+    "GMT",
+    "BST",
+    "EUR",
+    "USD",
+    "GBP",
+    "IVA",
+    "VAT",
+    "MWST",
+    "AGB",
+    "CGV",
+    "RGPD",
+    "DSGVO",
+    "GDPR",
+    "NFC",
+    "QR",
+    "OTP",
+    "TAN",
+    "APP",
+    "IOS",
+    "HD",
+    "4G",
+    "5G",
+    "3G",
+    "2FA",
+    "ATM",
+    "HTTP",
+    "HTTPS",
+    "WWW",
+    "SAT",
+    "SEPA",
+    "SWIFT",
+    "BIC",
+    "NIB",
+    "MB WAY",
 }
 _CAPS_WORD = re.compile(r"(?<![\w^])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'-]*[A-ZÀ-ÖØ-Þ](?![\w])")
 _OUTBURST = re.compile(r"[!?]*(?:!{3,}|\?!|!\?)[!?]*")
@@ -271,7 +382,12 @@ _OUTBURST = re.compile(r"[!?]*(?:!{3,}|\?!|!\?)[!?]*")
 
 def condescension(text: str, folded: str) -> list[Finding]:
     return [
-        Finding(CONDESCENSION_RULE, match.start(), match.end(), "talks down to the customer; say it plainly and kindly")
+        Finding(
+            CONDESCENSION_RULE,
+            match.start(),
+            match.end(),
+            "talks down to the customer; say it plainly and kindly",
+        )
         for match in CONDESCENSION.finditer(folded)
         if not empathetic_after(folded, match.end())
     ]
@@ -279,7 +395,9 @@ def condescension(text: str, folded: str) -> list[Finding]:
 
 def hostility(text: str, folded: str, brand_words: frozenset[str] = frozenset()) -> list[Finding]:
     findings = [
-        Finding(HOSTILE_RULE, match.start(), match.end(), "sounds impatient or hostile, or blames the customer")
+        Finding(
+            HOSTILE_RULE, match.start(), match.end(), "sounds impatient or hostile, or blames the customer"
+        )
         for match in HOSTILE.finditer(folded)
         if not negated(folded, match.start(), window=15)
     ]
@@ -305,7 +423,12 @@ def _shouting(text: str, brand_words: frozenset[str]) -> list[Finding]:
         inside = [m for m in shouted if start <= m.start() < end]
         if len(inside) >= 2 and not _adjacent(text, inside):
             findings.append(
-                Finding(HOSTILE_RULE, inside[0].start(), inside[-1].end(), "is written in capitals, which reads as shouting")
+                Finding(
+                    HOSTILE_RULE,
+                    inside[0].start(),
+                    inside[-1].end(),
+                    "is written in capitals, which reads as shouting",
+                )
             )
     index = 0
     while index < len(shouted):
@@ -315,18 +438,28 @@ def _shouting(text: str, brand_words: frozenset[str]) -> list[Finding]:
             run.append(shouted[index])
         if len(run) >= 2 or len(run[0].group(0)) >= 5:
             findings.append(
-                Finding(HOSTILE_RULE, run[0].start(), run[-1].end(), "is written in capitals, which reads as shouting")
+                Finding(
+                    HOSTILE_RULE,
+                    run[0].start(),
+                    run[-1].end(),
+                    "is written in capitals, which reads as shouting",
+                )
             )
         index += 1
     return findings
 
 
 def _adjacent(text: str, run: list[re.Match[str]]) -> bool:
-    return all(text[a.end() : b.start()].strip(" ,") == "" for a, b in zip(run, run[1:], strict=False))
+    return all(text[a.end() : b.start()].strip(" ,") == "" for a, b in pairwise(run))
 
 
 def robotic(text: str, folded: str) -> list[Finding]:
     return [
-        Finding(ROBOTIC_RULE, match.start(), match.end(), "is boilerplate no person would say; write it in your own words")
+        Finding(
+            ROBOTIC_RULE,
+            match.start(),
+            match.end(),
+            "is boilerplate no person would say; write it in your own words",
+        )
         for match in ROBOTIC.finditer(folded)
     ]
