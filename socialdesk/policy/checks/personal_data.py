@@ -25,6 +25,15 @@ _SENSITIVE_NOUNS = words(
     r"otp",
     r"date of birth",
     r"dob",
+    r"(?:full|complete|whole|entire) iban",
+    r"(?:answers? to (?:your |the )?)?(?:security|secret) (?:questions?|answers?)",
+    r"(?:mother's )?maiden name",
+    r"(?:code|digits|numbers?) on the back of (?:your |the )?card",
+    r"(?:three|3)[- ]digit(?: security)? (?:code|number)",
+    r"(?:\d|six|four|eight)[- ]digit code",
+    r"code (?:we|i) (?:just )?(?:texted|sent|messaged)(?: you)?",
+    r"(?:code|passcode)(?: \w+){0,3} (?:from|in) the (?:sms|text)",
+    r"(?:photo|picture|pic|image|scan|copy)s? (?:of )?(?:both sides of )?(?:your |the )?(?:bank |credit |debit )?card",
     r"birth ?date",
     # Spanish
     r"(?:numero|datos|digitos|numeracion) (?:completos? )?de (?:la |tu |su )?tarjeta(?: de (?:credito|debito))?",
@@ -33,21 +42,37 @@ _SENSITIVE_NOUNS = words(
     r"contrasena(?: de acceso| de la app| de banca online)?",
     r"clave (?:de acceso|de la app|de banca online|secreta|pin)",
     r"fecha de nacimiento",
+    r"iban completo",
+    r"(?:pregunta|respuesta) (?:de seguridad|secreta)",
+    r"codigo (?:que )?(?:te )?(?:ha llegado|hemos enviado|llego|recibiste|has recibido)(?: por sms)?",
+    r"(?:foto|imagen|copia)s? de (?:la |tu |su )?tarjeta",
     # Portuguese
     r"(?:numero|dados|digitos) (?:completos? )?do (?:seu |teu )?cartao(?: de credito| de debito)?",
     r"(?:codigo|senha) (?:de seguranca|pin|de verificacao|sms|de acesso|do cartao)",
     r"senha",
     r"data de nascimento",
+    r"iban completo",
+    r"(?:pergunta|resposta) (?:de seguranca|secreta)",
+    r"codigo (?:de \d digitos )?(?:que recebeu|recebido|que enviamos)(?: por sms)?",
+    r"(?:foto|imagem|copia)s? do (?:seu )?cartao",
     # French
     r"(?:numero|coordonnees|chiffres) (?:complets? )?de (?:votre |ta |la )?carte(?: bancaire| de credit)?",
     r"(?:cryptogramme|code (?:de securite|pin|secret|confidentiel|de verification|sms|d'acces))",
     r"mot de passe",
     r"date de naissance",
+    r"iban complet",
+    r"question (?:secrete|de securite)",
+    r"code (?:recu|envoye|que vous avez recu) (?:par|en) sms",
+    r"(?:photo|copie|scan)s? (?:recto verso )?de (?:votre |la )?carte",
     # German
     r"\w*kartennummer",
     r"\w*kartendaten",
     r"(?:sicherheitscode|prufziffer|prufnummer|geheimzahl|pin-code|pin-nummer|\w*passwort|\w*kennwort|einmalcode|bestatigungscode|sms-code)",
     r"geburtsdatum",
+    r"(?:vollstandige|komplette|ganze) iban",
+    r"sicherheitsfrage",
+    r"code, den sie (?:gerade |eben )?(?:per sms )?(?:bekommen|erhalten)",
+    r"(?:foto|bild|kopie|scan) (?:ihrer|deiner|der) (?:bank)?karte",
 )
 
 _PERSONAL_NOUNS = words(
@@ -100,6 +125,9 @@ REQUEST_BEFORE = compile_words(
     r"send (?:your|it|them|the|over|through|across|along)",
     r"(?:share|provide|confirm|include|post|drop|leave)(?! (?:you|him|her|them)\b)",
     r"(?:read|spell) out",
+    r"(?:read|forward) (?:us|me)",
+    r"forward",
+    r"(?:type|paste|key in|put)(?! (?:it|them) in)",
     r"write down",
     r"(?:reply|respond|answer|comment)(?: here| below| to this(?: post| tweet| comment)?)? with",
     r"(?:comment|reply|tweet|text) (?:us |me )?(?:your|it|them)",
@@ -112,7 +140,7 @@ REQUEST_BEFORE = compile_words(
     r"can we (?:have|get|take)",
     r"may we (?:have|get)",
     r"(?:we|i)(?:'ll| will| would| do)? (?:need|require)",
-    r"what(?:'s| is| was) your",
+    r"what(?:'s| is| was) (?:your|the)",
     r"what are your",
     # Spanish
     r"(?:envia|envie|enviad|envien|manda|mande|pasa|pase|di|diga|indica|indique|facilita|facilite|"
@@ -276,6 +304,11 @@ PUBLIC_PLACE = re.compile(
     )
 )
 
+# "Enter your PIN on the keypad", "type the code in the app": the customer keeps it to themselves.
+SELF_ENTRY = re.compile(
+    r"\s*(?:\w+\s+){0,2}(?:in|into|on|en|no|na|dans|sur|in die|im) (?:the |your |la |tu |a |o |l'|votre |der |die |ihrem |ihrer )?"
+    r"(?:app|appli|application|aplicacion|aplicacao|keypad|screen|website|portal|form|terminal|pantalla|ecra|ecran|clavier|teclado|website)"
+)
 # German negates after the object: "Bitte teilen Sie Ihre Kartennummer hier nicht."
 NEGATION_AFTER = compile_words(r"nicht", r"niemals", r"nie")
 _REQUEST_WINDOW = 90
@@ -291,6 +324,8 @@ def _requested(folded: str, start: int, end: int) -> bool:
         return False
     before = folded[max(sentence_start, start - _REQUEST_WINDOW) : start]
     if NEGATION_AFTER.search(folded[end : min(sentence_end, end + _AFTER_WINDOW)]):
+        return False
+    if SELF_ENTRY.match(folded, end, min(sentence_end, end + 40)):
         return False
     cues = list(REQUEST_BEFORE.finditer(before))
     if cues:
