@@ -27,6 +27,22 @@ PROMOTION = re.compile(
         r"(?:why not|you could|you might want to|you should) (?:upgrade|switch|try|get|sign up|go for|add)",
         r"(?:have you|did you) (?:considered|thought about|seen|tried|heard about) (?:upgrading|switching|our)",
         r"upgrade (?:now|today|to (?:our|the|a) (?:premium|unlimited|new|pro|max|plus|faster|bigger))",
+        r"upgrading to (?:our|the|a) (?:\w+ )?(?:premium|unlimited|new|pro|max|plus|faster|bigger|tier|plan|bundle)",
+        r"you (?:might|may|will|'ll|would|could) (?:also |really |probably )?(?:like|love|enjoy|be interested in) (?:our|the new|this|these)",
+        r"(?:have you|did you|ever) (?:ever )?(?:considered|thought (?:about|of)|tried|heard (?:about|of)) (?:going|upgrading|switching|adding|getting|moving|our|the new)",
+        r"(?:go|going|become|join|try) (?:\w+ )?(?:premium|plus|gold|vip)(?: members?)?",
+        r"(?:grab|snap up|get) (?:the new|our new|yours|one|the latest)",
+        r"(?:today|this week|this weekend|this month) only",
+        r"only (?:today|this week|this weekend|until (?:sunday|friday|midnight))",
+        r"just this (?:week|weekend)",
+        r"(?:half[- ]price|half off|price for the price of|for the price of (?:one|two|1|2))",
+        r"(?:last|final) day (?:for|to get) (?:the|our)",
+        r"last day of (?:the|our) (?:offer|sale|promo\w*|deal)",
+        r"hurry(?:,| up)",
+        r"(?:saves?|save) you (?:up to \S+|\S?\d+(?:[.,]\d+)? ?(?:%|€|£|\$|eur|euros?|pounds|a month))",
+        r"(?:how about|what about) (?:upgrading|adding|getting|switching|our)",
+        r"(?:join|sign up|subscribe|add it|get it) (?:for|at) (?:just |only )?(?:€|£|\$)?\d+[.,]\d{2}",
+        r"(?:code|coupon|voucher) [a-z]{3,}\d{1,3}",
         r"(?:sign up|subscribe|order|buy|switch|join|apply) (?:now|today|online today)",
         r"switch to our",
         r"(?:special|exclusive|limited|unbeatable|amazing|great|best|introductory|black friday|summer) "
@@ -56,6 +72,14 @@ PROMOTION = re.compile(
         r"(?:contrata|contrate|pasate|pasese|cambiate|cambiese|hazte|suscribete|date de alta|mejora|mejore)"
         r" (?:ya|ahora|hoy|a nuestr\w*|a la (?:tarifa|fibra)|tu tarifa|su tarifa)",
         r"no te (?:lo |la |los |las )?pierdas",
+        r"(?:date|dese|hazte|unete|apuntate|suscribete) (?:de alta )?(?:en|a) (?:\w+ )?(?:nuestr\w*|la tarifa|el plan|premium|plus)",
+        r"\d+ ?% (?:menos|mas barato)",
+        r"a mitad de precio",
+        r"(?:has|ha|habeis) pensado en (?:mejorar|ampliar|pasarte|pasarse|contratar|anadir|sumar)",
+        r"(?:te|le) (?:puede|podria|va a) (?:interesar|encantar) (?:nuestr\w*|la nueva|el nuevo|la tarifa|el plan|la oferta|el pack)",
+        r"(?:corre|corred|date prisa)[,!]",
+        r"(?:codigo|cupon) [a-z]{3,}\d{1,3}",
+        r"(?:te|le) ahorra (?:hasta )?\d+ ?(?:%|€|euros?)",
         r"no se (?:lo |la |los |las )?pierda",
         r"no os (?:lo |la |los |las )?perdais",
         r"por tiempo limitado",
@@ -73,6 +97,13 @@ PROMOTION = re.compile(
         r"aproveite (?:a|esta|nossa|o|ja|agora)",
         r"(?:assine|contrate|mude|migre|adquira) (?:ja|agora|hoje|para o nosso|para a nossa|o plano)",
         r"nao perca",
+        r"adira (?:ja|agora|hoje|ao|a|aos|as)",
+        r"(?:que tal|e se) (?:aumentar|mudar para|passar para|juntar|adicionar|experimentar)",
+        r"por mais (?:so |apenas )?\d+(?:[.,]\d+)? ?(?:€|euros?|r\$|reais)",
+        r"(?:pela )?metade do preco",
+        r"(?:corra|despache-se|apresse-se)[,!]",
+        r"(?:cupom|cupao|codigo) [a-z]{3,}\d{1,3}",
+        r"(?:ja )?pensou em (?:mudar|aumentar|passar|juntar|adicionar)",
         r"por tempo limitado",
         r"(?:codigo|cupom|cupao) (?:promocional|de desconto)",
         r"\d+ ?% de desconto",
@@ -87,6 +118,17 @@ PROMOTION = re.compile(
         r"profitez (?:de|des|vite|des maintenant)",
         r"(?:souscrivez|abonnez-vous|passez|craquez)(?: des maintenant| vite| a notre| au forfait| a la fibre)",
         r"ne (?:manquez|ratez) pas",
+        r"-\d+ ?%",
+        r"(?:aujourd'hui|cette semaine|ce week-end|ce mois-ci) seulement",
+        r"seulement (?:aujourd'hui|cette semaine|ce week-end)",
+        r"a moitie prix",
+        r"dernier jour pour",
+        r"(?:foncez|depechez-vous)",
+        r"rejoignez (?:\w+ )?(?:premium|plus|notre club|nos abonnes)",
+        r"(?:vous|tu) (?:aimerez|aimeriez|adorerez) (?:surement|aussi|certainement|notre|nos|le nouveau|la nouvelle)",
+        r"(?:pourrait|pourraient) vous (?:interesser|plaire)",
+        r"pour (?:seulement |juste )?\d+(?:[.,]\d+)? ?€ de plus",
+        r"(?:code|avec le code) [a-z]{3,}\d{1,3}",
         r"(?:pour une )?duree limitee",
         r"code (?:promo|promotionnel|de reduction)",
         r"\d+ ?% de (?:reduction|remise)",
@@ -103,6 +145,15 @@ PROMOTION = re.compile(
         r"(?:jetzt|heute|gleich) (?:buchen|wechseln|upgraden|bestellen|zugreifen|zuschlagen|sparen|abschliessen)",
         r"wechseln sie (?:zu unserem|jetzt|in unseren|auf unseren)",
         r"nicht verpassen",
+        r"jetzt (?:\S+ ){0,3}(?:upgraden|zugreifen|zuschlagen)",
+        r"\w+ monate? nichts zahlen",
+        r"wie ware es mit (?:unserer|unserem|unseren|dem neuen|der neuen|einem upgrade)",
+        r"spart (?:ihnen|dir) (?:bis zu )?\d+ ?(?:%|€|euro)",
+        r"\d+ ?% (?:gunstiger|billiger|weniger)",
+        r"zum halben preis",
+        r"werden sie (?:\S+-)?(?:premium-|plus-)?mitglied",
+        r"(?:mit dem )?code [a-z]{3,}\d{1,3}",
+        r"(?:gunstiger|billiger) (?:als je|denn je)",
         r"nur (?:fur kurze zeit|noch heute|diese woche)",
         r"zeitlich begrenzt\w*",
         r"\w*(?:gutschein|rabatt|aktions)code",
@@ -117,7 +168,7 @@ _AMOUNT = rf"(?:{_CURRENCY} ?\d+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{2}})(?: ?{_CURR
 BARGAIN_PRICE = re.compile(
     words(
         r"(?:only|just|from|for as little as|starting at|now|solo|solamente|tan solo|desde|por solo|apenas|"
-        r"por apenas|so|a partir de|seulement|des|pour seulement|nur|ab|fur nur|schon ab)"
+        r"por apenas|so|a partir de|seulement|des|pour seulement|nur|ab|fur nur|schon ab|for|por|pour|fur|por mais)"
     )
     + rf" ?{_AMOUNT}(?: ?(?:/|a |per |al |por |par |pro |im )(?:month|mes|mois|monat|mo)\b)?"
 )
@@ -157,12 +208,22 @@ SERVICE_SENSE = re.compile(
     r"workaround|explanation|with)\b"
 )
 SERVICE_USE_BEFORE = re.compile(
-    r"(?:firmware|software|network|system|security|antenna|mast|app|your|the (?:intro|old|welcome|loyalty)) $"
+    r"(?:firmware|software|network|system|security|antenna|mast|app|your|loyalty|welcome|retention|goodwill|intro|"
+    r"that|those|applied (?:the |your )?(?:\S+ )?|your (?:\S+ )?) $"
 )
 # "The offer you saw isn't from us", "the discount was applied": talking about an offer is not making one.
 SPOKEN_ABOUT = re.compile(
-    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|was|were|has|had|ended|expired|applied|is no longer|"
-    r"isn't|wasn't|only applies|applies|still applies|is not)\b"
+    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|we (?:agreed|promised|discussed|mentioned)|was|were|has|had|"
+    r"ended|expired|applied|is no longer|isn't|wasn't|only applies|applies|still applies|is not|is still|is active|"
+    r"remains|stays|will (?:show|appear))\b"
+)
+
+# "The promo code expired in June", "der Gutscheincode ist leider abgelaufen": a promotion spoken about.
+PROMOTION_OVER = re.compile(
+    r"\s*(?:\S+\s+){0,2}?(?:expired|has expired|ended|is over|was applied|has been applied|isn't ours|is not ours|"
+    r"caduco|ha caducado|expiro|ya no (?:es valido|esta)|no es nuestr[oa]|se (?:ha )?aplicado|expirou|ja expirou|terminou|"
+    r"nao e nosso|foi aplicado|a expire|est expire|n'est pas (?:de nous|a nous)|a ete applique|ist abgelaufen|"
+    r"abgelaufen|ist nicht von uns|wurde (?:angewendet|verrechnet))"
 )
 
 WHY = "promotes a product or a price; service replies don't sell"
@@ -172,7 +233,7 @@ def selling(text: str, folded: str) -> list[Finding]:
     findings = [
         Finding(RULE, match.start(), match.end(), WHY)
         for match in PROMOTION.finditer(folded)
-        if not negated(folded, match.start(), window=20)
+        if not negated(folded, match.start(), window=20) and not PROMOTION_OVER.match(folded, match.end())
     ]
     for match in BARGAIN_PRICE.finditer(folded):
         sentence_start, sentence_end = sentence_at(folded, match.start())
