@@ -102,3 +102,14 @@ def bench_checker(
     from socialdesk.bench.checker import run_checker_benchmark
 
     run_checker_benchmark(output, console, show_misses=misses)
+
+
+@bench_app.command("checker-retrain")
+def bench_checker_retrain() -> None:
+    """Retrain the reply checker's learned heads on the calibration drafts (checker_data/heads.npz)."""
+    from socialdesk.cli.common import setup_django
+
+    setup_django()
+    from socialdesk.bench.checker_heads import retrain
+
+    retrain(log=console.print)

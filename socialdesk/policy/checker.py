@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING
 
 from socialdesk.channels.rules import private_message_refusal
 from socialdesk.channels.spec import NetworkRules
+from socialdesk.policy.checks.learned import second_opinion
 from socialdesk.policy.checks.personal_data import (
     PUBLIC_RULE,
+    SENSITIVE_RULE,
     asked_publicly,
     public_requests,
     sensitive_requests,
@@ -23,6 +25,7 @@ from socialdesk.policy.checks.selling import selling, service_sense
 from socialdesk.policy.checks.text import Finding, first_per_span, fold
 from socialdesk.policy.checks.tone import (
     CONDESCENSION_RULE,
+    HOSTILE_RULE,
     condescension,
     empathetic_after,
     hostility,
@@ -54,17 +57,24 @@ _DETECTORS: tuple[tuple[str, Callable[[str, str], list[Finding]]], ...] = (
 )
 
 
+# Rules whose learned head may veto or add to the patterns (the shipped weights decide which have one).
+_LEARNED_RULES = frozenset(
+    {SELLING_RULE, SENSITIVE_RULE, PUBLIC_RULE, CONDESCENSION_RULE, HOSTILE_RULE}
+)
+
+
 def _phrase(term: str) -> re.Pattern[str]:
     # Whole words or phrases, case-insensitive: "offer" matches "Offer!" but not "offered" or "coffee".
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
 
 
 def check_reply(
-    policy: Policy, text: str, *, network: str, private: bool, service: bool = True
+    policy: Policy, text: str, *, network: str, private: bool, service: bool = True, learned: bool = True
 ) -> list[Violation]:
     """Problems with `text` as a reply on `network`; empty when it may be sent.
 
     `service` is False only for replies a lead marks as marketing (the no-selling rule then does not apply).
+    `learned` False leaves out the learned heads (patterns only), for measuring what they add.
     """
     if not text.strip():
         return [Violation("empty", "The reply is empty.")]
@@ -81,6 +91,10 @@ def check_reply(
     builtin = first_per_span(builtin)
     findings = [f for f in findings if not any(_covers(b, f) for b in builtin)]
     findings.extend(finding for finding in builtin if not any(_overlap(finding, known) for known in findings))
+    if learned:
+        # The learned heads judge the draft, whichever list found the words: a vetoed rule's findings go.
+        skipped = ({SELLING_RULE} if not service else set()) | ({PUBLIC_RULE} if private else set())
+        findings = second_opinion(text, findings, _LEARNED_RULES - skipped)
     violations = [_explained(text, finding) for finding in _in_rule_order(findings)]
     signature = policy.identity.signature
     if (
