@@ -105,7 +105,9 @@ class Heads:
             rows = np.repeat(np.arange(n), np.diff(counts.indptr))
             norms = np.sqrt(np.bincount(rows, weights=tf * tf, minlength=n))
             norms[norms == 0] = 1.0
-            weighted = (tf / norms[rows])[:, np.newaxis] * np.where(seen[:, np.newaxis], self.weights[at], 0.0)
+            weighted = (tf / norms[rows])[:, np.newaxis] * np.where(
+                seen[:, np.newaxis], self.weights[at], 0.0
+            )
             np.add.at(logits, rows, weighted)
         result: Floats = 1.0 / (1.0 + np.exp(-logits))
         return result
