@@ -202,7 +202,7 @@ def test_reply_breaking_the_rules_is_refused_with_reasons(telecom: Any, x_channe
     assert [v.rule for v in refused.value.violations] == [
         "no_selling",
         "no_personal_data_in_public",
-        "no_condescension",
+        "hostile_tone",  # "calm down" is impatience, reported once under the built-in rule
         "signature",
     ]
     assert Message.objects.filter(direction="out").count() == 0

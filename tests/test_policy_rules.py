@@ -90,9 +90,13 @@ def test_selling_in_a_service_reply_is_refused_and_explained() -> None:
 
 
 def test_personal_data_may_be_asked_in_private_only() -> None:
-    text = "Please send us your card number so we can check. ^LG"
+    text = "Please send us your account number so we can check. ^LG"
     assert _rules(text) == ["no_personal_data_in_public"]
     assert _rules(text, network="x", private=True) == []
+    # A card number is never asked for, not even in private.
+    card = "Please send us your card number so we can check. ^LG"
+    assert _rules(card) == ["no_sensitive_data_request", "no_personal_data_in_public"]
+    assert _rules(card, network="x", private=True) == ["no_sensitive_data_request"]
 
 
 def test_condescension_and_missing_signature() -> None:

@@ -110,6 +110,7 @@ class ViolationOut(Schema):
     message: str
     start: int | None
     end: int | None
+    quote: str = ""  # the draft's own words that break the rule
 
 
 class Rejected(Problem):

@@ -86,3 +86,30 @@ def bench_inbox(
         output,
         console,
     )
+
+
+@bench_app.command("checker")
+def bench_checker(
+    output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
+    misses: Annotated[
+        bool, typer.Option(help="Also list the calibration drafts the checker gets wrong.")
+    ] = False,
+) -> None:
+    """The reply checker's per-rule precision and recall on held-out drafts, and ms per draft."""
+    from socialdesk.cli.common import setup_django
+
+    setup_django()
+    from socialdesk.bench.checker import run_checker_benchmark
+
+    run_checker_benchmark(output, console, show_misses=misses)
+
+
+@bench_app.command("checker-retrain")
+def bench_checker_retrain() -> None:
+    """Retrain the reply checker's learned heads on the calibration drafts (checker_data/heads.npz)."""
+    from socialdesk.cli.common import setup_django
+
+    setup_django()
+    from socialdesk.bench.checker_heads import retrain
+
+    retrain(log=console.print)

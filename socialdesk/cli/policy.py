@@ -90,3 +90,30 @@ def policy_load(
     text, _ = _read_policy(file)
     version = save_policy(existing_workspace(workspace), text)
     console.print(f"{workspace}: policy version {version.number} ({version.label}) is active")
+
+
+@policy_app.command("check-reply")
+def policy_check_reply(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The policy file.")],
+    text: Annotated[str, typer.Argument(help="The draft reply.")],
+    network: Annotated[str, typer.Option(help="The network the reply goes to, e.g. x, facebook.")],
+    private: Annotated[bool, typer.Option(help="A private message rather than a public reply.")] = False,
+) -> None:
+    """Check a draft reply against the policy: one JSON line per violation (rule, quote, why); exit 1
+    when there is any, 0 when the draft may be sent, 2 for an unknown network."""
+    import json
+
+    setup_django()
+    from socialdesk.channels.registry import policy_networks
+    from socialdesk.policy.checker import check_reply
+
+    if network not in policy_networks():
+        known = ", ".join(sorted(policy_networks()))
+        typer.echo(f"error: unknown network {network!r}; one of: {known}", err=True)
+        raise typer.Exit(2)
+    _, policy = _read_policy(file)
+    violations = check_reply(policy, text, network=network, private=private)
+    for violation in violations:
+        line = {"rule": violation.rule, "quote": violation.quote, "why": violation.message}
+        sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    raise typer.Exit(1 if violations else 0)

@@ -1,0 +1,253 @@
+# ruff: noqa: E501  (lexicon tables: one alternative per line reads better than wrapped regex fragments)
+"""Selling in a service reply: promoting a product, a price, a promotion or a call to buy. Explaining
+the customer's own plan, bill or a refund is service, not selling ("our plan change page explains the
+options", "we can offer you a refund", "the 9.99 charge was refunded")."""
+
+from __future__ import annotations
+
+import re
+
+from socialdesk.policy.checks.text import Finding, compile_words, negated, sentence_at, words
+
+RULE = "no_selling"
+
+_PRODUCT = (
+    r"(?:unlimited |premium |5g |fibre |fiber |family |data |prepaid |pro |max |plus |gold )*"
+    r"(?:plan|plans|tariff|bundle|package|offer|offers|deal|deals|phone|phones|handset|router|fibre|fiber|"
+    r"subscription|membership|add-on|addon|data pack|service|product|products|range|card|account|"
+    r"credit card|mortgage|loan|savings account)"
+)
+PROMOTION = re.compile(
+    words(
+        # English
+        r"check out our",
+        r"have a look at our (?:new|latest|amazing|great|exclusive|premium)",
+        r"(?:discover|try|explore|don't miss) our (?:new|latest|amazing|exclusive|premium)",
+        r"our (?:new|latest|brand[- ]new|amazing|exclusive|unbeatable|fantastic|great) " + _PRODUCT,
+        r"(?:why not|you could|you might want to|you should) (?:upgrade|switch|try|get|sign up|go for|add)",
+        r"(?:have you|did you) (?:considered|thought about|seen|tried|heard about) (?:upgrading|switching|our)",
+        r"upgrade (?:now|today|to (?:our|the|a) (?:premium|unlimited|new|pro|max|plus|faster|bigger))",
+        r"upgrading to (?:our|the|a) (?:\w+ )?(?:premium|unlimited|new|pro|max|plus|faster|bigger|tier|plan|bundle)",
+        r"you (?:might|may|will|'ll|would|could) (?:also |really |probably )?(?:like|love|enjoy|be interested in) (?:our|the new|this|these)",
+        r"(?:have you|did you|ever) (?:ever )?(?:considered|thought (?:about|of)|tried|heard (?:about|of)) (?:going|upgrading|switching|adding|getting|moving|our|the new)",
+        r"(?:go|going|become|join|try) (?:\w+ )?(?:premium|plus|gold|vip)(?: members?)?",
+        r"(?:grab|snap up|get) (?:the new|our new|yours|one|the latest)",
+        r"(?:today|this week|this weekend|this month) only",
+        r"only (?:today|this week|this weekend|until (?:sunday|friday|midnight))",
+        r"just this (?:week|weekend)",
+        r"(?:half[- ]price|half off|price for the price of|for the price of (?:one|two|1|2))",
+        r"(?:last|final) day (?:for|to get) (?:the|our)",
+        r"last day of (?:the|our) (?:offer|sale|promo\w*|deal)",
+        r"hurry(?:,| up)",
+        r"(?:saves?|save) you (?:up to \S+|\S?\d+(?:[.,]\d+)? ?(?:%|€|£|\$|eur|euros?|pounds|a month))",
+        r"(?:how about|what about) (?:upgrading|adding|getting|switching|our)",
+        r"(?:join|sign up|subscribe|add it|get it) (?:for|at) (?:just |only )?(?:€|£|\$)?\d+[.,]\d{2}",
+        r"(?:code|coupon|voucher) [a-z]{3,}\d{1,3}",
+        r"(?:sign up|subscribe|order|buy|switch|join|apply) (?:now|today|online today)",
+        r"switch to our",
+        r"(?:special|exclusive|limited|unbeatable|amazing|great|best|introductory|black friday|summer) "
+        r"(?:offer|offers|deal|deals|price|prices|promotion|promo|discount)",
+        r"limited[- ]time",
+        r"while (?:stocks|supplies) last",
+        r"don't miss (?:out|it|this)",
+        r"(?:promo|discount|voucher|coupon) code",
+        r"use (?:the )?code",
+        r"\d+ ?% off",
+        r"\d+ (?:months?|weeks?) (?:for )?free",
+        r"(?:first|one|two|three) months? free",
+        r"act (?:fast|now|quickly)",
+        r"take advantage of (?:our|this|the)",
+        r"unlimited (?:plan|data|calls|tariff|bundle)",
+        r"(?:perfect|ideal|great) (?:time|moment) to (?:upgrade|switch)",
+        # Spanish
+        r"(?:echa|echale|eche|dale) un vistazo a (?:nuestr|la nuev|el nuev)\w*",
+        r"(?:descubre|descubra|prueba|pruebe|conoce|conozca) (?:nuestr|la nuev|el nuev)\w*",
+        r"nuestr[oa]s? (?:nuev[oa]s?|increibles?|exclusiv[oa]s?|fantastic[oa]s?|mejores?) "
+        r"(?:tarifas?|plan(?:es)?|ofertas?|promocion(?:es)?|paquetes?|fibra|moviles?|packs?|bonos?)",
+        r"(?:ahorra|ahorras|ahorre|economiza|economize|economizas|economisez|save|sparen sie|sparst du) "
+        r"(?:un |hasta un |ate |jusqu'a |up to |bis zu )?\d+ ?%",
+        r"(?:tarifa|plan|bono|datos|llamadas) ilimitad[oa]s?",
+        r"(?:oferta|promocion|precio|descuento)s? (?:especial|exclusiv[oa]|limitad[oa]|increible|de lanzamiento)\w*",
+        r"aprovech[ae] (?:la|esta|nuestra|nuestras|el|estas|ya)",
+        r"(?:contrata|contrate|pasate|pasese|cambiate|cambiese|hazte|suscribete|date de alta|mejora|mejore)"
+        r" (?:ya|ahora|hoy|a nuestr\w*|a la (?:tarifa|fibra)|tu tarifa|su tarifa)",
+        r"no te (?:lo |la |los |las )?pierdas",
+        r"(?:date|dese|hazte|unete|apuntate|suscribete) (?:de alta )?(?:en|a) (?:\w+ )?(?:nuestr\w*|la tarifa|el plan|premium|plus)",
+        r"\d+ ?% (?:menos|mas barato)",
+        r"a mitad de precio",
+        r"(?:has|ha|habeis) pensado en (?:mejorar|ampliar|pasarte|pasarse|contratar|anadir|sumar)",
+        r"(?:te|le) (?:puede|podria|va a) (?:interesar|encantar) (?:nuestr\w*|la nueva|el nuevo|la tarifa|el plan|la oferta|el pack)",
+        r"(?:corre|corred|date prisa)[,!]",
+        r"(?:codigo|cupon) [a-z]{3,}\d{1,3}",
+        r"(?:te|le) ahorra (?:hasta )?\d+ ?(?:%|€|euros?)",
+        r"no se (?:lo |la |los |las )?pierda",
+        r"no os (?:lo |la |los |las )?perdais",
+        r"por tiempo limitado",
+        r"(?:codigo|cupon) (?:promocional|de descuento)",
+        r"\d+ ?% de descuento",
+        r"(?:solo|unicamente) (?:hoy|esta semana|este mes)",
+        r"(?:primer|primeros|\d+) mes(?:es)? gratis",
+        # Portuguese
+        r"(?:confira|conheca|descubra|experimente|veja) (?:o nosso|a nossa|os nossos|as nossas|o novo|a nova|"
+        r"nosso|nossa)",
+        r"(?:o nosso|a nossa|nosso|nossa|nossos|nossas) (?:novo|nova|novos|novas|incrivel|exclusiv[oa]) "
+        r"(?:plano|planos|oferta|ofertas|promocao|pacote|fibra|celular|combo)",
+        r"(?:plano|pacote|internet|dados) ilimitad[oa]",
+        r"(?:oferta|promocao|preco|desconto)s? (?:especial|exclusiv[oa]|imperdivel|limitad[oa]|de lancamento)",
+        r"aproveite (?:a|esta|nossa|o|ja|agora)",
+        r"(?:assine|contrate|mude|migre|adquira) (?:ja|agora|hoje|para o nosso|para a nossa|o plano)",
+        r"nao perca",
+        r"adira (?:ja|agora|hoje|ao|a|aos|as)",
+        r"(?:que tal|e se) (?:aumentar|mudar para|passar para|juntar|adicionar|experimentar)",
+        r"por mais (?:so |apenas )?\d+(?:[.,]\d+)? ?(?:€|euros?|r\$|reais)",
+        r"(?:pela )?metade do preco",
+        r"(?:corra|despache-se|apresse-se)[,!]",
+        r"(?:cupom|cupao|codigo) [a-z]{3,}\d{1,3}",
+        r"(?:ja )?pensou em (?:mudar|aumentar|passar|juntar|adicionar)",
+        r"por tempo limitado",
+        r"(?:codigo|cupom|cupao) (?:promocional|de desconto)",
+        r"\d+ ?% de desconto",
+        r"(?:so|somente|apenas) hoje",
+        r"(?:primeiro|\d+) mes(?:es)? gratis",
+        # French
+        r"(?:decouvrez|decouvre|essayez|jetez un oeil a|jetez un coup d'oeil a) (?:notre|nos|le nouveau|la nouvelle)",
+        r"(?:notre|nos) (?:nouvel|nouveau|nouvelle|nouveaux|nouvelles|incroyables?|exclusi(?:f|ve)s?) "
+        r"(?:forfaits?|offres?|promotions?|abonnements?|box|fibre|smartphones?|packs?)",
+        r"forfaits? illimites?",
+        r"(?:offre|promotion|prix|remise)s? (?:speciale?s?|exclusives?|limitee?s?|exceptionnelle?s?|de lancement)",
+        r"profitez (?:de|des|vite|des maintenant)",
+        r"(?:souscrivez|abonnez-vous|passez|craquez)(?: des maintenant| vite| a notre| au forfait| a la fibre)",
+        r"ne (?:manquez|ratez) pas",
+        r"-\d+ ?%",
+        r"(?:aujourd'hui|cette semaine|ce week-end|ce mois-ci) seulement",
+        r"seulement (?:aujourd'hui|cette semaine|ce week-end)",
+        r"a moitie prix",
+        r"dernier jour pour",
+        r"(?:foncez|depechez-vous)",
+        r"rejoignez (?:\w+ )?(?:premium|plus|notre club|nos abonnes)",
+        r"(?:vous|tu) (?:aimerez|aimeriez|adorerez) (?:surement|aussi|certainement|notre|nos|le nouveau|la nouvelle)",
+        r"(?:pourrait|pourraient) vous (?:interesser|plaire)",
+        r"pour (?:seulement |juste )?\d+(?:[.,]\d+)? ?€ de plus",
+        r"(?:code|avec le code) [a-z]{3,}\d{1,3}",
+        r"(?:pour une )?duree limitee",
+        r"code (?:promo|promotionnel|de reduction)",
+        r"\d+ ?% de (?:reduction|remise)",
+        r"(?:premier|\d+) mois (?:offerts?|gratuits?)",
+        # German
+        r"(?:entdecken sie|entdecke|schauen sie sich|schau dir|testen sie|probieren sie) (?:unser|unsere|unseren|"
+        r"den neuen|die neue|das neue)",
+        r"(?:unser|unsere|unseren|unserem) (?:neue|neuen|neuer|neues|exklusive|exklusiven|unschlagbare|"
+        r"unschlagbaren|gunstige|gunstigen) \w*(?:tarif|tarife|vertrag|angebot|angebote|paket|flatrate|handy|"
+        r"router|glasfaser|abo|aktion)\w*",
+        r"(?:flatrate|unbegrenzt\w* (?:daten|datenvolumen|tarif|surfen))",
+        r"\w*(?:sonder|exklusiv|spar|top|super|schnapper)angebot\w*",
+        r"sichern sie sich",
+        r"(?:jetzt|heute|gleich) (?:buchen|wechseln|upgraden|bestellen|zugreifen|zuschlagen|sparen|abschliessen)",
+        r"wechseln sie (?:zu unserem|jetzt|in unseren|auf unseren)",
+        r"nicht verpassen",
+        r"jetzt (?:\S+ ){0,3}(?:upgraden|zugreifen|zuschlagen)",
+        r"\w+ monate? nichts zahlen",
+        r"wie ware es mit (?:unserer|unserem|unseren|dem neuen|der neuen|einem upgrade)",
+        r"spart (?:ihnen|dir) (?:bis zu )?\d+ ?(?:%|€|euro)",
+        r"\d+ ?% (?:gunstiger|billiger|weniger)",
+        r"zum halben preis",
+        r"werden sie (?:\S+-)?(?:premium-|plus-)?mitglied",
+        r"(?:mit dem )?code [a-z]{3,}\d{1,3}",
+        r"(?:gunstiger|billiger) (?:als je|denn je)",
+        r"nur (?:fur kurze zeit|noch heute|diese woche)",
+        r"zeitlich begrenzt\w*",
+        r"\w*(?:gutschein|rabatt|aktions)code",
+        r"\d+ ?% rabatt",
+        r"(?:erster|ersten|\d+) monate? (?:gratis|kostenlos)",
+    )
+)
+
+_CURRENCY = r"(?:€|\$|£|r\$|eur|euros?|usd|gbp|reais|chf)"
+_AMOUNT = rf"(?:{_CURRENCY} ?\d+(?:[.,]\d{{1,2}})?|\d+(?:[.,]\d{{2}})(?: ?{_CURRENCY})?|\d+ ?{_CURRENCY})"
+# A price sold as a bargain: "only 9.99!", "por solo 15 €/mes", "ab 19,99 €".
+BARGAIN_PRICE = re.compile(
+    words(
+        r"(?:only|just|from|for as little as|starting at|now|solo|solamente|tan solo|desde|por solo|apenas|"
+        r"por apenas|so|a partir de|seulement|des|pour seulement|nur|ab|fur nur|schon ab|for|por|pour|fur|por mais)"
+    )
+    + rf" ?{_AMOUNT}(?: ?(?:/|a |per |al |por |par |pro |im )(?:month|mes|mois|monat|mo)\b)?"
+)
+# The customer's own money: a price next to these words explains a bill or a refund.
+OWN_MONEY = compile_words(
+    r"refund\w*",
+    r"charged?",
+    r"billed?",
+    r"credit(?:ed)?",
+    r"paid",
+    r"reimburs\w*",
+    r"compensation",
+    r"reembols\w*",
+    r"devolu\w*",
+    r"devolv\w*",
+    r"cobr\w*",
+    r"cargo",
+    r"abon\w*",
+    r"factura\w*",
+    r"estorn\w*",
+    r"debit\w*",
+    r"rembours\w*",
+    r"preleve\w*",
+    r"factur\w*",
+    r"avoir",
+    r"erstatt\w*",
+    r"gutschrift\w*",
+    r"abgebucht\w*",
+    r"berechnet\w*",
+    r"rechnung\w*",
+    r"zuruck\w*",
+)
+# Service senses of sales words from a policy's list: "we can offer you a refund", "deal with".
+SERVICE_SENSE = re.compile(
+    r"^\s*(?:you |u )?(?:a |an |the |some |to )?(?:full |partial |one-off |small )?"
+    r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
+    r"workaround|explanation|with)\b"
+)
+SERVICE_USE_BEFORE = re.compile(
+    r"(?:firmware|software|network|system|security|antenna|mast|app|your|loyalty|welcome|retention|goodwill|intro|"
+    r"that|those|applied (?:the |your )?(?:\S+ )?|your (?:\S+ )?) $"
+)
+# "The offer you saw isn't from us", "the discount was applied": talking about an offer is not making one.
+SPOKEN_ABOUT = re.compile(
+    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|we (?:agreed|promised|discussed|mentioned)|was|were|has|had|"
+    r"ended|expired|applied|is no longer|isn't|wasn't|only applies|applies|still applies|is not|is still|is active|"
+    r"remains|stays|will (?:show|appear))\b"
+)
+
+# "The promo code expired in June", "der Gutscheincode ist leider abgelaufen": a promotion spoken about.
+PROMOTION_OVER = re.compile(
+    r"\s*(?:\S+\s+){0,2}?(?:expired|has expired|ended|is over|was applied|has been applied|isn't ours|is not ours|"
+    r"caduco|ha caducado|expiro|ya no (?:es valido|esta)|no es nuestr[oa]|se (?:ha )?aplicado|expirou|ja expirou|terminou|"
+    r"nao e nosso|foi aplicado|a expire|est expire|n'est pas (?:de nous|a nous)|a ete applique|ist abgelaufen|"
+    r"abgelaufen|ist nicht von uns|wurde (?:angewendet|verrechnet))"
+)
+
+WHY = "promotes a product or a price; service replies don't sell"
+
+
+def selling(text: str, folded: str) -> list[Finding]:
+    findings = [
+        Finding(RULE, match.start(), match.end(), WHY)
+        for match in PROMOTION.finditer(folded)
+        if not negated(folded, match.start(), window=20) and not PROMOTION_OVER.match(folded, match.end())
+    ]
+    for match in BARGAIN_PRICE.finditer(folded):
+        sentence_start, sentence_end = sentence_at(folded, match.start())
+        if OWN_MONEY.search(folded[sentence_start:sentence_end]):
+            continue
+        findings.append(Finding(RULE, match.start(), match.end(), WHY))
+    return findings
+
+
+def service_sense(folded: str, start: int, end: int) -> bool:
+    """A policy sales term used for service: "offer you a refund", "firmware upgrade", "not an upgrade"."""
+    return (
+        SERVICE_SENSE.match(folded[end : end + 40]) is not None
+        or SPOKEN_ABOUT.match(folded[end : end + 40]) is not None
+        or SERVICE_USE_BEFORE.search(folded[max(0, start - 12) : start]) is not None
+        or negated(folded, start, window=15)
+    )

@@ -1,0 +1,79 @@
+"""The reply checker's learned no-selling head: it adds what the patterns miss (quoting the sentence it
+means), vetoes a pattern hit it is sure is service talk, and is reproduced exactly by its training."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from socialdesk.bench.checker_heads import retrain
+from socialdesk.policy.checker import Violation, check_reply
+from socialdesk.policy.checks.learned import WEIGHTS, Heads
+from socialdesk.policy.loader import load_policy
+
+TELECOM = load_policy(
+    (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def _selling(text: str, *, learned: bool = True, service: bool = True) -> list[Violation]:
+    violations = check_reply(TELECOM, text, network="x", private=False, service=service, learned=learned)
+    return [v for v in violations if v.rule == "no_selling"]
+
+
+def test_the_head_reports_a_pitch_the_patterns_miss_and_quotes_its_sentence() -> None:
+    sentence = "Premium customers get priority support and a free router, ask us how to join."
+    text = f"Glad it's sorted, Ana. {sentence} ^DE"
+    assert _selling(text, learned=False) == []
+    assert _selling(text) == [
+        Violation(
+            "no_selling",
+            f"“{sentence}” reads as promotion (a product, an offer or a price); service replies don't sell "
+            "(learned check, 0.84).",
+            text.index(sentence),
+            text.index(sentence) + len(sentence),
+            sentence,
+        )
+    ]
+
+
+def test_the_head_reads_other_languages_too() -> None:
+    text = "Ça remarche, Paul ! Avec l'offre Fibre Max vous auriez deux fois plus de débit, pensez-y. ^DE"
+    assert _selling(text, learned=False) == []
+    assert [v.quote for v in _selling(text)] == [
+        "Avec l'offre Fibre Max vous auriez deux fois plus de débit, pensez-y."
+    ]
+
+
+def test_a_sales_word_in_a_service_reply_is_vetoed_when_the_head_is_sure() -> None:
+    text = "Sorry, Julia, the discount you were promised wasn't applied. We've fixed it and refunded 12€. ^MR"
+    assert [v.quote for v in _selling(text, learned=False)] == ["discount"]
+    assert _selling(text) == []
+
+
+def test_a_pattern_hit_the_head_agrees_with_stands_as_the_pattern_reported_it() -> None:
+    text = "All fixed, Ana. You'd love our new unlimited plan, with more data and free roaming included. ^DE"
+    assert _selling(text) == _selling(text, learned=False)
+    assert [v.quote for v in _selling(text)] == ["our new unlimited plan"]
+
+
+def test_marketing_replies_are_not_judged_for_selling_by_the_head_either() -> None:
+    text = "Premium customers get priority support and a free router, ask us how to join. ^DE"
+    assert _selling(text, service=False) == []
+
+
+def test_only_the_no_selling_head_ships_with_thresholds_from_calibration() -> None:
+    heads = Heads()
+    assert list(heads.heads) == ["no_selling"]
+    head = heads.heads["no_selling"]
+    assert (head.add, head.veto) == (0.5, 0.158)
+
+
+def test_retraining_on_calibration_reproduces_the_shipped_weights(tmp_path: Path) -> None:
+    out = retrain(tmp_path / "heads.npz", log=lambda _: None)
+    with np.load(out) as fresh, np.load(WEIGHTS) as shipped:
+        assert json.loads(str(fresh["meta"])) == json.loads(str(shipped["meta"]))
+        for name in ("features", "idf", "weights", "bias"):
+            np.testing.assert_allclose(fresh[name], shipped[name], rtol=1e-5, atol=1e-6)
