@@ -209,7 +209,7 @@ def test_the_api_lists_approves_and_returns(threat: Conversation, lead: Any, leo
         [],
         THREAT,
     )
-    assert first["last_customer_message"]["sent_at"] == "2026-11-20T09:00:00Z"
+    assert first["last_customer_message"]["sent_at"] == "2026-11-20T09:00:00+00:00"  # no policy: UTC
     assert _post(lena, f"/api/approvals/{mine.pk}/approve") == (
         403,
         {
@@ -232,7 +232,7 @@ def test_the_api_lists_approves_and_returns(threat: Conversation, lead: Any, leo
         200,
         "sent",
         "leo",
-        "2026-11-20T09:40:00Z",
+        "2026-11-20T09:40:00+00:00",
     )
     alice = Client()
     alice.force_login(agent)

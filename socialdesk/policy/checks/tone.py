@@ -127,7 +127,7 @@ CONDESCENSION = re.compile(
 # "Obviously this is frustrating" is empathy, not talking down.
 _EMPATHY_AFTER = re.compile(
     r"^[, ]*(?:this|that|it|que|c'|das)?(?:'s| is| was| es| e| est|est| ist)? ?(?:un |una |um |uma )?"
-    r"(?:not|frustrating|annoying|unacceptable|our (?:fault|mistake)|we|no es|nuestra culpa|frustrante|fastidio|"
+    r"(?:not|frustrating|annoying|unacceptable|our (?:fault|mistake)|we (?:messed|got|should|made|dropped|failed)|no es|nuestra culpa|frustrante|fastidio|"
     r"molest\w*|inaceptable|nao e|chat\w*|ce n'est pas|frustrant|agacant|penible|inacceptable|nicht|argerlich|"
     r"unser fehler)"
 )
@@ -461,6 +461,20 @@ _CAPS_WORD = re.compile(r"(?<![\w^])[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'-]*[A-ZÀ-ÖØ
 _OUTBURST = re.compile(r"[!?]*(?:!{3,}|\?!|!\?)[!?]*")
 
 
+# Only a bare "obviously" can turn into empathy; "as I already said, we…" stays talking down.
+_BARE_ADVERBS = frozenset(
+    {
+        "obviously",
+        "evidently",
+        "obviamente",
+        "evidentemente",
+        "evidemment",
+        "bien evidemment",
+        "offensichtlich",
+    }
+)
+
+
 def condescension(text: str, folded: str) -> list[Finding]:
     return [
         Finding(
@@ -470,7 +484,7 @@ def condescension(text: str, folded: str) -> list[Finding]:
             "talks down to the customer; say it plainly and kindly",
         )
         for match in CONDESCENSION.finditer(folded)
-        if not empathetic_after(folded, match.end())
+        if match.group(0).strip() not in _BARE_ADVERBS or not empathetic_after(folded, match.end())
     ]
 
 
