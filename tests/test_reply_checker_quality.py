@@ -1,31 +1,50 @@
-"""The reply checker's quality gate, computed from the labelled drafts' held-out half (never used to
-tune the patterns): per-rule precision and recall, and time per draft."""
+"""The reply checker's quality gate on the held-out set, checker_data/drafts_independent.jsonl: written
+blind by another author and never used to tune the patterns or train the heads (in a checkout without it,
+the hash half of drafts.jsonl stands in, which is not independent). Per-rule precision and recall, and
+time per draft. The lists below are explicit: they are set by measuring, not computed."""
 
 import pytest
 
-from socialdesk.bench.checker import RULES, evaluate, held_out_evaluation, load_drafts, telecom_policy
+from socialdesk.bench.checker import (
+    RULES,
+    calibration_drafts,
+    held_out_drafts,
+    held_out_evaluation,
+    independent,
+)
 
 EVALUATION = held_out_evaluation()
 SCORES = {score.rule: score for score in EVALUATION.scores}
-PATTERNS_ONLY = {
-    score.rule: score
-    for score in evaluate([d for d in load_drafts() if d.held_out], telecom_policy(), learned=False).scores
-}
-# Rules still below the issue's target (precision 0.95, recall 0.90) on the held-out half; see
+PATTERNS_ONLY = {score.rule: score for score in held_out_evaluation(learned=False).scores}
+# Rules still below the issue's target (precision 0.95, recall 0.90) on the held-out set; see
 # docs/benchmarks.md. Remove a rule from here when it reaches the target: the strict xfail then fails.
 BELOW_TARGET = {"no_selling", "no_sensitive_data_request", "no_condescension", "hostile_tone"}
+# Floors: held-out quality must not fall below these (regressions fail).
+PRECISION_FLOOR = 0.85
+RECALL_FLOOR = 0.75
+# Rules with a learned head (checker_data/heads.npz): it must not lose anything on held-out drafts.
+WITH_A_HEAD = {"no_selling"}
+LANGUAGES = ("en", "es", "pt", "fr", "de")
 
 
-def test_the_labelled_set_is_large_balanced_and_multilingual() -> None:
-    drafts = load_drafts()
-    assert len(drafts) >= 600
+def test_the_calibration_set_is_large_balanced_and_multilingual() -> None:
+    drafts = calibration_drafts()
+    assert len(drafts) >= 1000
     acceptable = sum(not d.labels for d in drafts)
     assert 0.4 <= acceptable / len(drafts) <= 0.6
-    languages = {lang: sum(d.language == lang for d in drafts) for lang in ("en", "es", "pt", "fr", "de")}
+    languages = {lang: sum(d.language == lang for d in drafts) for lang in LANGUAGES}
     assert min(languages.values()) >= 80
     assert 0.35 <= languages["en"] / len(drafts) <= 0.45
-    held_out = sum(d.held_out for d in drafts)
-    assert 0.4 <= held_out / len(drafts) <= 0.6
+
+
+def test_the_held_out_set_covers_every_language_and_only_known_rules() -> None:
+    drafts = held_out_drafts()
+    assert drafts
+    assert {d.language for d in drafts} >= set(LANGUAGES)
+    assert set().union(*(d.labels for d in drafts)) <= set(RULES)
+    if independent():
+        # Written blind: none of its drafts is one the patterns were tuned on.
+        assert not {d.text for d in drafts} & {d.text for d in calibration_drafts()}
 
 
 @pytest.mark.parametrize("rule", [r for r in RULES if r not in BELOW_TARGET])
@@ -44,24 +63,22 @@ def test_held_out_rules_below_target_reach_it(rule: str) -> None:
 
 
 @pytest.mark.parametrize("rule", RULES)
-def test_held_out_quality_does_not_fall_below_what_it_is_today(rule: str) -> None:
+def test_held_out_quality_does_not_fall_below_its_floor(rule: str) -> None:
     score = SCORES[rule]
-    assert score.precision >= 0.85, score
-    assert score.recall >= 0.75, score
+    assert score.precision >= PRECISION_FLOOR, score
+    assert score.recall >= RECALL_FLOOR, score
 
 
-@pytest.mark.parametrize("rule", RULES)
+@pytest.mark.parametrize("rule", sorted(WITH_A_HEAD))
 def test_the_learned_heads_lose_nothing_on_held_out_drafts(rule: str) -> None:
-    # Kept only where they measurably help (no_selling: precision and recall both up); elsewhere no head.
     score, alone = SCORES[rule], PATTERNS_ONLY[rule]
     assert score.precision >= alone.precision, (score, alone)
     assert score.recall >= alone.recall, (score, alone)
 
 
-def test_the_learned_no_selling_head_adds_recall_and_precision_on_held_out_drafts() -> None:
-    score, alone = SCORES["no_selling"], PATTERNS_ONLY["no_selling"]
-    assert (score.true_positives, score.false_positives) == (57, 5)
-    assert (alone.true_positives, alone.false_positives) == (55, 7)
+@pytest.mark.parametrize("rule", sorted(set(RULES) - WITH_A_HEAD))
+def test_rules_without_a_head_are_the_patterns_alone(rule: str) -> None:
+    assert SCORES[rule] == PATTERNS_ONLY[rule]
 
 
 def test_a_draft_is_checked_in_well_under_50_ms() -> None:

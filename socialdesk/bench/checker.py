@@ -1,7 +1,12 @@
-"""`socialdesk bench checker`: the reply checker's per-rule precision and recall on the held-out part of
-the labelled drafts (socialdesk/policy/checker_data/drafts.jsonl), and its time per draft. The split is
-by a hash of each draft's text, so it never changes as drafts are added; patterns are tuned on the
-calibration part only. Writes (or replaces) one section of docs/benchmarks.md."""
+"""`socialdesk bench checker`: the reply checker's per-rule precision and recall, and its time per draft.
+
+Two labelled sets, same JSON-lines format (text, language, network, private, labels):
+- calibration: all of socialdesk/policy/checker_data/drafts.jsonl, written by the team that wrote the
+  patterns; the patterns are tuned and the learned heads trained on it;
+- held-out: socialdesk/policy/checker_data/drafts_independent.jsonl, written blind by another author and
+  never used for tuning. In a checkout without it, the held-out set falls back to the half of drafts.jsonl
+  chosen by a hash of the text — which the patterns and heads have seen, so it is no longer independent.
+Writes (or replaces) one section of docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -20,6 +25,7 @@ from socialdesk.policy.loader import load_policy
 from socialdesk.policy.schema import Policy
 
 DRAFTS = Path(__file__).parents[1] / "policy" / "checker_data" / "drafts.jsonl"
+INDEPENDENT = DRAFTS.with_name("drafts_independent.jsonl")
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
 RULES = (
     "no_selling",
@@ -66,7 +72,7 @@ class Draft:
 
     @property
     def held_out(self) -> bool:
-        # Half of the drafts, chosen by their text alone: stable and blind to the labels.
+        # The fallback held-out set (no independent file): half of drafts.jsonl, chosen by the text alone.
         return int(hashlib.sha256(self.text.encode()).hexdigest()[:8], 16) % 2 == 0
 
 
@@ -141,33 +147,64 @@ def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))] if values else 0.0
 
 
-def held_out_evaluation() -> Evaluation:
-    return evaluate([d for d in load_drafts() if d.held_out], telecom_policy())
+def calibration_drafts() -> list[Draft]:
+    """All of drafts.jsonl: what the patterns are tuned and the heads trained on."""
+    return load_drafts(DRAFTS)
+
+
+def independent() -> bool:
+    return INDEPENDENT.exists()
+
+
+def held_out_drafts() -> list[Draft]:
+    """The independent set when it is there; otherwise the hash half of drafts.jsonl (not independent)."""
+    if independent():
+        return load_drafts(INDEPENDENT)
+    return [d for d in load_drafts(DRAFTS) if d.held_out]
+
+
+def held_out_evaluation(*, learned: bool = True) -> Evaluation:
+    return evaluate(held_out_drafts(), telecom_policy(), learned=learned)
+
+
+def _held_out_description(drafts: int) -> str:
+    if independent():
+        return (
+            f"{drafts} held-out drafts of socialdesk/policy/checker_data/drafts_independent.jsonl, an "
+            "independent set written blind by another author and never used for tuning"
+        )
+    return (
+        f"{drafts} drafts of the fallback held-out set (drafts_independent.jsonl is absent: the half of "
+        "drafts.jsonl chosen by a hash of the text, which the patterns and heads were tuned on, so not "
+        "independent)"
+    )
 
 
 def _section(evaluation: Evaluation, patterns: Evaluation, calibration: Evaluation) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = "\n".join(
         f"| {s.rule} | {s.support} | {s.precision:.3f} | {s.recall:.3f} "
-        f"| {p.precision:.3f} | {p.recall:.3f} | {c.precision:.3f} | {c.recall:.3f} |"
+        f"| {p.precision:.3f} | {p.recall:.3f} | {c.support} | {c.precision:.3f} | {c.recall:.3f} |"
         for s, p, c in zip(evaluation.scores, patterns.scores, calibration.scores, strict=True)
     )
     return (
         f"{SECTION}\n\n"
         f"`socialdesk bench checker` ({now}, {platform.machine()}, Python {platform.python_version()}): "
-        f"`check_reply` with the example telecom policy on {evaluation.drafts} held-out drafts of "
-        "socialdesk/policy/checker_data/drafts.jsonl (en, es, pt, fr, de; split by a hash of the text; "
-        f"patterns tuned on the other {calibration.drafts}, the calibration part, shown for comparison). "
-        "Target: precision ≥ 0.95 and recall ≥ 0.90 for each rule, p95 < 50 ms per draft. "
-        "The drafts were written by the engineers who wrote the patterns, so these numbers are an upper "
-        "bound on what unseen agents' drafts will show.\n\n"
+        "`check_reply` with the example telecom policy on two labelled sets (en, es, pt, fr, de). "
+        f"Calibration = all {calibration.drafts} drafts of socialdesk/policy/checker_data/drafts.jsonl, "
+        "written by the team that wrote the patterns; the patterns were tuned and the learned heads trained "
+        "on it, so its figures are an upper bound. "
+        f"Held-out = {_held_out_description(evaluation.drafts)}. "
+        "Target: precision ≥ 0.95 and recall ≥ 0.90 for each rule, p95 < 50 ms per draft.\n\n"
         f"{LEARNED_METHOD}\n\n"
-        "| rule | held-out drafts breaking it | precision | recall | patterns only: precision | "
-        "patterns only: recall | calibration precision | calibration recall |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        "| rule | held-out drafts breaking it | held-out precision | held-out recall | "
+        "held-out, patterns only: precision | held-out, patterns only: recall | "
+        "calibration drafts breaking it | calibration precision | calibration recall |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         f"{rows}\n\n"
         f"Time per draft (held-out, one process, heads loaded once): p50 {evaluation.p50_ms:.2f} ms, "
-        f"p95 {evaluation.p95_ms:.2f} ms (patterns only: p95 {patterns.p95_ms:.2f} ms).\n"
+        f"p95 {evaluation.p95_ms:.2f} ms (patterns only: p95 {patterns.p95_ms:.2f} ms; calibration: "
+        f"p50 {calibration.p50_ms:.2f} ms, p95 {calibration.p95_ms:.2f} ms).\n"
     )
 
 
@@ -183,24 +220,39 @@ def write_section(markdown: str, output: Path) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+def _print_scores(console: Console, title: str, evaluation: Evaluation, patterns: Evaluation | None) -> None:
+    console.print(f"{title}: {evaluation.drafts} drafts")
+    for index, score in enumerate(evaluation.scores):
+        alone = (
+            ""
+            if patterns is None
+            else f"  (patterns only: {patterns.scores[index].precision:.3f} / "
+            f"{patterns.scores[index].recall:.3f})"
+        )
+        console.print(
+            f"  {score.rule:28} support {score.support:3}  "
+            f"precision {score.precision:.3f}  recall {score.recall:.3f}{alone}"
+        )
+    console.print(f"  p50 {evaluation.p50_ms:.2f} ms  p95 {evaluation.p95_ms:.2f} ms per draft")
+
+
 def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool = False) -> Evaluation:
-    drafts = load_drafts()
     policy = telecom_policy()
     check_reply(policy, "warm-up ^DE", network="x", private=False)
-    held_out = evaluate([d for d in drafts if d.held_out], policy)
-    patterns = evaluate([d for d in drafts if d.held_out], policy, learned=False)
-    calibration = evaluate([d for d in drafts if not d.held_out], policy)
-    for score, alone in zip(held_out.scores, patterns.scores, strict=True):
-        console.print(
-            f"{score.rule:28} support {score.support:3}  "
-            f"precision {score.precision:.3f}  recall {score.recall:.3f}  (patterns only: "
-            f"{alone.precision:.3f} / {alone.recall:.3f})"
-        )
-    console.print(f"p50 {held_out.p50_ms:.2f} ms  p95 {held_out.p95_ms:.2f} ms per draft")
+    held = held_out_drafts()
+    held_out = evaluate(held, policy)
+    patterns = evaluate(held, policy, learned=False)
+    calibration = evaluate(calibration_drafts(), policy)
+    _print_scores(console, "calibration (drafts.jsonl, all)", calibration, None)
+    name = INDEPENDENT.name if independent() else "fallback: hash half of drafts.jsonl, NOT independent"
+    _print_scores(console, f"held-out ({name})", held_out, patterns)
     if show_misses:
+        # Only calibration's misses: the independent set is for measuring, never for tuning.
         for draft, found in calibration.misses:
             console.print(
-                f"[calibration] {sorted(draft.labels)} != {sorted(found)}: {draft.text}", highlight=False
+                f"[calibration] {sorted(draft.labels)} != {sorted(found)}: {draft.text}",
+                highlight=False,
+                markup=False,
             )
     write_section(_section(held_out, patterns, calibration), output)
     console.print(f"wrote the reply checker section of {output}")

@@ -92,10 +92,10 @@ def bench_inbox(
 def bench_checker(
     output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
     misses: Annotated[
-        bool, typer.Option(help="Also list the calibration drafts the checker gets wrong.")
+        bool, typer.Option(help="Also list the calibration drafts (drafts.jsonl) the checker gets wrong.")
     ] = False,
 ) -> None:
-    """The reply checker's per-rule precision and recall on held-out drafts, and ms per draft."""
+    """The reply checker's per-rule precision and recall (calibration and held-out) and ms per draft."""
     from socialdesk.cli.common import setup_django
 
     setup_django()
@@ -105,11 +105,22 @@ def bench_checker(
 
 
 @bench_app.command("checker-retrain")
-def bench_checker_retrain() -> None:
-    """Retrain the reply checker's learned heads on the calibration drafts (checker_data/heads.npz)."""
+def bench_checker_retrain(
+    cv: Annotated[
+        bool,
+        typer.Option(
+            help="Instead: 5-fold cross-validation on drafts.jsonl of patterns plus a head against the "
+            "patterns alone, for each rule that could have one (how the shipped heads are chosen)."
+        ),
+    ] = False,
+) -> None:
+    """Retrain the reply checker's learned heads on all of drafts.jsonl (checker_data/heads.npz)."""
     from socialdesk.cli.common import setup_django
 
     setup_django()
-    from socialdesk.bench.checker_heads import retrain
+    from socialdesk.bench.checker_heads import cross_validate, retrain
 
-    retrain(log=console.print)
+    if cv:
+        cross_validate(log=console.print)
+    else:
+        retrain(log=console.print)
