@@ -30,6 +30,7 @@ from socialdesk.policy.checks.tone import (
     empathetic_after,
     hostility,
     robotic,
+    service_should_have,
 )
 from socialdesk.policy.length import UNIT_EXPLANATION, measure
 from socialdesk.policy.schema import Policy
@@ -153,7 +154,11 @@ def _policy_terms(policy: Policy, text: str, folded: str, *, private: bool, serv
             if match and asked_publicly(folded, match.start(), match.end()):
                 findings.append(Finding(PUBLIC_RULE, match.start(), match.end(), POLICY_PUBLIC_WHY))
     for phrase in rules.condescending_phrases:
-        if (match := _phrase(phrase).search(text)) and not empathetic_after(folded, match.end()):
+        if (
+            (match := _phrase(phrase).search(text))
+            and not empathetic_after(folded, match.end())
+            and not service_should_have(folded, match.start(), match.end())
+        ):
             findings.append(Finding(CONDESCENSION_RULE, match.start(), match.end(), POLICY_CONDESCENSION_WHY))
     return findings
 

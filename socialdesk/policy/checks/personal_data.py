@@ -35,6 +35,8 @@ _SENSITIVE_NOUNS = words(
     r"(?:code|passcode)(?: \w+){0,3} (?:from|in) the (?:sms|text)",
     r"(?:photo|picture|pic|image|scan|copy)s? (?:of )?(?:both sides of )?(?:your |the )?(?:bank |credit |debit )?card",
     r"birth ?date",
+    r"(?:long |full |16[- ]digit )?(?:number|digits) (?:on|across) (?:the front of )?(?:your |the )?(?:bank |credit |debit )?card",
+    r"(?:card'?s? )?(?:expiry|expiration) date",
     # Spanish
     r"(?:numero|datos|digitos|numeracion) (?:completos? )?de (?:la |tu |su )?tarjeta(?: de (?:credito|debito))?",
     r"numero de (?:la )?tarjeta",
@@ -46,6 +48,7 @@ _SENSITIVE_NOUNS = words(
     r"(?:pregunta|respuesta) (?:de seguridad|secreta)",
     r"codigo (?:que )?(?:te )?(?:ha llegado|hemos enviado|llego|recibiste|has recibido)(?: por sms)?",
     r"(?:foto|imagen|copia)s? de (?:la |tu |su )?tarjeta",
+    r"fecha de (?:caducidad|vencimiento|expiracion) (?:de (?:la |tu |su )?tarjeta)?",
     # Portuguese
     r"(?:numero|dados|digitos) (?:completos? )?do (?:seu |teu )?cartao(?: de credito| de debito)?",
     r"(?:codigo|senha) (?:de seguranca|pin|de verificacao|sms|de acesso|do cartao)",
@@ -55,6 +58,7 @@ _SENSITIVE_NOUNS = words(
     r"(?:pergunta|resposta) (?:de seguranca|secreta)",
     r"codigo (?:de \d digitos )?(?:que recebeu|recebido|que enviamos)(?: por sms)?",
     r"(?:foto|imagem|copia)s? do (?:seu )?cartao",
+    r"(?:data de )?validade do (?:seu |teu )?cartao",
     # French
     r"(?:numero|coordonnees|chiffres) (?:complets? )?de (?:votre |ta |la )?carte(?: bancaire| de credit)?",
     r"(?:cryptogramme|code (?:de securite|pin|secret|confidentiel|de verification|sms|d'acces))",
@@ -64,11 +68,13 @@ _SENSITIVE_NOUNS = words(
     r"question (?:secrete|de securite)",
     r"code (?:recu|envoye|que vous avez recu) (?:par|en) sms",
     r"(?:photo|copie|scan)s? (?:recto verso )?de (?:votre |la )?carte",
+    r"date d'(?:expiration|echeance) de (?:votre |ta |la )?carte",
     # German
     r"\w*kartennummer",
     r"\w*kartendaten",
     r"(?:sicherheitscode|prufziffer|prufnummer|geheimzahl|pin-code|pin-nummer|\w*passwort|\w*kennwort|einmalcode|bestatigungscode|sms-code)",
     r"geburtsdatum",
+    r"ablaufdatum (?:ihrer |deiner |der )?karte",
     r"(?:vollstandige|komplette|ganze) iban",
     r"sicherheitsfrage",
     r"code, den sie (?:gerade |eben )?(?:per sms )?(?:bekommen|erhalten)",
@@ -105,6 +111,7 @@ _PERSONAL_NOUNS = words(
     r"(?:seu |teu |numero de )(?:telefone|telemovel|celular|whatsapp)",
     r"(?:endereco|morada)(?: completo| completa| de e-?mail)?",
     r"(?:numero|dados) (?:da conta|de cliente|do contrato|do cpf|do rg|do documento|bancarios|pessoais)",
+    r"numero (?:da|do|de) (?:sua |seu |tua |teu )(?:conta|cliente|contrato|cpf|rg|documento|nif)",
     r"(?:cpf|rg|nif|nome completo|cep|codigo postal|conta bancaria)",
     # French
     r"(?:votre |ton |numero de )(?:telephone|portable|mobile)",
@@ -122,7 +129,7 @@ SENSITIVE = re.compile(_SENSITIVE_NOUNS)
 REQUEST_BEFORE = compile_words(
     # English: imperatives and questions, not "we'll send you your new PIN".
     r"(?:send|give|tell|dm|message|email|write|leave|drop|pass)(?: (?:us|me))",
-    r"send (?:your|it|them|the|over|through|across|along)",
+    r"send(?! (?:you|him|her|them)\b)",
     r"(?:share|provide|confirm|include|post|drop|leave)(?! (?:you|him|her|them)\b)",
     r"(?:read|spell) out",
     r"(?:read|forward) (?:us|me)",
@@ -131,7 +138,7 @@ REQUEST_BEFORE = compile_words(
     r"write down",
     r"(?:reply|respond|answer|comment)(?: here| below| to this(?: post| tweet| comment)?)? with",
     r"(?:comment|reply|tweet|text) (?:us |me )?(?:your|it|them)",
-    r"(?:responde|responda|contesta|conteste|respondenos|respondanos|contestanos)(?: aqui| por aqui)? con",
+    r"(?:responde|responda|contesta|conteste|respondenos|respondanos|contestanos|comenta|comente|escribe|escriba|publica|publique)(?: aqui| por aqui| abajo)? con",
     r"(?:responda|responde)(?: aqui)? com",
     r"repondez(?: ici)? avec",
     r"antworten sie(?: hier)? mit",
@@ -139,7 +146,7 @@ REQUEST_BEFORE = compile_words(
     r"let (?:us|me) know",
     r"can we (?:have|get|take)",
     r"may we (?:have|get)",
-    r"(?:we|i)(?:'ll| will| would| do)? (?:need|require)",
+    r"(?:we|i)(?:'ll| will| would| do)? (?:also |still |just |only |then )?(?:need|require)",
     r"what(?:'s| is| was) (?:your|the)",
     r"what are your",
     # Spanish
@@ -229,11 +236,14 @@ DESTINATION = re.compile(
 # Not the full card number: "the last 4 digits of your card".
 PARTIAL_CARD = re.compile(
     words(
-        r"last (?:4|four) (?:digits|numbers)",
-        r"ultimos (?:4|cuatro) (?:digitos|numeros)",
-        r"ultimos (?:4|quatro) (?:digitos|numeros)",
-        r"(?:4|quatre) derniers chiffres",
-        r"letzten (?:4|vier) (?:ziffern|stellen)",
+        r"(?:last|final) (?:4|four|2|two) (?:digits|numbers)",
+        r"(?:ending|ends) (?:in|with)",
+        r"(?:ultimos|dos ultimos|os ultimos) (?:4|cuatro|quatro|2|dos|dois) (?:digitos|numeros)",
+        r"(?:que )?termin(?:a|e|ada|ado) (?:en|em|por)",
+        r"(?:4|quatre|2|deux) derniers (?:chiffres|numeros)",
+        r"(?:se )?terminant par",
+        r"letzten (?:4|vier|2|zwei) (?:ziffern|stellen)",
+        r"(?:endet|endend) (?:auf|mit)",
     )
 )
 PRIVATE_CHANNEL = compile_words(
@@ -315,9 +325,47 @@ _REQUEST_WINDOW = 90
 _AFTER_WINDOW = 45
 
 
+# "Nobody from our team will ask you to post your card details", "nunca te pediremos tu PIN": a warning.
+NEVER_ASKS = re.compile(
+    words(
+        r"nobody",
+        r"no one",
+        r"never",
+        r"nunca",
+        r"nadie",
+        r"jamas",
+        r"jamais",
+        r"personne",
+        r"niemand",
+        r"nie",
+        r"niemals",
+        r"ninguem",
+        r"nenhum\w*",
+        r"won't",
+        r"will not",
+        r"would never",
+    )
+    + r".{0,45}?"
+    + words(
+        r"ask\w*",
+        r"request\w*",
+        r"ped\w*",
+        r"pid\w*",
+        r"solicit\w*",
+        r"demand\w*",
+        r"frag\w*",
+        r"bitt\w*",
+        r"verlang\w*",
+        r"auffordern",
+    )
+)
+
+
 def _requested(folded: str, start: int, end: int) -> bool:
     """The words at start:end are what the sentence asks the customer to give."""
     sentence_start, sentence_end = sentence_at(folded, start)
+    if NEVER_ASKS.search(folded[sentence_start:start]):
+        return False
     if DESTINATION.search(folded[max(sentence_start, start - 30) : start]):
         return False
     if negated(folded, start, window=12):
@@ -361,7 +409,7 @@ def _publicly(folded: str, start: int) -> bool:
 def sensitive_requests(text: str, folded: str) -> list[Finding]:
     findings = []
     for match in SENSITIVE.finditer(folded):
-        if PARTIAL_CARD.search(folded[max(0, match.start() - 30) : match.start()]):
+        if PARTIAL_CARD.search(folded[max(0, match.start() - 30) : match.end()]):
             continue
         if _requested(folded, match.start(), match.end()):
             findings.append(

@@ -59,6 +59,20 @@ PROMOTION = re.compile(
         r"take advantage of (?:our|this|the)",
         r"unlimited (?:plan|data|calls|tariff|bundle)",
         r"(?:perfect|ideal|great) (?:time|moment) to (?:upgrade|switch)",
+        r"refer (?:a|your) (?:friend|mate|colleague|neighbou?r)s?",
+        r"(?:you both|both of you|each) (?:get|earn|receive)",
+        r"(?:get|gets|enjoy|earn|win) (?:a|one|two|three|\d+) (?:free )?months? (?:on us|free|for free)",
+        r"trade in (?:your|an|the) (?:old|current|previous)",
+        r"(?:treat|spoil) yourself",
+        r"(?:flash|summer|winter|spring|clearance|big|end[- ]of[- ]season) sale",
+        r"(?:(?:is|there's|there is) a |our )sale (?:on|in|at)",
+        r"black friday",
+        r"(?:don't|do not) miss (?:our|the|this|these)",
+        r"(?:we|i) (?:would |'d )?(?:recommend|suggest) (?:you )?(?:the|our|a|getting|adding|upgrading|switching|trying) (?:\w+ ){0,3}(?:pack|plan|bundle|tariff|package|add-on|subscription|membership|phone|handset|router|tv|box)",
+        r"(?:order|buy|get|grab|pick up) (?:it|one|yours|them) (?:now|today|from (?:the|our) (?:app|shop|store|website)|online|in (?:the|our) (?:app|shop|store))",
+        r"(?:while you're at it|while we're at it|while i have you)",
+        r"(?:earn|win) (?:up to )?(?:€|£|\$)\d+",
+        r"(?:up to|as much as) (?:€|£|\$)?\d+(?: ?(?:€|£|\$|euros?|pounds))? (?:off|back|credit|cashback)",
         # Spanish
         r"(?:echa|echale|eche|dale) un vistazo a (?:nuestr|la nuev|el nuev)\w*",
         r"(?:descubre|descubra|prueba|pruebe|conoce|conozca) (?:nuestr|la nuev|el nuev)\w*",
@@ -87,6 +101,15 @@ PROMOTION = re.compile(
         r"\d+ ?% de descuento",
         r"(?:solo|unicamente) (?:hoy|esta semana|este mes)",
         r"(?:primer|primeros|\d+) mes(?:es)? gratis",
+        r"(?:recomienda|recomiende|invita|invite|trae|traiga) a (?:un|una|tus|sus) amig[oa]s?",
+        r"(?:\d+|un|uno|dos|tres|cuatro|seis|doce) mes(?:es)? (?:sin coste|sin costo|de regalo|gratis|a mitad)",
+        r"(?:te|le|os|les) (?:interesa|interesaria|convendria|conviene) (?:sumar|anadir|contratar|pasar\w*|ampliar|mejorar|cambiar\w*|probar|llevarte|llevarse)",
+        r"(?:entrega|entregue|cambia|cambie) tu (?:movil|telefono|terminal) (?:antiguo|viejo|usado)",
+        r"(?:date|dese|hazte|hagase) (?:un capricho|con (?:el|la|los|las|nuestr\w*|un|una))",
+        r"(?:consigue|consiga|llevate|llevese|pidelo|pidela|compralo|comprala) (?:ya|ahora|hoy|el|la|tu|su|nuestr\w*|desde)",
+        r"(?:te|le|os|les) (?:recomendamos|recomiendo|sugerimos|sugiero) (?:el|la|nuestr\w*|contratar|anadir|sumar|pasarte|mejorar) (?:\w+ ){0,3}(?:pack|tarifa|plan|bono|paquete|fibra|television|tv|movil|terminal)",
+        r"rebajas",
+        r"(?:gana|ganan|ganad|ganas) (?:hasta )?\d+",
         # Portuguese
         r"(?:confira|conheca|descubra|experimente|veja) (?:o nosso|a nossa|os nossos|as nossas|o novo|a nova|"
         r"nosso|nossa)",
@@ -109,6 +132,14 @@ PROMOTION = re.compile(
         r"\d+ ?% de desconto",
         r"(?:so|somente|apenas) hoje",
         r"(?:primeiro|\d+) mes(?:es)? gratis",
+        r"(?:indique|indica|convide|convida|traga) (?:um|uma|seus|teus) amig[oa]s?",
+        r"(?:\d+|um|dois|tres|seis) mes(?:es)? (?:sem custo|de oferta|gratis|gratuitos?)",
+        r"(?:troque|troca|entregue) (?:o )?(?:seu|teu) (?:celular|telemovel|telefone|aparelho) (?:antigo|velho|usado)",
+        r"(?:mime-se|de-se esse presente|garanta (?:ja )?(?:o|a|os|as|seu|sua))",
+        r"(?:recomendamos|sugerimos) (?:o|a|nosso|nossa) (?:\w+ ){0,3}(?:pacote|plano|combo|fibra|tv|celular)",
+        r"(?:promocao relampago|liquidacao|queima de estoque)",
+        r"(?:ganhe|ganha|ganham) (?:ate )?(?:r\$ ?|€ ?)?\d+",
+        r"(?:(?:te|lhe) )?interessa (?:juntar|adicionar|aumentar|mudar|passar|contratar)",
         # French
         r"(?:decouvrez|decouvre|essayez|jetez un oeil a|jetez un coup d'oeil a) (?:notre|nos|le nouveau|la nouvelle)",
         r"(?:notre|nos) (?:nouvel|nouveau|nouvelle|nouveaux|nouvelles|incroyables?|exclusi(?:f|ve)s?) "
@@ -133,6 +164,15 @@ PROMOTION = re.compile(
         r"code (?:promo|promotionnel|de reduction)",
         r"\d+ ?% de (?:reduction|remise)",
         r"(?:premier|\d+) mois (?:offerts?|gratuits?)",
+        r"parrain\w*",
+        r"(?:reprise|rachat) de (?:votre|ton|vos|tes) (?:ancien|vieux|vieil|precedent)",
+        r"(?:faites-vous|fais-toi|offrez-vous|offre-toi) (?:plaisir|le|la|les|notre|nos|un|une)",
+        r"(?:gagnez|gagne|gagnent) (?:jusqu'a )?\d+",
+        r"(?:(?:economisez|economise) (?:jusqu'a )?\d+|jusqu'a \d+ ?(?:€|euros?) (?:de remise|de reduction|rembourses|d'economie))",
+        r"(?:soldes|vente flash|ventes privees)",
+        r"(?:nous vous|je vous) (?:recommandons|recommande|conseillons|conseille) (?:le|la|notre|nos|l'|de (?:prendre|passer|souscrire|ajouter)) (?:\w+ ){0,3}(?:pack|forfait|offre|box|option|abonnement|fibre|tv|mobile)",
+        r"(?:ca|cela) se termine (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|ce soir|bientot)",
+        r"(?:commandez|commande)-(?:le|la|les) (?:des maintenant|vite|sur|dans)",
         # German
         r"(?:entdecken sie|entdecke|schauen sie sich|schau dir|testen sie|probieren sie) (?:unser|unsere|unseren|"
         r"den neuen|die neue|das neue)",
@@ -159,6 +199,16 @@ PROMOTION = re.compile(
         r"\w*(?:gutschein|rabatt|aktions)code",
         r"\d+ ?% rabatt",
         r"(?:erster|ersten|\d+) monate? (?:gratis|kostenlos)",
+        r"freunde? werben",
+        r"(?:werben|empfehlen) sie (?:einen |einem )?(?:freund\w*|bekannt\w*)",
+        r"(?:altes|alte|alten|bisheriges) (?:handy|smartphone|gerat|telefon) (?:\w+ ){0,2}(?:eintauschen|in zahlung)",
+        r"(?:holen|sichern|gonnen|bestellen) sie sich (?:doch |jetzt |gleich |noch )*(?:das|den|die|unser\w*|ein\w*|jetzt)",
+        r"(?:hol|sichere?|gonn|bestell) dir (?:doch |jetzt |gleich |noch )*(?:das|den|die|unser\w*|ein\w*)",
+        r"(?:bis zu )?\d+ ?(?:€|euro|%) sparen",
+        r"nur (?:noch )?bis (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|ende|morgen)",
+        r"verpassen sie (?:nicht|keine?n?)",
+        r"(?:wir empfehlen|ich empfehle) (?:ihnen |dir )?(?:das|den|die|unser\w*) (?:\w+ ){0,3}\w*(?:paket|tarif|vertrag|option|flatrate|box|handy|abo)",
+        r"(?:sommer|winter|black-friday|cyber)-?(?:sale|schlussverkauf|aktion)",
     )
 )
 
@@ -171,6 +221,15 @@ BARGAIN_PRICE = re.compile(
         r"por apenas|so|a partir de|seulement|des|pour seulement|nur|ab|fur nur|schon ab|for|por|pour|fur|por mais)"
     )
     + rf" ?{_AMOUNT}(?: ?(?:/|a |per |al |por |par |pro |im )(?:month|mes|mois|monat|mo)\b)?"
+)
+# "Our latest handsets start at 19 a month", "ab 15 im Monat": a price pitched per month, any format.
+PITCHED_MONTHLY = re.compile(
+    words(
+        r"(?:start(?:s|ing)? (?:at|from)|from just|from only|for just|for only|only|just|desde|por solo|a partir de|"
+        r"des|dès|ab|schon ab|a partir de apenas)"
+    )
+    + r" ?(?:€|\$|£|r\$)? ?\d+(?:[.,]\d{1,2})? ?(?:€|euros?|eur|\$|£|reais)? ?(?:a|per|/|al|por|par|pro|im|ao) ?"
+    r"(?:month|mes|mois|monat|mo)\b"
 )
 # The customer's own money: a price next to these words explains a bill or a refund.
 OWN_MONEY = compile_words(
@@ -206,6 +265,8 @@ SERVICE_SENSE = re.compile(
     r"^\s*(?:you |u )?(?:a |an |the |some |to )?(?:full |partial |one-off |small )?"
     r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
     r"workaround|explanation|with)\b"
+    r"|^\s*(?:your |the )?(?:\w+ )?(?:firmware|software|app|system|os|settings)\b"
+    r"|^\s*(?:of|on|to|at|for) (?:the|our|your) (?:\w+ )?(?:mast|network|antenna|site|exchange|cabinet|firmware|software|system|line)\b"
 )
 SERVICE_USE_BEFORE = re.compile(
     r"(?:firmware|software|network|system|security|antenna|mast|app|your|loyalty|welcome|retention|goodwill|intro|"
@@ -215,7 +276,8 @@ SERVICE_USE_BEFORE = re.compile(
 SPOKEN_ABOUT = re.compile(
     r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|we (?:agreed|promised|discussed|mentioned)|was|were|has|had|"
     r"ended|expired|applied|is no longer|isn't|wasn't|only applies|applies|still applies|is not|is still|is active|"
-    r"remains|stays|will (?:show|appear))\b"
+    r"remains|stays|will (?:show|appear)|(?:prices?|fees?|charges?|rates?|terms|changes?) (?:take effect|took effect|apply|change|went up|go up|will)|"
+    r"takes? effect|took effect)\b"
 )
 
 # "The promo code expired in June", "der Gutscheincode ist leider abgelaufen": a promotion spoken about.
@@ -235,7 +297,7 @@ def selling(text: str, folded: str) -> list[Finding]:
         for match in PROMOTION.finditer(folded)
         if not negated(folded, match.start(), window=20) and not PROMOTION_OVER.match(folded, match.end())
     ]
-    for match in BARGAIN_PRICE.finditer(folded):
+    for match in [*BARGAIN_PRICE.finditer(folded), *PITCHED_MONTHLY.finditer(folded)]:
         sentence_start, sentence_end = sentence_at(folded, match.start())
         if OWN_MONEY.search(folded[sentence_start:sentence_end]):
             continue
@@ -248,6 +310,7 @@ def service_sense(folded: str, start: int, end: int) -> bool:
     return (
         SERVICE_SENSE.match(folded[end : end + 40]) is not None
         or SPOKEN_ABOUT.match(folded[end : end + 40]) is not None
+        or PROMOTION_OVER.match(folded, end, end + 40) is not None
         or SERVICE_USE_BEFORE.search(folded[max(0, start - 12) : start]) is not None
         or negated(folded, start, window=15)
     )

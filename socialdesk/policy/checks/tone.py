@@ -55,6 +55,12 @@ CONDESCENSION = re.compile(
         r"(?:not sure|don't know) how else to (?:put|say|explain) (?:it|this)",
         r"(?:you|to|try|please) actually (?:read|open|check|look)\w*",
         r"(?:clearly|obviously|apparently) (?:haven't|didn't|did not|have not|never) (?:read|opened|checked|looked)",
+        r"(?:did you not|didn't you|have you not|haven't you) (?:even )?(?:read|see|seen|check|checked|look at|open|opened|get|got) (?:the|our|my|what|it|any)",
+        r"(?:it's|it is|that's) (?:all )?(?:written |there )?in black and white",
+        r"(?:it's|it is|this is) (?:as|really as|just as) (?:simple|easy) as",
+        r"(?:even )?a (?:child|kid|five[- ]year[- ]old) (?:could|can) (?:do|understand|manage)",
+        r"(?:pretty|fairly|really) self[- ]explanatory",
+        r"(?:surely )?(?:you|u) (?:know|knew|realise|realize) (?:how to|that) (?:\w+ ){0,3}(?:restart|reset|read|turn)",
         # Spanish
         r"como ya (?:te |le |les |os |se (?:te |le )?)?(?:(?:he|hemos|habia|habiamos) )?(?:dij\w*|dich[oa]|"
         r"expli\w*|coment\w*|indic\w*|inform\w*)",
@@ -74,6 +80,11 @@ CONDESCENSION = re.compile(
         r"cualquiera (?:sabe|entiende|puede|ve|lo ve)",
         r"(?:te|se) lo (?:repito|explico|vuelvo a explicar) (?:despacio|otra vez|lentamente)",
         r"como es (?:logico|obvio)",
+        r"(?:es|resulta) (?:tan|muy|super|bien) (?:sencillo|facil|simple) (?:como|que)",
+        r"(?:negro sobre blanco|esta (?:bien )?claro en (?:las|los|el|la))",
+        r"¿?no (?:has|ha|habeis|han) leido",
+        r"¿?no (?:leiste|leyo|viste|vio) (?:el|la|los|las|nuestr\w*|lo que)",
+        r"hasta un nino (?:puede|podria|sabe|lo)",
         # Portuguese
         r"como (?:eu )?(?:ja )?(?:disse|falei|expliquei|mencionei|informei)",
         r"como (?:eu |nos )?ja (?:te |lhe )?(?:(?:tinha|tinhamos|havia) )?(?:disse\w*|dissemos|dito|fal\w*|expli\w*|"
@@ -87,6 +98,10 @@ CONDESCENSION = re.compile(
         r"qualquer (?:um|pessoa) (?:sabe|entende|consegue|percebe|ve)",
         r"(?:explico|repito) (?:de novo |outra vez )?devagar",
         r"vou (?:explicar|repetir) (?:de novo|novamente|mais uma vez|devagar)",
+        r"(?:voce|vc|tu) nao (?:leu|viu|leste|viste) (?:o|a|os|as|nossa|nosso|a nossa|o nosso)",
+        r"(?:e|eh) (?:tao|super|muito) (?:simples|facil) (?:como|quanto)",
+        r"(?:esta|ta) (?:escrito )?(?:preto no branco|bem claro n[oa])",
+        r"ate uma crianca (?:consegue|sabe|entende)",
         # French
         r"comme (?:je|nous|on) (?:vous |te )?l'(?:ai|avons|a) (?:deja )?(?:dit|explique|indique|precise|ecrit|mentionne|repete)",
         r"(?:si vous aviez|si tu avais|vous auriez) pris la peine",
@@ -107,6 +122,11 @@ CONDESCENSION = re.compile(
         r"pour la (?:deuxieme|troisieme|enieme|derniere|dixieme) fois",
         r"tout le monde (?:sait|comprend)",
         r"je (?:vous )?(?:le )?(?:repete|reexplique)",
+        r"noir sur blanc",
+        r"(?:vous n'avez|tu n'as) (?:donc |meme |visiblement )?pas lu",
+        r"(?:c'est|c'etait) (?:aussi |tout aussi |pourtant )(?:simple|facile) (?:que|qu')",
+        r"(?:c'est|il suffit de lire) (?:ecrit )?(?:en toutes lettres|noir sur blanc)",
+        r"meme un enfant (?:peut|pourrait|sait|comprend)",
         # German
         r"wie (?:ich|wir) (?:ihnen |dir )?(?:bereits|schon) (?:sagte|sagten|gesagt|erklart|erwahnt|geschrieben|"
         r"mitgeteilt)\w*",
@@ -122,15 +142,38 @@ CONDESCENSION = re.compile(
         r"noch einmal (?:ganz )?langsam",
         r"(?:offenbar|offensichtlich|anscheinend) (?:\w+ ){0,3}(?:nicht|nie) (?:gelesen|angesehen|angeschaut|gepruft)",
         r"jeder (?:sieht|weiss|versteht|kann sehen)",
+        r"wie (?:ich|wir) (?:ihnen |dir |euch )?(?:(?:bereits|schon|doch|mehrfach|mehrmals|oft|wiederholt|x-mal|zigmal) ){1,2}(?:sagte\w*|gesagt|erklart|erwahnt|geschrieben|mitgeteilt)",
+        r"schwarz auf weiss",
+        r"(?:haben sie|hast du) (?:\w+ ){0,3}(?:etwa |denn |uberhaupt )?nicht gelesen",
+        r"(?:das )?(?:ist|war) (?:doch )?(?:so|ganz) einfach wie",
+        r"(?:selbst|sogar) ein kind (?:kann|konnte|versteht|schafft)",
     )
 )
 # "Obviously this is frustrating" is empathy, not talking down.
 _EMPATHY_AFTER = re.compile(
-    r"^[, ]*(?:this|that|it|que|c'|das)?(?:'s| is| was| es| e| est|est| ist)? ?(?:un |una |um |uma )?"
+    r"^[, ]*(?:que |qu'|that )?(?:this|that|it|que|c'|das)?(?:'s| is| was| es| e| est|est| ist)? ?(?:un |una |um |uma )?"
     r"(?:not|frustrating|annoying|unacceptable|our (?:fault|mistake)|we (?:messed|got|should|made|dropped|failed)|no es|nuestra culpa|frustrante|fastidio|"
     r"molest\w*|inaceptable|nao e|chat\w*|ce n'est pas|frustrant|agacant|penible|inacceptable|nicht|argerlich|"
-    r"unser fehler)"
+    r"unser fehler|(?:te |le |vous |tu |voce |you're |you are |you'd be |sie )?(?:estes|este|esteis|esten|sientas|sienta|soyez|sois|esteja|estejas|fique|fiques|upset|frustrated|annoyed|angry|molest\w*|enfadad\w*|agace\w*|frustre\w*|enerve\w*|chatead\w*|irritad\w*|verargert|sauer|frustriert))"
 )
+# "Es lógico que estés molesto", "it's obvious that you're upset": an opinion word that may turn into empathy.
+_OPINION = re.compile(r"(?:obvio|evidente|logico|evident|clair|manifeste) que(?: vous| tu)?$")
+
+
+# "The code we sent you should have worked", "you should have received an SMS": not talking down.
+_SERVICE_SHOULD_HAVE = re.compile(r"(?:sent|gave|given|emailed|texted|told|offered|posted|mailed) $")
+_SERVICE_AFTER_SHOULD_HAVE = re.compile(
+    r"^ (?:already |now |by now )?(?:received|got|gotten|been|had|worked|arrived)\b"
+)
+
+
+def service_should_have(folded: str, start: int, end: int) -> bool:
+    """ "you should have" where "you" is the object ("the code we sent you should have worked") or what
+    follows is service news ("you should have received an SMS")."""
+    return (
+        _SERVICE_SHOULD_HAVE.search(folded[max(0, start - 10) : start]) is not None
+        or _SERVICE_AFTER_SHOULD_HAVE.match(folded[end : end + 20]) is not None
+    )
 
 
 def empathetic_after(folded: str, end: int) -> bool:
@@ -190,6 +233,22 @@ HOSTILE = re.compile(
         r"(?:enough|that's enough)!",
         r"whatever[.!]",
         r"your (?:problem|issue), not ours",
+        r"(?:go )?(?:bother|annoy|pester) (?:someone|somebody) else",
+        r"(?:we're|we are|i'm|i am) done (?:here|with (?:you|this))",
+        r"(?:this|the) conversation is over",
+        r"end of (?:discussion|story|conversation)",
+        r"oh (?:great|wonderful|lovely|brilliant|fantastic|perfect|joy)[,.!]",
+        r"(?:great|lovely|wonderful|brilliant|fantastic|perfect|oh joy),? another",
+        r"yes,? (?:yes,? )?we (?:know|heard you|get it|got it)[.!]",
+        r"(?:we're|we are|i'm|i am) not going to keep (?:\w+ing)",
+        r"the (?:same (?:complaint|question|message|thing)) (?:again|over)",
+        r"(?:that's|this is|it's) (?:the|your) (?:third|fourth|fifth|sixth|tenth|\d+(?:st|nd|rd|th)) (?:message|tweet|complaint|time|dm)(?: (?:today|this (?:week|morning|hour)))?",
+        r"(?:and )?now (?:it's|it is|that's) (?:our|my) fault",
+        r"come on[.!]",
+        r"(?:it's|it is|that's) not (?:our|my) (?:fault|problem) (?:if|that|you)",
+        r"(?:it's|it is) not the end of the world",
+        r"(?:get|take) a (?:grip|chill pill)",
+        r"(?:you|u) (?:always|constantly|keep) (?:complain|complaining|moaning|whining|writing)",
         # Spanish
         r"(?:calmate|calmese|tranquilizate|tranquilicese|relajate|relajese)",
         r"deja de (?:quejarte|escribir|gritar|insistir|molestar|mandar\w*|enviar\w*|spamear|etiquetar\w*|repetir)",
@@ -218,6 +277,17 @@ HOSTILE = re.compile(
         r"no (?:me|nos) (?:hagas|haga|hagais|hagan) perder (?:mas |el |nuestro |mi )*tiempo",
         r"¿en serio\?",
         r"con esa actitud",
+        r"si no (?:te|le|os|les) gusta\w*,? (?:busc\w*|vet\w*|vay\w*|cambi\w*|ahi tienes|ya sabes|te puedes ir|puedes irte|la puerta)",
+        r"tranquil[oa],? (?:hombre|mujer|tio|tia|chaval)",
+        r"(?:que )?no se (?:acaba|va a acabar|termina) el mundo",
+        r"(?:y )?ahora (?:resulta que )?(?:es|la culpa es) (?:culpa )?(?:nuestra|mia)",
+        r"no es (?:culpa )?nuestra(?: culpa)? (?:si|que)",
+        r"(?:otra vez|de nuevo) (?:con )?(?:lo mismo|la misma (?:queja|historia))",
+        r"(?:es|ya van) (?:el|su|tu) (?:tercer|cuarto|quinto|sexto|decimo|\d+º?) (?:mensaje|tweet|queja)",
+        r"(?:hemos|estamos) (?:terminado|acabado)(?: aqui| con (?:esto|usted|contigo))",
+        r"no vamos a (?:seguir )?(?:contestando|respondiendo|repitiendo|contestar|responder|repetir)",
+        r"vaya,? otr[oa] (?:mensaje|queja|tweet)",
+        r"(?:siempre|todo el rato) (?:te |se )?(?:quejas|queja|quejandote|quejandose)",
         # Portuguese
         r"(?:acalme-se|se acalme|calma ai|calma la|fica calmo|fique calmo|relaxa)",
         r"pare de (?:reclamar|gritar|insistir|encher|mandar\w*|enviar\w*|escrever|marcar\w*|repetir)",
@@ -242,6 +312,15 @@ HOSTILE = re.compile(
         r"chega!",
         r"tanto faz",
         r"(?:e|isso e) problema seu",
+        r"(?:e )?agora (?:a culpa e|e culpa) (?:nossa|minha)",
+        r"nao e (?:culpa )?nossa(?: culpa)? se",
+        r"nao e o fim do mundo",
+        r"nao vamos (?:continuar a |ficar a |continuar )?(?:responder|repetir|respondendo|repetindo)",
+        r"(?:e|ja e) (?:a|o) (?:terceira|quarta|quinta|\d+ª?) (?:mensagem|reclamacao|vez)",
+        r"(?:otimo|que otimo|maravilha),? mais (?:um|uma)",
+        r"(?:sim,? )?ja (?:sabemos|percebemos)[.!]",
+        r"(?:vai|va) incomodar outr[oa]",
+        r"(?:sempre|vive) (?:a )?reclam\w*",
         # French
         r"calmez-vous",
         r"calme-toi",
@@ -269,6 +348,17 @@ HOSTILE = re.compile(
         r"ca suffit",
         r"serieusement\s?\?",
         r"tant pis pour vous",
+        r"(?:ce n'est|c'est) pas (?:de )?notre faute si",
+        r"et maintenant (?:c'est|ce serait) (?:de )?(?:notre|ma) faute",
+        r"ce n'est pas la fin du monde",
+        r"(?:c'est|ca fait) (?:le|la) (?:troisieme|quatrieme|cinquieme|sixieme|dixieme|\d+e|\d+eme) (?:message|fois|tweet|reclamation)",
+        r"nous n'allons pas (?:continuer a |passer notre temps a )?(?:repondre|repeter)",
+        r"(?:super|genial|formidable|parfait),? encore (?:un|une)",
+        r"oui,? (?:on le sait|on sait|nous (?:le )?savons)[.!]",
+        r"allez (?:embeter|deranger|ennuyer) quelqu'un d'autre",
+        r"(?:on|nous) en reste la",
+        r"fin de la discussion",
+        r"(?:vous|tu) (?:vous plaignez|te plains|ralez|rales) (?:tout le temps|toujours|sans arret)",
         # German
         r"beruhigen sie sich",
         r"beruhig dich",
@@ -302,6 +392,16 @@ HOSTILE = re.compile(
         r"jetzt reicht(?:'s| es)",
         r"ernsthaft\s?\?",
         r"pech gehabt",
+        r"(?:und )?jetzt (?:sind|seien) wir (?:schuld|verantwortlich)",
+        r"(?:es ist )?nicht unsere schuld,? wenn",
+        r"(?:davon|deswegen|daran) geht die welt nicht unter",
+        r"(?:das ist )?(?:schon )?(?:die|ihre) (?:dritte|vierte|funfte|sechste|zehnte|\d+\.) (?:nachricht|beschwerde|mail)",
+        r"wir werden nicht (?:weiter|standig|immer wieder|noch ofter) (?:antworten|darauf antworten|wiederholen)",
+        r"(?:toll|super|prima|klasse),? noch (?:eine?|so eine?)",
+        r"ja,? (?:das )?wissen wir[.!]",
+        r"(?:wir sind hier fertig|ende der diskussion)",
+        r"nerven sie jemand(?:en)? anders",
+        r"(?:sie|du) (?:beschweren sich|beschwerst dich) (?:standig|immer|dauernd)",
     )
 )
 
@@ -484,7 +584,8 @@ def condescension(text: str, folded: str) -> list[Finding]:
             "talks down to the customer; say it plainly and kindly",
         )
         for match in CONDESCENSION.finditer(folded)
-        if match.group(0).strip() not in _BARE_ADVERBS or not empathetic_after(folded, match.end())
+        if (match.group(0).strip() not in _BARE_ADVERBS and not _OPINION.search(match.group(0)))
+        or not empathetic_after(folded, match.end())
     ]
 
 
