@@ -207,7 +207,7 @@ PROMOTION = re.compile(
         r"(?:bis zu )?\d+ ?(?:€|euro|%) sparen",
         r"nur (?:noch )?bis (?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|ende|morgen)",
         r"verpassen sie (?:nicht|keine?n?)",
-        r"(?:wir empfehlen|ich empfehle) (?:ihnen |dir )?(?:das|den|die|unser\w*) (?:\w+ ){0,3}\w*(?:paket|tarif|vertrag|option|flatrate|box|handy|abo)",
+        r"(?:wir empfehlen|ich empfehle) (?:ihnen |dir )?(?:das|den|die|unser\w*) (?:\w+ ){0,3}[\w-]*(?:paket|tarif|vertrag|option|flatrate|box|handy|abo)",
         r"(?:sommer|winter|black-friday|cyber)-?(?:sale|schlussverkauf|aktion)",
     )
 )
@@ -265,7 +265,7 @@ SERVICE_SENSE = re.compile(
     r"^\s*(?:you |u )?(?:a |an |the |some |to )?(?:full |partial |one-off |small )?"
     r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
     r"workaround|explanation|with)\b"
-    r"|^\s*(?:your |the )?(?:\w+ )?(?:firmware|software|app|system|os|settings)\b"
+    r"|^\s*(?:your |the )?(?:[\w']+ )?(?:firmware|software|app|system|os|settings)\b"
     r"|^\s*(?:of|on|to|at|for) (?:the|our|your) (?:\w+ )?(?:mast|network|antenna|site|exchange|cabinet|firmware|software|system|line)\b"
 )
 SERVICE_USE_BEFORE = re.compile(
