@@ -49,6 +49,7 @@ HOMONYMS = {
         "ingest/schema.py",  # the message kind
         "channels/sandbox/payloads.py",  # the message kind
         "triage/pii.py",  # an email address as personal data
+        "conversations/masking.py",  # an email address: personal data agents may read
         "policy/schema.py",  # an offline contact kind and the {email} template variable
         "policy/templates.py",  # the {email} template variable
         "workspaces/actions.py",  # a user's email address
