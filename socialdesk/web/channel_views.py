@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import AccountRole, Channel
-from socialdesk.channels.registry import networks
+from socialdesk.channels.registry import display_name, networks
 from socialdesk.channels.setup import connect_channel, connectable, setup_fields
 from socialdesk.errors import DeskError, Forbidden
 from socialdesk.web.errors import shows_desk_errors
@@ -24,6 +24,13 @@ def _webhook_url(request: HttpRequest, channel: Channel) -> str:
     if spec is None or not spec.webhook:
         return ""
     return request.build_absolute_uri(reverse("hook", args=[channel.network, channel.pk]))
+
+
+def _article(name: str) -> str:
+    """ "an X account", "an Instagram account", "a Facebook account": by sound, so a capital letter
+    read out as a letter (X, whose name starts with a vowel sound) takes "an"."""
+    spelled = len(name) <= 3 and name.isupper()
+    return "an" if name[:1] in ("AEFHILMNORSX" if spelled else "AEIOU") else "a"
 
 
 def _admin_spaces(request: HttpRequest) -> list[Workspace]:
@@ -45,7 +52,10 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
     context = {
         "rows": rows,
         "admin_spaces": _admin_spaces(request),
-        "setup_fields": connectable(),
+        "setup": [
+            {"network": n, "name": display_name(n), "article": _article(display_name(n)), "fields": f}
+            for n, f in connectable().items()
+        ],
         "roles": AccountRole.choices,
         **extra,
     }
