@@ -124,7 +124,7 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         first = page.locator("a[href^='/c/']").first.get_attribute("href")
         visited = {}
         pages = ["/", first, "/incidents/", "/channels/", "/tokens/", "/policy/", "/policy/public/"]
-        pages += ["/automation/", "/automation/?hours=24", "/sandbox/outbox/", "/approvals/"]
+        pages += ["/automation/", "/automation/?hours=24", "/sandbox/outbox/", "/approvals/", "/members/"]
         for path in [*pages, "/api/docs"]:
             response = page.goto(path)
             page.wait_for_load_state("networkidle")

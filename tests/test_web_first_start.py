@@ -3,9 +3,11 @@ a hint for someone in no workspace, and a members page for a workspace's admins.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.test import Client
 
 from socialdesk.channels.models import SandboxDelivery, WebhookDelivery
@@ -48,3 +50,80 @@ def test_admin_names_plurals_in_english() -> None:
     assert str(Activity._meta.verbose_name_plural) == "activities"
     plurals = [str(m._meta.verbose_name_plural) for m in admin.site._registry]
     assert not [p for p in plurals if p.endswith("ys") and not p.endswith(("ays", "eys", "oys"))]
+
+
+def test_someone_in_no_workspace_is_told_what_to_do(transactional_db: None) -> None:
+    boss = create_user("root", PASSWORD)
+    boss.is_superuser = boss.is_staff = True
+    boss.save()
+    page = _client("root").get("/").content.decode()
+    assert "You are not a member of any workspace yet" in page
+    assert "socialdesk demo" in page
+    assert 'href="/admin/workspaces/workspace/add/"' in page
+    create_user("nobody", PASSWORD)
+    plain = _client("nobody").get("/").content.decode()
+    assert "Ask an admin of your brand to add you" in plain
+    assert "/admin/workspaces/workspace/add/" not in plain
+
+
+def test_admin_adds_invites_changes_and_removes_members(workspace: Any, agent: Any) -> None:
+    ada = create_user("ada", PASSWORD)
+    add_member(workspace, ada, Role.ADMIN)
+    create_user("bob", PASSWORD)
+    client = _client("ada")
+    base = f"/members/{workspace.pk}"
+
+    page = client.get("/members/").content.decode()
+    assert "Acme Telecom" in page and "alice" in page and "ada" in page
+
+    added = client.post(f"{base}/add/", {"username": "bob", "role": "lead"})
+    assert "bob added to Acme Telecom as lead" in added.content.decode()
+    assert workspace.memberships.get(user__username="bob").role == Role.LEAD
+    missing = client.post(f"{base}/add/", {"username": "carol", "role": "agent"})
+    assert missing.status_code == 422
+    assert "no user &#x27;carol&#x27;; invite them by email instead" in missing.content.decode()
+
+    invited = client.post(f"{base}/invite/", {"email": "Carol@Example.com", "role": "agent"})
+    link = re.search(
+        r'<code id="invite-link">http://testserver(/invite/[^<]+)</code>', invited.content.decode()
+    )
+    assert link, invited.content.decode()
+    carol = User.objects.get(email="carol@example.com")
+    assert not carol.is_active and workspace.memberships.get(user=carol).role == Role.AGENT
+
+    stranger = Client()
+    assert "Choose a password" in stranger.get(link.group(1)).content.decode()
+    accepted = stranger.post(
+        link.group(1), {"new_password1": "a long new passphrase", "new_password2": "a long new passphrase"}
+    )
+    assert accepted.status_code == 302 and accepted["Location"] == "/"
+    carol.refresh_from_db()
+    assert carol.is_active
+    assert stranger.get(link.group(1)).status_code == 404  # the link is spent
+
+    assert client.post(f"{base}/{agent.pk}/role/", {"role": "lead"}).status_code == 302
+    assert workspace.memberships.get(user=agent).role == Role.LEAD
+    assert client.post(f"{base}/{agent.pk}/remove/").status_code == 302
+    assert not workspace.memberships.filter(user=agent).exists()
+
+    last = client.post(f"{base}/{ada.pk}/role/", {"role": "agent"})
+    assert last.status_code == 409
+    assert "the workspace needs at least one admin" in last.content.decode()
+    assert client.post(f"{base}/{ada.pk}/remove/").status_code == 409
+    assert workspace.memberships.get(user=ada).role == Role.ADMIN
+
+
+def test_only_admins_manage_members(workspace: Any, agent: Any, other_workspace: Any) -> None:
+    ada = create_user("ada", PASSWORD)
+    add_member(other_workspace, ada, Role.ADMIN)
+    client = _client("alice")
+    refused = client.post(f"/members/{workspace.pk}/add/", {"username": "ada", "role": "admin"})
+    assert refused.status_code == 403
+    assert "only an admin of the workspace manages its members" in refused.content.decode()
+    assert client.post(f"/members/{workspace.pk}/{agent.pk}/role/", {"role": "admin"}).status_code == 403
+    assert workspace.memberships.get(user=agent).role == Role.AGENT
+    assert not workspace.memberships.filter(user=ada).exists()
+    # An admin of another brand cannot reach this one at all.
+    assert _client("ada").post(f"/members/{workspace.pk}/{agent.pk}/remove/").status_code == 404
+    assert workspace.memberships.filter(user=agent).exists()
+    assert "You are an admin of no workspace" in client.get("/members/").content.decode()
