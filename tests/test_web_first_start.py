@@ -10,8 +10,10 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import Client
 
-from socialdesk.channels.models import SandboxDelivery, WebhookDelivery
+from socialdesk.channels.models import AccountRole, Channel, SandboxDelivery, WebhookDelivery
+from socialdesk.channels.sandbox.receiver import sandbox_channel
 from socialdesk.conversations.models import Activity
+from socialdesk.policy.actions import policy_accounts
 from socialdesk.web.inbox_views import _shown_total
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
@@ -127,3 +129,30 @@ def test_only_admins_manage_members(workspace: Any, agent: Any, other_workspace:
     assert _client("ada").post(f"/members/{workspace.pk}/{agent.pk}/remove/").status_code == 404
     assert workspace.memberships.filter(user=agent).exists()
     assert "You are an admin of no workspace" in client.get("/members/").content.decode()
+
+
+def test_sandbox_channels_take_the_policys_accounts(workspace: Any, telecom_policy: Any) -> None:
+    accounts = policy_accounts(workspace.pk)
+    assert accounts["x"] == ("brand", "@NimbusMobile")
+    assert accounts["whatsapp"] == ("support", "+34 900 100 200")
+    earlier = sandbox_channel(workspace, "x")  # made before the policy named the account
+    x = sandbox_channel(workspace, "x", accounts["x"])
+    whatsapp = sandbox_channel(workspace, "whatsapp", accounts["whatsapp"])
+    assert x.pk == earlier.pk
+    assert (x.handle, x.account_role) == ("@NimbusMobile", AccountRole.BRAND)
+    assert (whatsapp.handle, whatsapp.account_role) == ("+34 900 100 200", AccountRole.SUPPORT)
+    assert whatsapp.effective_network == "whatsapp"
+    assert sandbox_channel(workspace, "whatsapp", accounts["whatsapp"]).pk == whatsapp.pk
+    assert Channel.objects.filter(workspace=workspace).count() == 2
+
+
+def test_a_channel_without_credentials_says_so_and_has_no_webhook(workspace: Any) -> None:
+    add_member(workspace, create_user("ada", PASSWORD), Role.ADMIN)
+    Channel.objects.create(workspace=workspace, network="x", handle="@AcmeImported")
+    sandbox_channel(workspace, "facebook")
+    page = _client("ada").get("/channels/").content.decode()
+    row = page[page.index("@AcmeImported") :].split("</tr>")[0]
+    assert "no credentials" in row
+    assert "/hooks/" not in page
+    sandbox_row = page[page.index("@acme.facebook") :].split("</tr>")[0]
+    assert "no credentials" not in sandbox_row and "active" in sandbox_row
