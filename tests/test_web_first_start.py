@@ -15,7 +15,7 @@ from socialdesk.channels.sandbox.receiver import sandbox_channel
 from socialdesk.conversations.models import Activity
 from socialdesk.policy.actions import policy_accounts
 from socialdesk.web.inbox_views import _shown_total
-from socialdesk.workspaces.actions import add_member, create_user
+from socialdesk.workspaces.actions import add_member, create_api_token, create_user
 from socialdesk.workspaces.models import Role
 
 PASSWORD = "correct horse battery staple"
@@ -156,3 +156,33 @@ def test_a_channel_without_credentials_says_so_and_has_no_webhook(workspace: Any
     assert "/hooks/" not in page
     sandbox_row = page[page.index("@acme.facebook") :].split("</tr>")[0]
     assert "no credentials" not in sandbox_row and "active" in sandbox_row
+
+
+def test_members_through_the_api(workspace: Any, agent: Any) -> None:
+    ada = create_user("ada", PASSWORD)
+    add_member(workspace, ada, Role.ADMIN)
+    create_user("bob", PASSWORD)
+    _, token = create_api_token(ada, "members script")
+    client, auth = Client(), {"Authorization": f"Bearer {token}"}
+    base = "/api/workspaces/acme/members"
+
+    listed = client.get(base, headers=auth).json()
+    assert [(m["username"], m["role"]) for m in listed] == [("ada", "admin"), ("alice", "agent")]
+    added = client.post(base, {"username": "bob", "role": "lead"}, "application/json", headers=auth)
+    assert added.status_code == 201 and added.json()["role"] == "lead"
+    invited = client.post(
+        base, {"email": "dan@example.com", "role": "agent"}, "application/json", headers=auth
+    )
+    assert invited.status_code == 201
+    assert invited.json()["active"] is False
+    assert invited.json()["invitation_url"].startswith("http://testserver/invite/")
+    changed = client.patch(f"{base}/{agent.pk}", {"role": "legal"}, "application/json", headers=auth)
+    assert changed.json()["role"] == "legal"
+    assert client.delete(f"{base}/{agent.pk}", headers=auth).status_code == 204
+    last = client.delete(f"{base}/{ada.pk}", headers=auth)
+    assert (last.status_code, last.json()["code"]) == (409, "last_admin")
+
+    _, agents_token = create_api_token(create_user("eve", PASSWORD), "eve")
+    add_member(workspace, User.objects.get(username="eve"), Role.AGENT)
+    refused = client.get(base, headers={"Authorization": f"Bearer {agents_token}"})
+    assert refused.status_code == 403

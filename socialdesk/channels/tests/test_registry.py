@@ -54,6 +54,7 @@ HOMONYMS = {
         "workspaces/actions.py",  # a user's email address
         "conversations/masking.py",  # an email address as personal data
         "web/member_views.py",  # the invited person's email address
+        "api/members.py",  # a member's email address
         "web/templates/web/members.html",  # the invited person's email address
     }
 }
