@@ -170,9 +170,8 @@ def test_members_through_the_api(workspace: Any, agent: Any) -> None:
     assert [(m["username"], m["role"]) for m in listed] == [("ada", "admin"), ("alice", "agent")]
     added = client.post(base, {"username": "bob", "role": "lead"}, "application/json", headers=auth)
     assert added.status_code == 201 and added.json()["role"] == "lead"
-    invited = client.post(
-        base, {"email": "dan@example.com", "role": "agent"}, "application/json", headers=auth
-    )
+    dan = {"email": "dan@example.com", "role": "agent"}
+    invited = client.post(base, dan, "application/json", headers=auth)
     assert invited.status_code == 201
     assert invited.json()["active"] is False
     assert invited.json()["invitation_url"].startswith("http://testserver/invite/")
@@ -181,6 +180,12 @@ def test_members_through_the_api(workspace: Any, agent: Any) -> None:
     assert client.delete(f"{base}/{agent.pk}", headers=auth).status_code == 204
     last = client.delete(f"{base}/{ada.pk}", headers=auth)
     assert (last.status_code, last.json()["code"]) == (409, "last_admin")
+    create_user("fay@example.com", PASSWORD)  # a username that looks like the address
+    fay = {"email": "fay@example.com", "role": "agent"}
+    taken = client.post(base, fay, "application/json", headers=auth)
+    assert (taken.status_code, taken.json()["code"]) == (409, "has_account")
+    again = client.post(base, dan, "application/json", headers=auth)  # a new link for the same invitee
+    assert again.status_code == 201 and again.json()["user_id"] == invited.json()["user_id"]
 
     _, agents_token = create_api_token(create_user("eve", PASSWORD), "eve")
     add_member(workspace, User.objects.get(username="eve"), Role.AGENT)

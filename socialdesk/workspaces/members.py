@@ -66,6 +66,10 @@ def invite(actor: User, workspace: Workspace, email: str, role: str) -> Invitati
                 code="has_account",
                 status=409,
             )
+        if user is None and User.objects.filter(username=email[:150]).exists():
+            raise DeskError(
+                f"the username {email} is taken; add them by username", code="has_account", status=409
+            )
         if user is None:
             user = User(username=email[:150], email=email, is_active=False)
             user.set_unusable_password()
