@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Listed so that /api/docs renders Swagger UI from ninja's bundled static files, not from a CDN.
+    "ninja",
     "socialdesk.workspaces",
     "socialdesk.channels",
     "socialdesk.conversations",
@@ -95,6 +97,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise indexes files once, when the WSGI app loads. Serving the installed packages' static files
+# through the finders means the desk's scripts are there on the very first start under any WSGI server,
+# whether or not `collectstatic` ran before (`socialdesk serve` still collects, for speed).
+WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:inbox"
 LOGOUT_REDIRECT_URL = "login"

@@ -153,6 +153,13 @@ def test_internal_document() -> None:
     assert "1. Move to private immediately." in internal
 
 
+def test_internal_document_shows_template_keys_as_written() -> None:
+    page = to_html(render_internal(TELECOM), "internal")
+    assert "<li>*/*: “Hi {name}, thanks for writing to us." in page
+    assert "<li>es/*: “Hola {name}" in page
+    assert "<em>/</em>" not in page
+
+
 def test_html_escapes_whatever_the_policy_says() -> None:
     page = to_html("# <script>alert(1)</script> policy", "<b>x</b>")
     assert "<script>" not in page

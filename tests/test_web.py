@@ -67,3 +67,22 @@ def test_hostile_text_is_rendered_inert(x_channel: Any, agent: Any) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     # Direction overrides stay inside their own isolated box.
     assert "unicode-bidi:isolate" in page
+
+
+def test_scripts_and_api_docs_are_served_before_anything_was_collected(
+    settings: Any, tmp_path: Any, agent: Any
+) -> None:
+    """A first start: the static folder is empty when WhiteNoise indexes it (each Client loads the
+    middleware anew), yet the desk's scripts and Swagger UI come from the installed packages."""
+    settings.STATIC_ROOT = tmp_path
+    client = Client()
+    for path in [
+        "/static/web/desk.js",
+        "/static/web/htmx-2.0.11.min.js",
+        "/static/ninja/swagger-ui-bundle.js",
+    ]:
+        assert client.get(path).status_code == 200, path
+    _login(client)
+    docs = client.get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()

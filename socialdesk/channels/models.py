@@ -58,6 +58,9 @@ class SandboxDelivery(models.Model):
     text = models.TextField()
     delivered_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        verbose_name_plural = "sandbox deliveries"
+
     def __str__(self) -> str:
         return f"{self.network_message_id} -> {self.recipient}"
 
@@ -75,6 +78,7 @@ class WebhookDelivery(models.Model):
             models.UniqueConstraint(fields=["channel", "digest"], name="one_webhook_delivery_per_body")
         ]
         indexes = [models.Index(fields=["received_at"], name="webhook_delivery_age")]
+        verbose_name_plural = "webhook deliveries"
 
     def __str__(self) -> str:
         return f"{self.channel_id}:{self.digest[:12]}"

@@ -34,7 +34,7 @@ def demo(
     from socialdesk.channels.sandbox.receiver import read_scenario, replay
     from socialdesk.demo import SCENARIO_PATH
     from socialdesk.ingest.pipeline import process_pending
-    from socialdesk.policy.actions import active_policy, save_policy
+    from socialdesk.policy.actions import active_policy, policy_accounts, save_policy
     from socialdesk.workspaces.actions import add_member, create_user, create_workspace
     from socialdesk.workspaces.models import Role
 
@@ -50,7 +50,12 @@ def demo(
     # Four eyes: nobody approves their own held reply, so the demo has a second approver.
     add_member(workspace, create_user("legal", password, email="legal@nimbus.example"), Role.LEGAL)
     process_pending()
-    result = replay(workspace, read_scenario(SCENARIO_PATH), end_at=datetime.now(tz=UTC))
+    result = replay(
+        workspace,
+        read_scenario(SCENARIO_PATH),
+        end_at=datetime.now(tz=UTC),
+        accounts=policy_accounts(workspace.pk),
+    )
     process_pending()
     console.print(
         f"Demo workspace [bold]Nimbus Mobile[/bold]: {result.stored} new posts, {result.duplicates} known"

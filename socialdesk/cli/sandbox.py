@@ -32,6 +32,7 @@ def sandbox_replay(
     from socialdesk.channels.sandbox.receiver import read_scenario, replay, store_backlog
     from socialdesk.channels.sandbox.scenario import ScenarioError
     from socialdesk.ingest.pipeline import process_pending
+    from socialdesk.policy.actions import policy_accounts
 
     try:
         posts = read_scenario(scenario)
@@ -40,7 +41,7 @@ def sandbox_replay(
         raise typer.Exit(2) from exc
     ws = workspace_created_if_missing(workspace)
     if store_only:
-        stored = store_backlog(ws, posts)
+        stored = store_backlog(ws, posts, policy_accounts(ws.pk))
         console.print(f"{len(posts)} posts: {stored} new raw events stored, not processed")
         return
     from django.conf import settings
@@ -57,6 +58,7 @@ def sandbox_replay(
             speed=speed,
             end_at=datetime.now(tz=UTC) if end_now else None,
             progress=lambda n: progress.advance(task, n),
+            accounts=policy_accounts(ws.pk),
         )
     summary = f"{result.posts} posts: {result.stored} new, {result.duplicates} already received"
     if in_process:

@@ -34,9 +34,10 @@ def token_create(
     name: Annotated[str, typer.Option(help="What the token is for.")] = "token",
 ) -> None:
     """Make a token; it is printed once and cannot be shown again."""
+    user = _user(username)  # sets Django up: the desk's modules import models
     from socialdesk.workspaces.actions import create_api_token
 
-    row, token = create_api_token(_user(username), name)
+    row, token = create_api_token(user, name)
     console.print(f"token {row.pk} ({row.name}) for {username}; keep it, it is not shown again:")
     print(token)
 
@@ -54,9 +55,10 @@ def token_list(username: str) -> None:
 @token_app.command("revoke")
 def token_revoke(username: str, token_id: int) -> None:
     """Revoke one of a user's tokens: requests with it get 401 from then on."""
+    user = _user(username)  # sets Django up: the desk's modules import models
     from socialdesk.workspaces.actions import revoke_api_token
 
-    if not revoke_api_token(_user(username), token_id):
+    if not revoke_api_token(user, token_id):
         console.print(f"[red]error:[/red] {username} has no active token {token_id}")
         raise SystemExit(2)
     console.print(f"token {token_id} revoked")

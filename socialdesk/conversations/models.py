@@ -352,6 +352,7 @@ class Activity(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["conversation", "created_at"], name="activity_thread")]
+        verbose_name_plural = "activities"
 
     def __str__(self) -> str:
         return f"{self.action} {self.detail}"

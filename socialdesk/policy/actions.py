@@ -59,3 +59,14 @@ def active_policy_version(workspace_id: int) -> tuple[int, Policy] | None:
 def active_policy(workspace_id: int) -> Policy | None:
     found = active_policy_version(workspace_id)
     return found[1] if found else None
+
+
+def policy_accounts(workspace_id: int) -> dict[str, tuple[str, str]]:
+    """{network: (role, handle)} of the accounts the active policy names, one per network (its brand
+    account where it names one, else the first): what sandbox channels stand in for."""
+    policy = active_policy(workspace_id)
+    out: dict[str, tuple[str, str]] = {}
+    for account in policy.channels.accounts if policy else []:
+        if account.network not in out or (account.role == "brand" and out[account.network][0] != "brand"):
+            out[account.network] = (account.role, account.handle)
+    return out

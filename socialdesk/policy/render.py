@@ -23,6 +23,11 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _literal(text: object) -> str:
+    """Policy words shown as written: `*/*` (any language, any network) is not emphasis."""
+    return "".join("\\" + c if c in "\\`*_[]<>#|~!" else c for c in str(text))
+
+
 def _row(*cells: object) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
@@ -181,7 +186,7 @@ def render_internal(policy: Policy) -> str:
             f"sent {fc.visibility.replace('_', ' ')}; never to {', '.join(fc.skip_intents)}, never twice, "
             "never outside a network's messaging window.",
             "",
-            *[f"- {t.language}/{t.network}: “{t.text}”" for t in fc.templates],
+            *[f"- {_literal(t.language)}/{_literal(t.network)}: “{t.text}”" for t in fc.templates],
             "",
         ]
     else:

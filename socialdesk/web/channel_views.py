@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import AccountRole, Channel
-from socialdesk.channels.registry import networks
+from socialdesk.channels.registry import display_name, networks
 from socialdesk.channels.setup import connect_channel, connectable, setup_fields
 from socialdesk.errors import DeskError, Forbidden
 from socialdesk.web.errors import shows_desk_errors
@@ -18,12 +18,27 @@ from socialdesk.workspaces.actions import workspaces_for
 from socialdesk.workspaces.models import Role, Workspace
 
 
-def _webhook_url(request: HttpRequest, channel: Channel) -> str:
-    """Where the network delivers this channel's events; "" for a network that is polled."""
+def _missing_credentials(channel: Channel) -> bool:
+    """A channel of a network that needs an account's credentials (an imported one, say) but has none:
+    nothing can be received or sent through it until it is connected."""
     spec = networks().get(channel.network)
-    if spec is None or not spec.webhook:
+    return bool(spec and spec.setup_fields) and not channel.credentials
+
+
+def _webhook_url(request: HttpRequest, channel: Channel) -> str:
+    """Where the network delivers this channel's events; "" for a network that is polled, and for a
+    channel without credentials (no signature could be checked)."""
+    spec = networks().get(channel.network)
+    if spec is None or not spec.webhook or _missing_credentials(channel):
         return ""
     return request.build_absolute_uri(reverse("hook", args=[channel.network, channel.pk]))
+
+
+def _article(name: str) -> str:
+    """ "an X account", "an Instagram account", "a Facebook account": by sound, so a capital letter
+    read out as a letter (X, whose name starts with a vowel sound) takes "an"."""
+    spelled = len(name) <= 3 and name.isupper()
+    return "an" if name[:1] in ("AEFHILMNORSX" if spelled else "AEIOU") else "a"
 
 
 def _admin_spaces(request: HttpRequest) -> list[Workspace]:
@@ -38,14 +53,31 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
     channels = (
         Channel.objects.filter(workspace__in=workspaces_for(request.user))
         .select_related("workspace")
-        .only("pk", "network", "handle", "name", "account_role", "is_active", "config", "workspace__name")
+        # Credentials are decrypted only to tell whether there are any; they are never rendered.
+        .only(
+            "pk",
+            "network",
+            "handle",
+            "name",
+            "account_role",
+            "is_active",
+            "config",
+            "credentials",
+            "workspace__name",
+        )
         .order_by("workspace__name", "network", "handle")
     )
-    rows = [{"channel": c, "webhook": _webhook_url(request, c)} for c in channels]
+    rows = [
+        {"channel": c, "webhook": _webhook_url(request, c), "no_credentials": _missing_credentials(c)}
+        for c in channels
+    ]
     context = {
         "rows": rows,
         "admin_spaces": _admin_spaces(request),
-        "setup_fields": connectable(),
+        "setup": [
+            {"network": n, "name": display_name(n), "article": _article(display_name(n)), "fields": f}
+            for n, f in connectable().items()
+        ],
         "roles": AccountRole.choices,
         **extra,
     }

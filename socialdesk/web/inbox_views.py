@@ -66,7 +66,7 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
         "filter": f,
         "query": f.query_string(),
         "sort": sort,
-        "total": f"{found:,}" if f.status in tallies or found <= COUNT_CAP else f"{COUNT_CAP:,}+",
+        "total": _shown_total(found, f.status, tallies),
         "choices": FILTER_CHOICES,
         # only(): the list needs the network, never the (encrypted) credentials.
         "networks": sorted(
@@ -84,6 +84,15 @@ def _inbox_context(request: HttpRequest) -> dict[str, object]:
         "spaces": spaces.order_by("slug"),
         "views": saved_views(request.user),
     }
+
+
+def _shown_total(found: int, status: str, tallies: dict[str, int]) -> str:
+    """Exact when known; past the cap "N+", where N is never below the live count shown beside it
+    (all statuses hold at least the live ones)."""
+    if status in tallies or found <= COUNT_CAP:
+        return f"{found:,}"
+    floor = max(COUNT_CAP, tallies["live"]) if status == "" else COUNT_CAP
+    return f"{floor:,}+"
 
 
 def _row(c: Conversation, now: datetime) -> dict[str, object]:

@@ -31,16 +31,43 @@ def read_scenario(path: Path) -> list[ScenarioPost]:
     return read_scenario_file(path).posts
 
 
-def sandbox_channel(workspace: Workspace, simulates: str) -> Channel:
-    channel, _ = Channel.objects.get_or_create(
-        workspace=workspace,
-        network="sandbox",
-        # One sandbox account per simulated network, told apart by its handle.
-        handle=f"@{workspace.slug}.{simulates}",
-        account_role=AccountRole.BRAND,
-        defaults={"name": f"{workspace.name} on {simulates} (sandbox)", "config": {"simulates": simulates}},
-    )
-    return channel
+# network -> (role, handle) of the account the brand's policy names there (see policy.accounts).
+Accounts = Mapping[str, tuple[str, str]]
+
+
+def sandbox_channel(workspace: Workspace, simulates: str, account: tuple[str, str] | None = None) -> Channel:
+    """The workspace's sandbox account standing in for `simulates`. With `account` (role, handle), the
+    account the policy names there: created so, or an earlier sandbox account for the network renamed."""
+    placeholder = f"@{workspace.slug}.{simulates}"
+    if account is None:
+        channel, _ = Channel.objects.get_or_create(
+            workspace=workspace,
+            network="sandbox",
+            # One sandbox account per simulated network, told apart by its handle.
+            handle=placeholder,
+            account_role=AccountRole.BRAND,
+            defaults={
+                "name": f"{workspace.name} on {simulates} (sandbox)",
+                "config": {"simulates": simulates},
+            },
+        )
+        return channel
+    role, handle = account
+    known = Channel.objects.filter(workspace=workspace, network="sandbox", config__simulates=simulates)
+    found = known.filter(handle=handle).order_by("pk").first() or known.filter(handle=placeholder).first()
+    if found is None:
+        return Channel.objects.create(
+            workspace=workspace,
+            network="sandbox",
+            handle=handle,
+            account_role=role,
+            name=f"{workspace.name} on {simulates} (sandbox)",
+            config={"simulates": simulates},
+        )
+    if (found.handle, found.account_role) != (handle, role):
+        found.handle, found.account_role = handle, role
+        found.save(update_fields=["handle", "account_role"])
+    return found
 
 
 @dataclass
@@ -64,11 +91,13 @@ def replay(
     end_at: datetime | None = None,
     sleep: Callable[[float], None] = time.sleep,
     progress: Callable[[int], None] | None = None,
+    accounts: Accounts | None = None,
 ) -> ReplayResult:
     """Receive every post like a webhook delivery. `speed` 0 = as fast as possible, 60 = a minute per second.
 
     `end_at` shifts all timestamps so the last post lands there (a demo that ends 'now').
-    Receiving is idempotent on the post id, so replaying twice stores nothing new.
+    Receiving is idempotent on the post id, so replaying twice stores nothing new. `accounts`: the
+    policy's accounts, which the sandbox channels take their role and handle from.
     """
     result = ReplayResult()
     channels: dict[str, Channel] = {}
@@ -78,7 +107,7 @@ def replay(
             sleep(max(0.0, (post.at - previous).total_seconds() / speed))
         previous = post.at
         channel = channels.get(post.network) or channels.setdefault(
-            post.network, sandbox_channel(workspace, post.network)
+            post.network, sandbox_channel(workspace, post.network, (accounts or {}).get(post.network))
         )
         stored = receive_event(channel, post.id, post.model_dump(mode="json", exclude_none=True))
         result.posts += 1
@@ -89,11 +118,11 @@ def replay(
     return result
 
 
-def store_backlog(workspace: Workspace, posts: list[ScenarioPost]) -> int:
+def store_backlog(workspace: Workspace, posts: list[ScenarioPost], accounts: Accounts | None = None) -> int:
     """Store posts as raw events without processing them: a backlog, as after a broker outage."""
     stored = 0
     for network in sorted({p.network for p in posts}):
-        channel = sandbox_channel(workspace, network)
+        channel = sandbox_channel(workspace, network, (accounts or {}).get(network))
         events = [(p.id, p.model_dump(mode="json", exclude_none=True)) for p in posts if p.network == network]
         stored += len(receive_events(channel, events))
     return stored
