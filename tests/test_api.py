@@ -148,7 +148,8 @@ def test_reply_checked_by_the_policy(desk: dict[str, Any]) -> None:
     )
     assert code == 200
     assert (body["network"], body["used"], body["limit"]) == ("x", 25, 280)
-    assert [v["rule"] for v in body["violations"]] == ["no_selling", "signature"]  # "look at our offer": selling
+    # "Mira nuestra oferta" (look at our offer) is selling; nothing signs it.
+    assert [v["rule"] for v in body["violations"]] == ["no_selling", "signature"]
     code, body = _json(client, "post", f"/api/conversations/{ids['b']}/reply", {"text": "no signature"})
     assert code == 422
     assert [v["rule"] for v in body["violations"]] == ["signature"]

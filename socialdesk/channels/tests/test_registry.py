@@ -53,7 +53,6 @@ HOMONYMS = {
         "policy/schema.py",  # an offline contact kind and the {email} template variable
         "policy/templates.py",  # the {email} template variable
         "workspaces/actions.py",  # a user's email address
-        "conversations/masking.py",  # an email address as personal data
         "web/member_views.py",  # the invited person's email address
         "api/members.py",  # a member's email address
         "web/templates/web/members.html",  # the invited person's email address
