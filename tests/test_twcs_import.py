@@ -58,7 +58,10 @@ def test_kaggle_and_pandas_files_import_alike(path: Path) -> None:
     assert sprint.message_count == 3  # the customer's
     apple = Conversation.objects.get(channel__handle="@AppleSupport")
     assert _seconds_to_first_response(apple) == 750
-    assert apple.messages.get(network_message_id="10").text == "@AppleSupport my battery drains & the phone gets hot"
+    assert (
+        apple.messages.get(network_message_id="10").text
+        == "@AppleSupport my battery drains & the phone gets hot"
+    )
     # Addressed to no brand by @, but answered by one: it belongs to that brand.
     assert Conversation.objects.get(channel__handle="@AmazonHelp").messages.count() == 2
 
@@ -119,9 +122,7 @@ def test_tweets_between_accounts_of_one_brand_stay_in_the_thread() -> None:
 def test_statuses_come_from_the_history() -> None:
     import_twcs_file("twcs", THREADS)
 
-    statuses = {
-        c.thread_key: (c.status, c.resolved_at, c.needs_response) for c in Conversation.objects.all()
-    }
+    statuses = {c.thread_key: (c.status, c.resolved_at, c.needs_response) for c in Conversation.objects.all()}
     assert statuses == {
         # Answered, and the customer quiet for a day since: resolved when the brand last spoke.
         "root:100": ("resolved", datetime(2017, 11, 1, 10, 22, tzinfo=UTC), False),
@@ -206,7 +207,9 @@ def test_cli_prints_a_truthful_summary(tmp_path: Path) -> None:
     assert "13 rows read: 5 customer tweets and 4 brand tweets imported, 3 new conversations; " in done.output
     assert "line 10: has 5 fields, the header 7" in done.output
 
-    strict = runner.invoke(app, ["import", "twcs", str(_with_bad_rows(tmp_path)), "--workspace", "b", "--strict"])
+    strict = runner.invoke(
+        app, ["import", "twcs", str(_with_bad_rows(tmp_path)), "--workspace", "b", "--strict"]
+    )
     assert strict.exit_code == 2
     assert "line 7: created_at" in strict.output
     assert not Workspace.objects.filter(slug="b").exists()

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.models import Message
-from socialdesk.importers.twcs.reader import COLUMNS, Reader, Tweet, TwcsError
+from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
 from socialdesk.importers.twcs.threads import Graph, plan
 from socialdesk.importers.twcs.writer import Writer
 from socialdesk.policy.actions import active_policy_version
@@ -110,12 +110,10 @@ def import_twcs_file(
         writer.open_conversations()
     settings = settings_for(workspace.pk)
     placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))
-    seen = 0
     batch: list[Tweet] = []
-    for record in Reader(path):
+    for seen, record in enumerate(Reader(path)):
         if seen >= result.rows:
             break
-        seen += 1
         if isinstance(record, Tweet):
             batch.append(record)
         if len(batch) >= BATCH:

@@ -25,7 +25,9 @@ COLUMNS = (
     "response_tweet_id",
     "in_response_to_tweet_id",
 )
-MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun"), 1)} | {
+    m: i for i, m in enumerate(("Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 7)
+}
 INBOUND = {"true": True, "false": False, "1": True, "0": False}
 ID = re.compile(r"\d{1,20}")
 # A private-use character stands in for a bare CR while the csv module reads the record.

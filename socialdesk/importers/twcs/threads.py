@@ -47,7 +47,9 @@ class Graph:
     def add(self, tweet: Tweet) -> None:
         first = self.row_of.get(tweet.tweet_id)
         if first is not None:
-            self.malformed.append((tweet.line, f"tweet_id {tweet.tweet_id} is already on line {self.lines[first]}"))
+            self.malformed.append(
+                (tweet.line, f"tweet_id {tweet.tweet_id} is already on line {self.lines[first]}")
+            )
             return
         author = self._author_at.get(tweet.author_id)
         if author is None:
@@ -110,7 +112,7 @@ class Plan:
 def _same_author_ancestor(graph: Graph, row: int) -> int:
     author, current = graph.author[row], graph.parent_row(row)
     for _ in range(DEPTH):
-        if current == NONE or current == row:
+        if current in (NONE, row):
             return NONE
         if graph.author[current] == author:
             return current
@@ -124,7 +126,8 @@ def _roots(graph: Graph) -> array[int]:
     for row in range(len(graph.ids)):
         if not graph.inbound[row] or roots[row] != NONE:
             continue
-        chain, current = [], row
+        chain: list[int] = []
+        current = row
         while current != NONE and roots[current] == NONE and len(chain) < DEPTH:
             chain.append(current)
             current = _same_author_ancestor(graph, current)
@@ -164,7 +167,9 @@ def _brand_home(graph: Graph, home: array[int], row: int) -> int:
 
 def plan(graph: Graph) -> Plan:
     n = len(graph.ids)
-    brands = {graph.authors[graph.author[r]].lower(): graph.author[r] for r in range(n) if not graph.inbound[r]}
+    brands = {
+        graph.authors[graph.author[r]].lower(): graph.author[r] for r in range(n) if not graph.inbound[r]
+    }
     roots = _roots(graph)
     threads: list[Thread] = []
     thread_of_root: dict[int, int] = {}
@@ -188,11 +193,17 @@ def plan(graph: Graph) -> Plan:
     also: dict[int, list[int]] = {}
     for row in range(n):
         parent = graph.parent_row(row)
-        if graph.inbound[row] and home[row] != NONE and parent != NONE and not graph.inbound[parent]:
-            # A customer answering a brand tweet that is another customer's thread (or a broadcast):
-            # the tweet they answer opens their own thread too.
-            if home[parent] != home[row] and home[row] not in also.get(parent, []):
-                also.setdefault(parent, []).append(home[row])
+        # A customer answering a brand tweet that is another customer's thread (or a broadcast): the
+        # tweet they answer opens their own thread too.
+        if (
+            graph.inbound[row]
+            and home[row] != NONE
+            and parent != NONE
+            and not graph.inbound[parent]
+            and home[parent] != home[row]
+            and home[row] not in also.get(parent, [])
+        ):
+            also.setdefault(parent, []).append(home[row])
     for row in range(n):
         if not graph.inbound[row] and home[row] == NONE and row not in also:
             skipped["brand tweet answering no customer tweet in the file"] += 1
@@ -225,7 +236,9 @@ def _measure(plan: Plan) -> None:
                 thread.first_response = row
 
 
-def derived_status(plan: Plan, thread: Thread, now: datetime, quiet: timedelta) -> tuple[str, datetime | None]:
+def derived_status(
+    plan: Plan, thread: Thread, now: datetime, quiet: timedelta
+) -> tuple[str, datetime | None]:
     """(status, resolved_at) from the history: the customer had the last word -> open; answered and
     quiet since for `quiet` -> resolved at the brand's last reply; answered more recently -> pending."""
     times = plan.graph.times
