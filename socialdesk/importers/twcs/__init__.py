@@ -18,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from socialdesk.conversations.models import Message
+from socialdesk.conversations.models import Direction
 from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
 from socialdesk.importers.twcs.threads import Graph, plan
 from socialdesk.importers.twcs.writer import Writer
@@ -135,11 +135,8 @@ def import_twcs_file(
 
 def _write(writer: Writer, batch: list[Tweet], settings: Settings, result: ImportResult) -> None:
     with transaction.atomic():
-        messages = []
-        for message, inbound in writer.messages(batch, settings):
-            messages.append(message)
-            if inbound:
-                result.inbound += 1
-            else:
-                result.outbound += 1
-        Message.objects.bulk_create(messages, batch_size=1000)
+        messages = list(writer.messages(batch, settings))
+        inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
+        result.inbound += inbound
+        result.outbound += len(messages) - inbound
+        writer.insert(messages)

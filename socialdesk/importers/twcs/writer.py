@@ -29,6 +29,7 @@ from socialdesk.conversations.models import (
     Status,
 )
 from socialdesk.importers.twcs.reader import Tweet
+from socialdesk.importers.twcs.rows import RowWriter
 from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
 from socialdesk.triage.actions import result_fields
 from socialdesk.triage.engine import Result, Settings, triage_many
@@ -72,6 +73,7 @@ class Writer:
         self.touched: set[int] = set()  # threads that received a message in this import
         self.labels: dict[int, Labels] = {}
         self.subjects: dict[int, str] = {}
+        self.rows = RowWriter(Message)
 
     def _channel(self, brand: str) -> Channel:
         channel, _ = Channel.objects.get_or_create(
@@ -91,7 +93,7 @@ class Writer:
             status=Status.CLOSED
         )
         known = {(c, key): pk for c, key, pk in live.values_list("channel_id", "thread_key", "pk")}
-        fresh: list[tuple[int, Conversation]] = []
+        fresh: list[tuple[int, dict[str, Any]]] = []
         ids = [NONE] * len(plan.threads)
         for index, thread in enumerate(plan.threads):
             channel_id = self.channel_ids[thread.brand]
@@ -103,8 +105,8 @@ class Writer:
             fresh.append(
                 (
                     index,
-                    Conversation(
-                        workspace=self.workspace,
+                    dict(
+                        workspace_id=self.workspace.pk,
                         channel_id=channel_id,
                         contact_id=contacts[graph.authors[thread.customer]],
                         thread_key=key,
@@ -120,12 +122,16 @@ class Writer:
                     ),
                 )
             )
-        for start in range(0, len(fresh), 2000):
-            chunk = fresh[start : start + 2000]
-            Conversation.objects.bulk_create([c for _, c in chunk])
-            for index, conversation in chunk:
-                ids[index] = conversation.pk
-                self.created.add(index)
+        newest = live.order_by("-pk").values_list("pk", flat=True).first() or 0
+        RowWriter(Conversation).insert([row for _, row in fresh])
+        # Read the new ids back by thread: a live conversation's (channel, thread key) is unique.
+        opened = Conversation.objects.filter(workspace=self.workspace, pk__gt=newest).exclude(
+            status=Status.CLOSED
+        )
+        found = {(c, key): pk for c, key, pk in opened.values_list("channel_id", "thread_key", "pk")}
+        for index, row in fresh:
+            ids[index] = found[(row["channel_id"], row["thread_key"])]
+            self.created.add(index)
         self.conversation_ids = ids
 
     def _last(self, thread: Thread) -> int:
@@ -158,7 +164,7 @@ class Writer:
             found.update((name, person.pk) for name, person in zip(names, people, strict=True))
         return found
 
-    def messages(self, tweets: list[Tweet], settings: Settings) -> Iterator[tuple[Message, bool]]:
+    def messages(self, tweets: list[Tweet], settings: Settings) -> Iterator[dict[str, Any]]:
         """The batch's new messages (and whether each is inbound), triaged; already imported ones are
         counted by the caller from what is missing."""
         plan, graph = self.plan, self.plan.graph
@@ -191,25 +197,25 @@ class Writer:
             if row == thread.root:
                 self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
             self.touched.add(index)
-            yield (
-                Message(
-                    workspace=self.workspace,
-                    conversation_id=self.conversation_ids[index],
-                    channel_id=self.channel_ids[thread.brand],
-                    direction=Direction.INBOUND if tweet.inbound else Direction.OUTBOUND,
-                    is_private=False,
-                    kind="reply" if tweet.in_response_to else "mention",
-                    network_message_id=message_id,
-                    in_reply_to=str(tweet.in_response_to or ""),
-                    contact_id=self.contacts[graph.authors[thread.customer]] if tweet.inbound else None,
-                    author_handle=tweet.author_id if tweet.inbound else f"@{tweet.author_id}",
-                    text=tweet.text,
-                    sent_at=tweet.created_at,
-                    delivery_status=DeliveryStatus.RECEIVED if tweet.inbound else DeliveryStatus.SENT,
-                    **fields,
-                ),
-                tweet.inbound,
+            yield dict(
+                workspace_id=self.workspace.pk,
+                conversation_id=self.conversation_ids[index],
+                channel_id=self.channel_ids[thread.brand],
+                direction=Direction.INBOUND if tweet.inbound else Direction.OUTBOUND,
+                is_private=False,
+                kind="reply" if tweet.in_response_to else "mention",
+                network_message_id=message_id,
+                in_reply_to=str(tweet.in_response_to or ""),
+                contact_id=self.contacts[graph.authors[thread.customer]] if tweet.inbound else None,
+                author_handle=tweet.author_id if tweet.inbound else f"@{tweet.author_id}",
+                text=tweet.text,
+                sent_at=tweet.created_at,
+                delivery_status=DeliveryStatus.RECEIVED if tweet.inbound else DeliveryStatus.SENT,
+                **fields,
             )
+
+    def insert(self, messages: list[dict[str, Any]]) -> None:
+        self.rows.insert(messages)
 
     def finish(self) -> None:
         """Subjects and triage labels onto the conversations; a re-import that added messages to a
