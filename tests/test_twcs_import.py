@@ -133,7 +133,7 @@ def test_statuses_come_from_the_history() -> None:
         "root:200": ("open", None, False),
         "root:302": ("open", None, True),
     }
-    # Triaged on import: the first customer tweet gives the conversation its intent and language.
+    # Triaged on import: the latest customer tweet gives the conversation its labels.
     assert _thread("302").intent == "complaint"
     assert _thread("100").language == "en"
     assert Message.objects.get(network_message_id="301").triage["path"] == "fast"

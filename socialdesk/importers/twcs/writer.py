@@ -3,8 +3,9 @@
 
 History does not go through the live pipeline message by message: that path (thread, triage, route,
 acknowledge) costs milliseconds a message and would schedule acknowledgments for tweets years old.
-Triage runs once per batch; per conversation, its first customer tweet gives intent, category and
-language and its last one sentiment and whether it still needs a response.
+Triage runs once per batch, on each conversation's latest customer tweet only: what the desk shows
+and routes on now. The fast path costs about a millisecond a tweet here, so triaging every tweet of
+a million-row file would take longer than everything else together (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -181,7 +182,7 @@ class Writer:
         wanted = [
             i
             for i, (tweet, row, index, _) in enumerate(rows)
-            if tweet.inbound and row in (plan.threads[index].first_in, plan.threads[index].last_in)
+            if tweet.inbound and row == plan.threads[index].last_in
         ]
         results = dict(zip(wanted, triage_many([rows[i][0].text for i in wanted], settings), strict=True))
         for i, (tweet, row, index, message_id) in enumerate(rows):
@@ -191,9 +192,7 @@ class Writer:
             if result is not None:
                 fields = result_fields(result)
                 fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
-                self.labels.setdefault(index, Labels()).fold(
-                    result, row == thread.first_in, row == thread.last_in, bool(result.personal_data)
-                )
+                self.labels.setdefault(index, Labels()).fold(result, True, True, bool(result.personal_data))
             if row == thread.root:
                 self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
             self.touched.add(index)
