@@ -69,7 +69,7 @@ class _Thread:
 
     def tweet(self, author: str, inbound: bool, text: str, parent: list[Any] | None, after: int) -> list[Any]:
         at = (parent[3] if parent else self.start) + timedelta(seconds=after)
-        row = [next(self.ids), author, inbound, at, text, [], parent[0] if parent else None]
+        row: list[Any] = [next(self.ids), author, inbound, at, text, [], parent[0] if parent else None]
         if parent:
             parent[5].append(row[0])
         self.rows.append(row)
