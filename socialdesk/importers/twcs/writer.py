@@ -41,19 +41,22 @@ NETWORK = "x"
 
 @dataclass
 class Labels:
-    """What triage found for one conversation, folded as `triage.actions.record_triage` does."""
+    """What triage found for one conversation (from its latest customer tweet), as the conversation's
+    fields that `triage.actions.record_triage` sets."""
 
     values: dict[str, Any] = field(default_factory=dict)
 
-    def fold(self, result: Result, first: bool, last: bool, private_data: bool) -> None:
-        v = self.values
-        if first:
-            v.update(intent=result.intent, category=result.category, language=result.language)
-        if last:
-            v.update(sentiment=result.sentiment, needs_response=result.needs_response)
-        v["legal_threat"] = v.get("legal_threat", False) or result.legal_threat
-        v["has_personal_data"] = v.get("has_personal_data", False) or private_data
-        v["priority_score"] = max(v.get("priority_score", 0), result.priority_score)
+    def fold(self, result: Result) -> None:
+        self.values.update(
+            intent=result.intent,
+            category=result.category,
+            language=result.language,
+            sentiment=result.sentiment,
+            needs_response=result.needs_response,
+            legal_threat=result.legal_threat,
+            has_personal_data=bool(result.personal_data),  # tweets are public
+            priority_score=result.priority_score,
+        )
 
 
 class Writer:
@@ -192,7 +195,7 @@ class Writer:
             if result is not None:
                 fields = result_fields(result)
                 fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
-                self.labels.setdefault(index, Labels()).fold(result, True, True, bool(result.personal_data))
+                self.labels.setdefault(index, Labels()).fold(result)
             if row == thread.root:
                 self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
             self.touched.add(index)
