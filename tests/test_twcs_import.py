@@ -219,3 +219,21 @@ def test_quiet_time_follows_the_clock() -> None:
     with time_machine.travel(CLOCK + timedelta(days=1), tick=False):
         import_twcs_file("twcs", THREADS)
     assert _thread("301").status == "resolved"
+
+
+@time_machine.travel(CLOCK, tick=False)
+def test_importing_more_of_the_file_updates_the_threads_it_continues() -> None:
+    first = import_twcs_file("twcs", THREADS, limit=5)
+    assert (first.inbound, first.outbound, first.conversations) == (3, 3, 2)
+    assert (_thread("103").status, _thread("103").first_response_at) == ("open", None)
+
+    rest = import_twcs_file("twcs", THREADS)
+
+    assert rest.summary()[0] == (
+        "17 rows read: 4 customer tweets and 7 brand tweets imported, 3 new conversations, 1 updated; "
+        "6 messages already imported"
+    )
+    bag = _thread("103")
+    assert (bag.status, bag.resolved_at) == ("resolved", datetime(2017, 11, 1, 10, 45, tzinfo=UTC))
+    assert (_seconds_to_first_response(bag), bag.needs_response) == (900, False)
+    assert bag.last_message_at == datetime(2017, 11, 1, 10, 45, tzinfo=UTC)

@@ -79,11 +79,13 @@ def import_twcs_file(
     path: Path,
     *,
     strict: bool = False,
+    triage: bool = True,
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import into the workspace `slug` (created when the first batch is written)."""
+    """Import into the workspace `slug` (created once the whole file has been read and validated).
+    Without `triage`, messages and conversations carry no triage labels (measuring what triage costs)."""
     result = ImportResult()
     graph = Graph()
     for record in Reader(path):
@@ -106,7 +108,7 @@ def import_twcs_file(
         on_total(result.rows)
     with transaction.atomic():
         workspace = create_workspace(slug, slug.replace("-", " ").title())
-        writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk))
+        writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk), triage=triage)
         writer.open_conversations()
     settings = settings_for(workspace.pk)
     placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))

@@ -37,6 +37,9 @@ from socialdesk.triage.engine import Result, Settings, triage_many
 from socialdesk.workspaces.models import Workspace
 
 NETWORK = "x"
+# The conversation fields triage sets, in the order of the labels UPDATE.
+LABELS = ("intent", "category", "language", "sentiment", "legal_threat", "has_personal_data")
+CHUNK = 5000
 
 
 @dataclass
@@ -60,7 +63,9 @@ class Labels:
 
 
 class Writer:
-    def __init__(self, workspace: Workspace, plan: Plan, now: datetime, quiet: timedelta) -> None:
+    def __init__(
+        self, workspace: Workspace, plan: Plan, now: datetime, quiet: timedelta, *, triage: bool = True
+    ) -> None:
         self.workspace, self.plan, self.now, self.quiet = workspace, plan, now, quiet
         graph = plan.graph
         brands = {thread.brand for thread in plan.threads}
@@ -78,6 +83,8 @@ class Writer:
         self.labels: dict[int, Labels] = {}
         self.subjects: dict[int, str] = {}
         self.rows = RowWriter(Message)
+        self.conversations = RowWriter(Conversation)
+        self.triage = triage
 
     def _channel(self, brand: str) -> Channel:
         channel, _ = Channel.objects.get_or_create(
@@ -97,8 +104,8 @@ class Writer:
             status=Status.CLOSED
         )
         known = {(c, key): pk for c, key, pk in live.values_list("channel_id", "thread_key", "pk")}
-        fresh: list[tuple[int, dict[str, Any]]] = []
         ids = [NONE] * len(plan.threads)
+        fresh: list[tuple[int, dict[str, Any]]] = []
         for index, thread in enumerate(plan.threads):
             channel_id = self.channel_ids[thread.brand]
             key = plan.thread_key(thread)
@@ -126,17 +133,24 @@ class Writer:
                     ),
                 )
             )
-        newest = live.order_by("-pk").values_list("pk", flat=True).first() or 0
-        RowWriter(Conversation).insert([row for _, row in fresh])
+            if len(fresh) >= CHUNK:
+                self._open(fresh, ids)
+                fresh = []
+        self._open(fresh, ids)
+        self.conversation_ids = ids
+
+    def _open(self, fresh: list[tuple[int, dict[str, Any]]], ids: list[int]) -> None:
+        if not fresh:
+            return
+        mine = Conversation.objects.filter(workspace=self.workspace).exclude(status=Status.CLOSED)
+        newest = mine.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.conversations.insert([row for _, row in fresh])
         # Read the new ids back by thread: a live conversation's (channel, thread key) is unique.
-        opened = Conversation.objects.filter(workspace=self.workspace, pk__gt=newest).exclude(
-            status=Status.CLOSED
-        )
-        found = {(c, key): pk for c, key, pk in opened.values_list("channel_id", "thread_key", "pk")}
+        opened = mine.filter(pk__gt=newest).values_list("channel_id", "thread_key", "pk")
+        found = {(channel, key): pk for channel, key, pk in opened}
         for index, row in fresh:
             ids[index] = found[(row["channel_id"], row["thread_key"])]
             self.created.add(index)
-        self.conversation_ids = ids
 
     def _last(self, thread: Thread) -> int:
         times = self.plan.graph.times
@@ -185,7 +199,7 @@ class Writer:
         wanted = [
             i
             for i, (tweet, row, index, _) in enumerate(rows)
-            if tweet.inbound and row == plan.threads[index].last_in
+            if self.triage and tweet.inbound and row == plan.threads[index].last_in
         ]
         results = dict(zip(wanted, triage_many([rows[i][0].text for i in wanted], settings), strict=True))
         for i, (tweet, row, index, message_id) in enumerate(rows):
@@ -217,52 +231,63 @@ class Writer:
             )
 
     def insert(self, messages: list[dict[str, Any]]) -> None:
+        """The batch's messages, then its conversations' subjects and triage labels."""
         self.rows.insert(messages)
+        subject = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
+        labels = (
+            "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s, "
+            "sentiment = %s, legal_threat = %s, has_personal_data = %s, needs_response = %s, "
+            "priority_score = %s WHERE id = %s"
+        )
+        ids = self.conversation_ids
+        with connection.cursor() as cursor:
+            cursor.executemany(subject, [(text, ids[index]) for index, text in self.subjects.items()])
+            cursor.executemany(
+                labels,
+                [
+                    (
+                        *(v[name] for name in LABELS),
+                        # History the brand answered needs nothing more.
+                        v["needs_response"] and self._open_now(index),
+                        v["priority_score"],
+                        ids[index],
+                    )
+                    for index, v in ((i, lab.values) for i, lab in self.labels.items())
+                ],
+            )
+        self.subjects.clear()
+        self.labels.clear()
+
+    def _open_now(self, index: int) -> bool:
+        return derived_status(self.plan, self.plan.threads[index], self.now, self.quiet)[0] == Status.OPEN
 
     def finish(self) -> None:
-        """Subjects and triage labels onto the conversations; a re-import that added messages to a
-        conversation brings its clocks and status up to date."""
-        plan = self.plan
+        """A re-import that added messages to a conversation it opened before brings its clocks and
+        status up to date (the ones opened now were written with them)."""
+        plan, graph = self.plan, self.plan.graph
+        stamp = connection.ops.adapt_datetimefield_value
         rows: list[tuple[Any, ...]] = []
-        for index in sorted(self.touched):
-            thread, labels = plan.threads[index], self.labels.get(index, Labels()).values
+        for index in sorted(self.touched - self.created):
+            thread = plan.threads[index]
             status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
-            graph = plan.graph
             answered = thread.first_response != NONE
             rows.append(
                 (
-                    self.subjects.get(index, ""),
-                    labels.get("intent", ""),
-                    labels.get("category", ""),
-                    labels.get("language", ""),
-                    labels.get("sentiment", ""),
-                    bool(labels.get("legal_threat", False)),
-                    bool(labels.get("has_personal_data", False)),
-                    bool(labels.get("needs_response", False)) and status == Status.OPEN,
-                    labels.get("priority_score", 0),
                     status,
-                    resolved_at,
+                    stamp(resolved_at),
+                    status == Status.OPEN,
                     thread.inbound,
-                    graph.time(thread.first_in),
-                    graph.time(thread.last_in),
-                    graph.time(self._last(thread)),
-                    graph.time(thread.first_response) if answered else None,
+                    stamp(graph.time(thread.first_in)),
+                    stamp(graph.time(thread.last_in)),
+                    stamp(graph.time(self._last(thread))),
+                    stamp(graph.time(thread.first_response)) if answered else None,
                     self.conversation_ids[index],
                 )
             )
-        # Column values only, through the driver's parameters (no input reaches the SQL text).
         sql = (
-            "UPDATE conversations_conversation SET "
-            "subject = CASE WHEN %s = '' THEN subject ELSE %s END, "
-            "intent = CASE WHEN %s = '' THEN intent ELSE %s END, "
-            "category = CASE WHEN %s = '' THEN category ELSE %s END, "
-            "language = CASE WHEN %s = '' THEN language ELSE %s END, "
-            "sentiment = CASE WHEN %s = '' THEN sentiment ELSE %s END, "
-            "legal_threat = %s, has_personal_data = %s, needs_response = %s, priority_score = %s, "
-            "status = %s, resolved_at = %s, message_count = %s, first_inbound_at = %s, "
+            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, "
+            "needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
             "last_inbound_at = %s, last_message_at = %s, first_response_at = %s WHERE id = %s"
         )
-        expanded = [(r[0], r[0], r[1], r[1], r[2], r[2], r[3], r[3], r[4], r[4], *r[5:]) for r in rows]
         with connection.cursor() as cursor:
-            for start in range(0, len(expanded), 5000):
-                cursor.executemany(sql, expanded[start : start + 5000])
+            cursor.executemany(sql, rows)
