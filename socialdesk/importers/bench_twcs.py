@@ -1,6 +1,6 @@
-"""`python -m socialdesk.importers.bench_twcs FILE`: migrate the database DATABASE_URL names, import
-FILE into it and print one JSON line with the timing: the child process of `socialdesk bench import`
-(outside the twcs package, whose imports need Django set up first)."""
+"""`python -m socialdesk.importers.bench_twcs FILE [--no-triage]`: migrate the database that
+DATABASE_URL names, import FILE into it and print one JSON line with the timing: the child process
+of `socialdesk bench import` (outside the twcs package, whose imports need Django set up first)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 
-def main(path: Path) -> dict[str, object]:
+def main(path: Path, triage: bool) -> dict[str, object]:
     import django
 
     django.setup()
@@ -24,10 +24,11 @@ def main(path: Path) -> dict[str, object]:
 
     call_command("migrate", interactive=False, verbosity=0)
     started = time.perf_counter()
-    result = import_twcs_file("bench", path)
+    result = import_twcs_file("bench", path, triage=triage)
     elapsed = time.perf_counter() - started
     return {
         "engine": connection.vendor,
+        "triage": "latest customer tweet per conversation" if triage else "none",
         "rows": result.rows,
         "seconds": round(elapsed, 1),
         "rows_per_second": round(result.rows / elapsed),
@@ -40,4 +41,4 @@ def main(path: Path) -> dict[str, object]:
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "socialdesk.settings")
-    print(json.dumps(main(Path(sys.argv[1]))))
+    print(json.dumps(main(Path(sys.argv[1]), sys.argv[2:] != ["--no-triage"])))
