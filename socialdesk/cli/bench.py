@@ -124,3 +124,15 @@ def bench_checker_retrain(
         cross_validate(log=console.print)
     else:
         retrain(log=console.print)
+
+
+@bench_app.command("import")
+def bench_import(
+    rows: Annotated[int, typer.Option(help="Rows of the generated twcs.csv.")] = 1_000_000,
+    seed: Annotated[int, typer.Option(help="Seed of the generated file (same seed, same file).")] = 15,
+    output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Rows/s importing a generated twcs.csv (Kaggle format) into a fresh SQLite desk."""
+    from socialdesk.bench.twcs_import import run_import_benchmark
+
+    run_import_benchmark(rows, seed, output, console)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from socialdesk.cli.common import console, setup_django, workspace_created_if_missing
+from socialdesk.cli.common import console, setup_django
 
 import_app = typer.Typer(
     name="import", help="Import conversations from other tools and datasets.", no_args_is_help=True
@@ -20,27 +20,29 @@ import_app = typer.Typer(
 def import_twcs(
     csv_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="twcs.csv")],
     workspace: Annotated[str, typer.Option(help="Workspace slug (created if missing).")] = "twcs",
-    limit: Annotated[int, typer.Option(help="Import at most this many tweets (0 = all).")] = 0,
+    limit: Annotated[int, typer.Option(help="Import at most this many rows (0 = all).")] = 0,
+    strict: Annotated[
+        bool, typer.Option(help="Stop at the first malformed row, importing nothing (else skip it).")
+    ] = False,
 ) -> None:
-    """Import the 'Customer Support on Twitter' CSV with threads and response times."""
+    """Import the 'Customer Support on Twitter' CSV with threads, response times and statuses."""
     setup_django()
     from socialdesk.importers.twcs import TwcsError, import_twcs_file
 
-    ws = workspace_created_if_missing(workspace)
+    # The importer creates the workspace itself, only once the whole file has been validated.
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("importing", total=None)
         try:
             result = import_twcs_file(
-                ws,
+                workspace,
                 csv_file,
+                strict=strict,
                 limit=limit or None,
                 progress=lambda n: progress.advance(task, n),
                 on_total=lambda total: progress.update(task, total=total),
             )
         except TwcsError as exc:
-            console.print(f"[red]{exc}[/red]")
+            console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from exc
-    console.print(
-        f"{result.tweets} tweets: {result.inbound} inbound, {result.outbound} brand replies, "
-        f"{result.conversations} conversations, {result.skipped} already imported"
-    )
+    for line in result.summary():
+        console.print(line, highlight=False, soft_wrap=True)

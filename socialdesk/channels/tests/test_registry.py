@@ -36,7 +36,7 @@ NAMES_NETWORKS = {
     "channels/registry.py": "the one line per network",
     "demo/": "the demo scenario's posts on each network",
     "bench/": "benchmarks build sandbox channels simulating networks",
-    "importers/twcs.py": "imports X's 'Customer Support on Twitter' dataset",
+    "importers/twcs/": "imports X's 'Customer Support on Twitter' dataset",
     "cli/sandbox.py": "the `sandbox` command group",
     "cli/demo.py": "the demo desk replays its scenario through the sandbox",
     "scenarios/": "scenario days are played and scored through the sandbox network",

@@ -1,0 +1,222 @@
+"""`socialdesk bench import`: rows/s importing a generated twcs.csv into a fresh SQLite desk.
+
+The file is written like Kaggle's (same columns, times and reply links) with the shapes that matter
+for threading: multi-turn threads, hand-overs between two accounts of a brand, a reply addressed to
+two customers, broadcasts several people answer, unanswered tweets. Same seed, same file. The import
+runs in a child process (`python -m socialdesk.importers.bench_twcs`) on a fresh database, as the ingest
+bench does, so the figure is the importer's alone. Writes its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+SECTION = "## TWCS import"
+WHAT_LIMITS = (
+    "The gap between the two rows is triage: the fast path costs about a millisecond a tweet on this "
+    "CPU, for one tweet in three (each conversation's latest customer tweet). Without it, what is left "
+    "is SQLite's inserts (the full-text index triggers included) and reading the file twice in Python."
+)
+BRANDS = [
+    ("AppleSupport", "Apple"),
+    ("AmazonHelp", "amazon"),
+    ("Uber_Support", "Uber"),
+    ("SpotifyCares", "Spotify"),
+    ("Delta", "DeltaAssist"),
+    ("comcastcares", "Comcast"),
+    ("AmericanAir", "AA_Help"),
+    ("TMobileHelp", "TMobile"),
+    ("British_Airways", "BA_Help"),
+    ("sprintcare", "sprint"),
+]
+ASKS = [
+    "my {thing} stopped working after the update, any idea?",
+    "I have been waiting {n} days for my {thing} and nobody answers",
+    "why was I charged twice for {thing}??",
+    "how do I change the address on my {thing} order",
+    "your app keeps crashing when I open {thing}",
+    "thanks, the {thing} works now!",
+]
+ANSWERS = [
+    "We're sorry to hear that. Can you DM us the details so we can look into your {thing}?",
+    "Thanks for reaching out! Which version of the {thing} are you using?",
+    "We'd like to help. Please send us a DM with your order number.",
+    "Glad to hear it! Let us know if there's anything else.",
+]
+THINGS = ["phone", "parcel", "flight", "ride", "subscription", "router", "laptop", "booking", "card"]
+
+
+def _time(at: datetime) -> str:
+    return at.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+class _Thread:
+    """The tweets of one exchange, linked both ways as in the dataset."""
+
+    def __init__(self, ids: Iterator[int], start: datetime) -> None:
+        self.ids, self.start = ids, start
+        self.rows: list[list[Any]] = []
+
+    def tweet(self, author: str, inbound: bool, text: str, parent: list[Any] | None, after: int) -> list[Any]:
+        at = (parent[3] if parent else self.start) + timedelta(seconds=after)
+        row: list[Any] = [next(self.ids), author, inbound, at, text, [], parent[0] if parent else None]
+        if parent:
+            parent[5].append(row[0])
+        self.rows.append(row)
+        return row
+
+
+def _customer(rng: random.Random) -> str:
+    return str(100_000 + rng.randrange(400_000))
+
+
+def _exchange(rng: random.Random, thread: _Thread) -> None:
+    support, other = rng.choice(BRANDS)
+    customer, thing, shape = _customer(rng), rng.choice(THINGS), rng.random()
+    if shape < 0.08:  # a broadcast two or three customers answer, not all of them answered
+        post = thread.tweet(support, False, f"We're aware of problems with {thing}s today.", None, 0)
+        for _ in range(rng.randint(2, 3)):
+            person = _customer(rng)
+            asked = thread.tweet(
+                person, True, f"@{support} is my {thing} affected?", post, rng.randint(60, 3600)
+            )
+            if rng.random() < 0.6:
+                thread.tweet(
+                    support, False, f"@{person} Yes, fixed within the hour.", asked, rng.randint(60, 7200)
+                )
+        return
+    last = thread.tweet(customer, True, f"@{support} " + rng.choice(ASKS).format(thing=thing, n=3), None, 0)
+    for turn in range(rng.choice([0, 1, 1, 1, 2, 2, 3])):
+        if turn == 0 and shape < 0.12:  # a hand-over from the other account of the brand
+            last = thread.tweet(other, False, f"@{support} @{customer} over to you", last, 120)
+        second = _customer(rng)
+        two = turn == 0 and 0.12 <= shape < 0.16  # one reply addressed to two customers
+        mentions = f"@{customer} @{second}" if two else f"@{customer}"
+        answer = rng.choice(ANSWERS).format(thing=thing)
+        reply = thread.tweet(support, False, f"{mentions} {answer}", last, rng.randint(60, 7200))
+        if two:
+            thread.tweet(second, True, f"@{support} same problem here with my {thing}", reply, 300)
+        last = reply
+        if rng.random() < 0.8:
+            text = f"@{support} " + rng.choice(ASKS).format(thing=thing, n=2)
+            last = thread.tweet(customer, True, text, reply, 600)
+
+
+def _tweets(rows: int, seed: int) -> Iterator[list[Any]]:
+    """Rows as (tweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to)."""
+    rng = random.Random(seed)
+    ids = itertools.count(1)
+    clock = datetime(2017, 10, 1, tzinfo=UTC)
+    written = 0
+    while True:
+        clock += timedelta(seconds=rng.randint(1, 20))
+        thread = _Thread(ids, clock)
+        _exchange(rng, thread)
+        for row in thread.rows:
+            if written >= rows:
+                return
+            row[3] = _time(row[3])
+            row[5] = ",".join(str(i) for i in row[5])
+            yield row
+            written += 1
+
+
+def generate(path: Path, rows: int, seed: int = 15) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            [
+                "tweet_id",
+                "author_id",
+                "inbound",
+                "created_at",
+                "text",
+                "response_tweet_id",
+                "in_response_to_tweet_id",
+            ]
+        )
+        writer.writerows(_tweets(rows, seed))
+
+
+def run_import_benchmark(rows: int, seed: int, output: Path, console: Console) -> list[dict[str, Any]]:
+    """Import the same file twice, each into a fresh database: with triage, as `socialdesk import
+    twcs` runs, and without, to show what triage costs."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="socialdesk-bench-") as tmp:
+        csv_path = Path(tmp) / "twcs.csv"
+        started = time.perf_counter()
+        generate(csv_path, rows, seed)
+        console.print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s")
+        for flags in ([], ["--no-triage"]):
+            database = Path(tmp) / "bench.sqlite3"
+            database.unlink(missing_ok=True)
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SOCIALDESK_DATA_DIR": tmp}
+            env.pop("SOCIALDESK_BROKER_URL", None)
+            console.print(f"importing {' '.join(flags)} ...")
+            done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", "socialdesk.importers.bench_twcs", str(csv_path), *flags],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if done.returncode != 0:
+                console.print(f"[red]bench failed:[/red]\n{done.stderr[-3000:]}")
+                raise SystemExit(1)
+            row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+            console.print(row)
+            results.append(row)
+    write_section(_section(results, seed), output)
+    console.print(f"section written to {output}")
+    return results
+
+
+def _section(results: list[dict[str, Any]], seed: int) -> str:
+    import django
+
+    lines = [
+        SECTION,
+        "",
+        f"`socialdesk bench import` on {datetime.now(tz=UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs "
+        f"(shared with other work), Python {platform.python_version()}, Django {django.get_version()}: "
+        f"a generated twcs.csv (seed {seed}) imported into a fresh SQLite desk: read and validate, "
+        "thread, then plain multi-row inserts in batches of 5,000 rows, statuses derived; triage on the "
+        "fast path, batched, for each conversation's latest customer tweet (or none, to show its cost).",
+        "",
+        "| database | triage | rows | seconds | rows/s | messages | conversations | skipped | peak RSS MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['engine']} | {r['triage']} | {r['rows']:,} | {r['seconds']} | {r['rows_per_second']:,} | "
+            f"{r['messages']:,} | {r['conversations']:,} | {r['skipped']:,} | {r['peak_rss_mb']:,} |"
+        )
+    lines += ["", WHAT_LIMITS]
+    return "\n".join(lines) + "\n"
+
+
+def write_section(markdown: str, output: Path) -> None:
+    """Replace this benchmark's section (it describes the importer as it is now) or append it."""
+    text = output.read_text(encoding="utf-8") if output.exists() else "# Benchmarks\n"
+    start = text.find(SECTION)
+    if start == -1:
+        text = text.rstrip("\n") + "\n\n" + markdown
+    else:
+        following = text.find("\n## ", start + len(SECTION))
+        text = text[:start] + markdown + ("" if following == -1 else text[following:])
+    output.write_text(text, encoding="utf-8")

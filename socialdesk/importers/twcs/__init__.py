@@ -1,0 +1,144 @@
+"""Import of the public "Customer Support on Twitter" dataset (twcs.csv, Kaggle or pandas-written).
+
+Two passes over the file, so memory holds the thread graph and never the texts: the first validates
+every row and works out the threads (`threads.plan`); the second writes the messages in batches
+(`writer.Writer`). Nothing is written before the first pass ends, so `--strict` leaves nothing behind
+(not even the workspace), and a malformed row otherwise is reported with its line and skipped.
+Importing the same file again adds nothing and says so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from socialdesk.conversations.models import Direction
+from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
+from socialdesk.importers.twcs.threads import Graph, plan
+from socialdesk.importers.twcs.writer import Writer
+from socialdesk.policy.actions import active_policy_version
+from socialdesk.triage.actions import settings_for
+from socialdesk.triage.engine import Settings
+from socialdesk.workspaces.actions import create_workspace
+
+__all__ = ["COLUMNS", "ImportResult", "TwcsError", "import_twcs_file"]
+BATCH = 5000
+# Answered and quiet this long -> resolved, when the workspace has no policy to say otherwise.
+DEFAULT_QUIET = timedelta(hours=24)
+SHOWN_MALFORMED = 20
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0  # records read (valid or not)
+    inbound: int = 0  # customer tweets imported now
+    outbound: int = 0  # brand tweets imported now (a tweet in two threads counts twice)
+    already_imported: int = 0  # messages a previous import of this file wrote
+    conversations: int = 0  # opened now
+    updated_conversations: int = 0  # opened before, received messages now
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> tweets
+    malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+
+    def summary(self) -> list[str]:
+        lines = [
+            f"{self.rows:,} rows read: {self.inbound:,} customer tweets and {self.outbound:,} brand tweets "
+            f"imported, {self.conversations:,} new conversations"
+            + (f", {self.updated_conversations:,} updated" if self.updated_conversations else "")
+            + f"; {self.already_imported:,} messages already imported"
+        ]
+        for reason, count in self.skipped.most_common():
+            lines.append(f"skipped {count:,}: {reason}")
+        if self.malformed:
+            lines.append(f"skipped {len(self.malformed):,} malformed rows:")
+            lines += [f"  line {line}: {reason}" for line, reason in self.malformed[:SHOWN_MALFORMED]]
+            if len(self.malformed) > SHOWN_MALFORMED:
+                lines.append(f"  … and {len(self.malformed) - SHOWN_MALFORMED:,} more")
+        return lines
+
+
+def quiet_time(workspace_id: int) -> timedelta:
+    """How long an answered conversation stays quiet before it counts as resolved: the policy's
+    resolution target for normal priority (any network), else a day."""
+    found = active_policy_version(workspace_id)
+    if found is None:
+        return DEFAULT_QUIET
+    for rule in found[1].sla.rules:
+        if rule.priority == "normal" and not rule.networks:
+            return timedelta(minutes=rule.targets.resolution_minutes)
+    return DEFAULT_QUIET
+
+
+def import_twcs_file(
+    slug: str,
+    path: Path,
+    *,
+    strict: bool = False,
+    triage: bool = True,
+    limit: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import into the workspace `slug` (created once the whole file has been read and validated).
+    Without `triage`, messages and conversations carry no triage labels (measuring what triage costs)."""
+    result = ImportResult()
+    graph = Graph()
+    for record in Reader(path):
+        if limit is not None and result.rows >= limit:
+            break
+        result.rows += 1
+        if isinstance(record, tuple):
+            if strict:
+                raise TwcsError(f"line {record[0]}: {record[1]} (--strict: nothing was imported)")
+            result.malformed.append(record)
+        else:
+            graph.add(record)
+    if graph.malformed and strict:
+        line, reason = graph.malformed[0]
+        raise TwcsError(f"line {line}: {reason} (--strict: nothing was imported)")
+    result.malformed = sorted(result.malformed + graph.malformed)
+    planned = plan(graph)
+    result.skipped = planned.skipped
+    if on_total:
+        on_total(result.rows)
+    with transaction.atomic():
+        workspace = create_workspace(slug, slug.replace("-", " ").title())
+        writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk), triage=triage)
+        writer.open_conversations()
+    settings = settings_for(workspace.pk)
+    placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))
+    batch: list[Tweet] = []
+    for seen, record in enumerate(Reader(path)):
+        if seen >= result.rows:
+            break
+        if isinstance(record, Tweet):
+            batch.append(record)
+        if len(batch) >= BATCH:
+            _write(writer, batch, settings, result)
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        _write(writer, batch, settings, result)
+        if progress:
+            progress(len(batch))
+    with transaction.atomic():
+        writer.finish()
+    result.already_imported = placed - result.inbound - result.outbound
+    result.conversations = len(writer.created)
+    result.updated_conversations = len(writer.touched - writer.created)
+    return result
+
+
+def _write(writer: Writer, batch: list[Tweet], settings: Settings, result: ImportResult) -> None:
+    with transaction.atomic():
+        messages = list(writer.messages(batch, settings))
+        inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
+        result.inbound += inbound
+        result.outbound += len(messages) - inbound
+        writer.insert(messages)

@@ -1,0 +1,142 @@
+"""Reading twcs.csv as Kaggle published it and as pandas writes it back, one record at a time.
+
+Variants seen in the wild: an extra unnamed index column first, ids written as floats (`123.0`),
+inbound as True/False or TRUE/FALSE, empty fields. Tweets may hold bare carriage returns: with the
+csv module's own line splitting a bare CR ends an unquoted record early (short rows whose missing
+fields are None), so lines are split on LF only and a bare CR is kept as part of the text.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+COLUMNS = (
+    "tweet_id",
+    "author_id",
+    "inbound",
+    "created_at",
+    "text",
+    "response_tweet_id",
+    "in_response_to_tweet_id",
+)
+MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun"), 1)} | {
+    m: i for i, m in enumerate(("Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 7)
+}
+INBOUND = {"true": True, "false": False, "1": True, "0": False}
+ID = re.compile(r"\d{1,20}")
+# A private-use character stands in for a bare CR while the csv module reads the record.
+CR_STAND_IN = "\ue000"
+_zones: dict[str, timezone] = {"+0000": UTC}
+
+
+class TwcsError(ValueError):
+    """The file cannot be imported (or, with --strict, a row is malformed); the message says where."""
+
+
+class Malformed(ValueError):
+    """One row is not a tweet; the reason names the field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tweet:
+    line: int
+    tweet_id: int
+    author_id: str
+    inbound: bool
+    created_at: datetime
+    text: str
+    in_response_to: int  # 0: none
+
+
+def _lf_lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8-sig", newline="\n") as handle:
+        for line in handle:
+            body = line[:-1] if line.endswith("\n") else line
+            if body.endswith("\r"):
+                body = body[:-1]
+            # Inside a quoted field a CRLF is part of the text; csv rejoins lines with "\n" anyway.
+            yield body.replace("\r", CR_STAND_IN) + "\n"
+
+
+def _tweet_id(value: str, field: str) -> int:
+    value = value.strip().removesuffix(".0")
+    if not ID.fullmatch(value):
+        raise Malformed(f"{field} {value!r} is not a tweet id")
+    return int(value)
+
+
+def parse_time(value: str) -> datetime:
+    """'Tue Oct 31 22:10:47 +0000 2017' without strptime (the slowest step of a row otherwise)."""
+    parts = value.split()
+    try:
+        _, month, day, clock, zone, year = parts
+        hour, minute, second = clock.split(":")
+        tz = _zones.get(zone)
+        if tz is None:
+            sign = -1 if zone[0] == "-" else 1
+            if zone[0] not in "+-" or len(zone) != 5:
+                raise ValueError(zone)
+            tz = timezone(sign * timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])))
+            _zones[zone] = tz
+        return datetime(int(year), MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=tz)
+    except (ValueError, KeyError) as exc:
+        raise Malformed(f"created_at {value!r} is not like 'Tue Oct 31 22:10:47 +0000 2017'") from exc
+
+
+def _text(value: str) -> str:
+    value = value.replace(CR_STAND_IN, "\r")
+    return html.unescape(value) if "&" in value else value
+
+
+class Reader:
+    """Iterates tweets; malformed rows become (line, reason) and the reading goes on."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[Tweet | tuple[int, str]]:
+        reader = csv.reader(_lf_lines(self.path))
+        header = next(reader, None)
+        if header is None:
+            raise TwcsError(f"{self.path}: the file is empty")
+        names = [name.strip() for name in header]
+        missing = [c for c in COLUMNS if c not in names]
+        if missing:
+            raise TwcsError(
+                f"{self.path}: missing columns {', '.join(missing)} (expected {', '.join(COLUMNS)})"
+            )
+        at = {c: names.index(c) for c in COLUMNS}
+        width = len(names)
+        line = reader.line_num + 1
+        for row in reader:
+            start, line = line, reader.line_num + 1  # a record may span lines: report its first
+            if not row:
+                continue
+            if len(row) != width:
+                yield start, f"has {len(row)} fields, the header {width}"
+                continue
+            try:
+                inbound = INBOUND.get(row[at["inbound"]].strip().lower())
+                if inbound is None:
+                    raise Malformed(f"inbound must be True or False, not {row[at['inbound']]!r}")
+                author = row[at["author_id"]].strip().removesuffix(".0")
+                if not author:
+                    raise Malformed("author_id is empty")
+                parent = row[at["in_response_to_tweet_id"]].strip()
+                yield Tweet(
+                    line=start,
+                    tweet_id=_tweet_id(row[at["tweet_id"]], "tweet_id"),
+                    author_id=author,
+                    inbound=inbound,
+                    created_at=parse_time(row[at["created_at"]]),
+                    text=_text(row[at["text"]]),
+                    in_response_to=_tweet_id(parent, "in_response_to_tweet_id") if parent else 0,
+                )
+            except Malformed as exc:
+                yield start, str(exc)

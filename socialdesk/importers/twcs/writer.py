@@ -1,0 +1,293 @@
+"""Writing a planned import: accounts, contacts and conversations first, then the messages in batches
+(one transaction and one bulk insert per batch), triaged on the fast path as they go.
+
+History does not go through the live pipeline message by message: that path (thread, triage, route,
+acknowledge) costs milliseconds a message and would schedule acknowledgments for tweets years old.
+Triage runs once per batch, on each conversation's latest customer tweet only: what the desk shows
+and routes on now. The fast path costs about a millisecond a tweet here, so triaging every tweet of
+a million-row file would take longer than everything else together (docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import connection
+
+from socialdesk.channels.models import AccountRole, Channel
+from socialdesk.conversations.actions import subject_of
+from socialdesk.conversations.masking import masked_text
+from socialdesk.conversations.models import (
+    Contact,
+    ContactHandle,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+    Status,
+)
+from socialdesk.importers.twcs.reader import Tweet
+from socialdesk.importers.twcs.rows import RowWriter
+from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
+from socialdesk.triage.actions import result_fields
+from socialdesk.triage.engine import Result, Settings, triage_many
+from socialdesk.workspaces.models import Workspace
+
+NETWORK = "x"
+# The conversation fields triage sets, in the order of the labels UPDATE.
+LABELS = ("intent", "category", "language", "sentiment", "legal_threat", "has_personal_data")
+CHUNK = 5000
+
+
+@dataclass
+class Labels:
+    """What triage found for one conversation (from its latest customer tweet), as the conversation's
+    fields that `triage.actions.record_triage` sets."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def fold(self, result: Result) -> None:
+        self.values.update(
+            intent=result.intent,
+            category=result.category,
+            language=result.language,
+            sentiment=result.sentiment,
+            needs_response=result.needs_response,
+            legal_threat=result.legal_threat,
+            has_personal_data=bool(result.personal_data),  # tweets are public
+            priority_score=result.priority_score,
+        )
+
+
+class Writer:
+    def __init__(
+        self, workspace: Workspace, plan: Plan, now: datetime, quiet: timedelta, *, triage: bool = True
+    ) -> None:
+        self.workspace, self.plan, self.now, self.quiet = workspace, plan, now, quiet
+        graph = plan.graph
+        brands = {thread.brand for thread in plan.threads}
+        self.channel_ids = {b: self._channel(graph.authors[b]).pk for b in sorted(brands)}
+        self.existing = {
+            (channel_id, message_id)
+            for channel_id, message_id in Message.objects.filter(
+                channel_id__in=self.channel_ids.values()
+            ).values_list("channel_id", "network_message_id")
+        }
+        self.conversation_ids: list[int] = []
+        self.contacts: dict[str, int] = {}
+        self.created: set[int] = set()  # threads whose conversation this import opened
+        self.touched: set[int] = set()  # threads that received a message in this import
+        self.labels: dict[int, Labels] = {}
+        self.subjects: dict[int, str] = {}
+        self.rows = RowWriter(Message)
+        self.conversations = RowWriter(Conversation)
+        self.triage = triage
+
+    def _channel(self, brand: str) -> Channel:
+        channel, _ = Channel.objects.get_or_create(
+            workspace=self.workspace,
+            network=NETWORK,
+            handle=f"@{brand}",
+            account_role=AccountRole.SUPPORT,
+            defaults={"name": f"{brand} (imported from twcs)"},
+        )
+        return channel
+
+    def open_conversations(self) -> None:
+        """One conversation per thread, reusing those a previous import of the file opened."""
+        plan, graph = self.plan, self.plan.graph
+        contacts = self.contacts = self._contacts({graph.authors[t.customer] for t in plan.threads})
+        live = Conversation.objects.filter(channel_id__in=self.channel_ids.values()).exclude(
+            status=Status.CLOSED
+        )
+        known = {(c, key): pk for c, key, pk in live.values_list("channel_id", "thread_key", "pk")}
+        ids = [NONE] * len(plan.threads)
+        fresh: list[tuple[int, dict[str, Any]]] = []
+        for index, thread in enumerate(plan.threads):
+            channel_id = self.channel_ids[thread.brand]
+            key = plan.thread_key(thread)
+            if (channel_id, key) in known:
+                ids[index] = known[(channel_id, key)]
+                continue
+            status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
+            fresh.append(
+                (
+                    index,
+                    dict(
+                        workspace_id=self.workspace.pk,
+                        channel_id=channel_id,
+                        contact_id=contacts[graph.authors[thread.customer]],
+                        thread_key=key,
+                        status=status,
+                        resolved_at=resolved_at,
+                        message_count=thread.inbound,
+                        first_inbound_at=graph.time(thread.first_in),
+                        last_inbound_at=graph.time(thread.last_in),
+                        last_message_at=graph.time(self._last(thread)),
+                        first_response_at=(
+                            graph.time(thread.first_response) if thread.first_response != NONE else None
+                        ),
+                    ),
+                )
+            )
+            if len(fresh) >= CHUNK:
+                self._open(fresh, ids)
+                fresh = []
+        self._open(fresh, ids)
+        self.conversation_ids = ids
+
+    def _open(self, fresh: list[tuple[int, dict[str, Any]]], ids: list[int]) -> None:
+        if not fresh:
+            return
+        mine = Conversation.objects.filter(workspace=self.workspace).exclude(status=Status.CLOSED)
+        newest = mine.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.conversations.insert([row for _, row in fresh])
+        # Read the new ids back by thread: a live conversation's (channel, thread key) is unique.
+        opened = mine.filter(pk__gt=newest).values_list("channel_id", "thread_key", "pk")
+        found = {(channel, key): pk for channel, key, pk in opened}
+        for index, row in fresh:
+            ids[index] = found[(row["channel_id"], row["thread_key"])]
+            self.created.add(index)
+
+    def _last(self, thread: Thread) -> int:
+        times = self.plan.graph.times
+        if thread.last_out != NONE and times[thread.last_out] > times[thread.last_in]:
+            return thread.last_out
+        return thread.last_in
+
+    def _contacts(self, customers: set[str]) -> dict[str, int]:
+        handles = ContactHandle.objects.filter(workspace=self.workspace, network=NETWORK)
+        found = dict(handles.values_list("network_user_id", "contact_id"))
+        missing = sorted(customers - found.keys())
+        for start in range(0, len(missing), 2000):
+            names = missing[start : start + 2000]
+            people = Contact.objects.bulk_create(
+                [Contact(workspace=self.workspace, display_name=name) for name in names]
+            )
+            ContactHandle.objects.bulk_create(
+                [
+                    ContactHandle(
+                        workspace=self.workspace,
+                        contact_id=person.pk,
+                        network=NETWORK,
+                        network_user_id=name,
+                        handle=name,
+                    )
+                    for name, person in zip(names, people, strict=True)
+                ]
+            )
+            found.update((name, person.pk) for name, person in zip(names, people, strict=True))
+        return found
+
+    def messages(self, tweets: list[Tweet], settings: Settings) -> Iterator[dict[str, Any]]:
+        """The batch's new messages (and whether each is inbound), triaged; already imported ones are
+        counted by the caller from what is missing."""
+        plan, graph = self.plan, self.plan.graph
+        rows: list[tuple[Tweet, int, int, str]] = []
+        for tweet in tweets:
+            row = graph.row_of.get(tweet.tweet_id, NONE)
+            if row == NONE or graph.lines[row] != tweet.line:
+                continue  # a duplicate id, reported in the first pass
+            for index, message_id in plan.placements(row):
+                thread = plan.threads[index]
+                if (self.channel_ids[thread.brand], message_id) in self.existing:
+                    continue
+                rows.append((tweet, row, index, message_id))
+        wanted = [
+            i
+            for i, (tweet, row, index, _) in enumerate(rows)
+            if self.triage and tweet.inbound and row == plan.threads[index].last_in
+        ]
+        results = dict(zip(wanted, triage_many([rows[i][0].text for i in wanted], settings), strict=True))
+        for i, (tweet, row, index, message_id) in enumerate(rows):
+            thread = plan.threads[index]
+            fields: dict[str, Any] = {}
+            result = results.get(i)
+            if result is not None:
+                fields = result_fields(result)
+                fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
+                self.labels.setdefault(index, Labels()).fold(result)
+            if row == thread.root:
+                self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
+            self.touched.add(index)
+            yield dict(
+                workspace_id=self.workspace.pk,
+                conversation_id=self.conversation_ids[index],
+                channel_id=self.channel_ids[thread.brand],
+                direction=Direction.INBOUND if tweet.inbound else Direction.OUTBOUND,
+                is_private=False,
+                kind="reply" if tweet.in_response_to else "mention",
+                network_message_id=message_id,
+                in_reply_to=str(tweet.in_response_to or ""),
+                contact_id=self.contacts[graph.authors[thread.customer]] if tweet.inbound else None,
+                author_handle=tweet.author_id if tweet.inbound else f"@{tweet.author_id}",
+                text=tweet.text,
+                sent_at=tweet.created_at,
+                delivery_status=DeliveryStatus.RECEIVED if tweet.inbound else DeliveryStatus.SENT,
+                **fields,
+            )
+
+    def insert(self, messages: list[dict[str, Any]]) -> None:
+        """The batch's messages, then its conversations' subjects and triage labels."""
+        self.rows.insert(messages)
+        subject = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
+        labels = (
+            "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s, "
+            "sentiment = %s, legal_threat = %s, has_personal_data = %s, needs_response = %s, "
+            "priority_score = %s WHERE id = %s"
+        )
+        ids = self.conversation_ids
+        with connection.cursor() as cursor:
+            cursor.executemany(subject, [(text, ids[index]) for index, text in self.subjects.items()])
+            cursor.executemany(
+                labels,
+                [
+                    (
+                        *(v[name] for name in LABELS),
+                        # History the brand answered needs nothing more.
+                        v["needs_response"] and self._open_now(index),
+                        v["priority_score"],
+                        ids[index],
+                    )
+                    for index, v in ((i, lab.values) for i, lab in self.labels.items())
+                ],
+            )
+        self.subjects.clear()
+        self.labels.clear()
+
+    def _open_now(self, index: int) -> bool:
+        return derived_status(self.plan, self.plan.threads[index], self.now, self.quiet)[0] == Status.OPEN
+
+    def finish(self) -> None:
+        """A re-import that added messages to a conversation it opened before brings its clocks and
+        status up to date (the ones opened now were written with them)."""
+        plan, graph = self.plan, self.plan.graph
+        stamp = connection.ops.adapt_datetimefield_value
+        rows: list[tuple[Any, ...]] = []
+        for index in sorted(self.touched - self.created):
+            thread = plan.threads[index]
+            status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
+            answered = thread.first_response != NONE
+            rows.append(
+                (
+                    status,
+                    stamp(resolved_at),
+                    status == Status.OPEN,
+                    thread.inbound,
+                    stamp(graph.time(thread.first_in)),
+                    stamp(graph.time(thread.last_in)),
+                    stamp(graph.time(self._last(thread))),
+                    stamp(graph.time(thread.first_response)) if answered else None,
+                    self.conversation_ids[index],
+                )
+            )
+        sql = (
+            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, "
+            "needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
+            "last_inbound_at = %s, last_message_at = %s, first_response_at = %s WHERE id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
