@@ -25,6 +25,13 @@ from socialdesk.policy.loader import load_policy
 from socialdesk.policy.schema import Policy
 
 DRAFTS = Path(__file__).parents[1] / "policy" / "checker_data" / "drafts.jsonl"
+# Calibration (training) sets, one per author, each written blind of the others: the team that wrote the
+# patterns (drafts.jsonl), then three more authors (w1 data/selling-heavy, w2 tone-heavy, w3 all rules,
+# non-English-heavy). The learned heads are chosen by leaving one author out.
+TRAINING = tuple(
+    DRAFTS.with_name(name)
+    for name in ("drafts.jsonl", "drafts_w1.jsonl", "drafts_w2.jsonl", "drafts_w3.jsonl")
+)
 INDEPENDENT = DRAFTS.with_name("drafts_independent.jsonl")
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
 RULES = (
@@ -146,9 +153,14 @@ def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))] if values else 0.0
 
 
+def calibration_authors() -> list[tuple[str, list[Draft]]]:
+    """(file name, drafts) of each training author present, in TRAINING order."""
+    return [(path.name, load_drafts(path)) for path in TRAINING if path.exists()]
+
+
 def calibration_drafts() -> list[Draft]:
-    """All of drafts.jsonl: what the patterns are tuned and the heads trained on."""
-    return load_drafts(DRAFTS)
+    """All training drafts (every author's file): what the heads are trained on."""
+    return [draft for _, drafts in calibration_authors() for draft in drafts]
 
 
 def independent() -> bool:

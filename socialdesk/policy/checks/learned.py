@@ -1,12 +1,14 @@
 """A learned second opinion on the pattern detectors, for the rules where it measurably helps.
 
 Each head is a logistic regression over hashed word 1-2-grams and character 2-5-grams (sublinear TF-IDF,
-L2), trained on the calibration half of the labelled drafts only (`socialdesk bench checker-retrain`
-writes `checker_data/heads.npz`). It is combined with the patterns, never replaces them:
+L2), trained on the training drafts of four authors (drafts.jsonl, drafts_w1/w2/w3.jsonl; never the
+independent held-out set; `socialdesk bench checker-retrain` writes `checker_data/heads.npz`). It is
+combined with the patterns, never replaces them:
 - a pattern hit stands unless the head is very sure the draft is fine (score below `veto`);
 - the head alone reports a draft the patterns let through only above `add`, and quotes the sentence
   it scores highest, so the agent still sees which words it means.
-Both thresholds come from 5-fold cross-validation on calibration (see socialdesk/bench/checker_heads.py).
+Both thresholds come from leave-one-author-out scores on the training drafts (see
+socialdesk/bench/checker_heads.py).
 Scoring is a sparse dot product: well under a millisecond per draft once the weights are loaded.
 """
 
