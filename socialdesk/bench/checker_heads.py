@@ -8,7 +8,8 @@ For each rule in LEARNED: a balanced logistic regression (C=10) on sublinear TF-
 no_personal_data_in_public head reads public drafts only (the rule never applies to private ones).
 Thresholds come from leave-one-author-out scores (each author's drafts scored by a head trained on the
 three others — the honest stand-in for an author the checker has never seen):
-- veto: the 2nd percentile of the scores of drafts the patterns rightly flag (drops about 2% of true hits);
+- veto: the 2nd percentile of the scores of drafts the patterns rightly flag (drops about 2% of true hits),
+  only for rules whose patterns are below 0.95 precision (elsewhere 0: a pattern hit always stands);
 - add: the lowest score at which the head alone may report a draft, chosen to maximise recall of
   patterns-plus-head subject to precision >= 0.95 over all authors' out-of-author scores (or, where the
   vetoed patterns alone are below 0.95, to not lowering their precision).
@@ -107,6 +108,8 @@ def _combined(scores: Array, hits: Array, add: float, veto: float) -> Array:
 def _thresholds(scores: Array, labels: Array, hits: Array) -> tuple[float, float]:
     true_hits = scores[labels & hits]
     veto = float(np.quantile(true_hits, VETO_QUANTILE)) if len(true_hits) else 0.0
+    if _precision_recall(labels, hits)[0] >= PRECISION_FLOOR:
+        veto = 0.0  # precise patterns: a veto could only drop true hits
     # Where the patterns (after the veto) are already below the floor, the head may add only as long as
     # it does not lower their precision.
     floor = min(PRECISION_FLOOR, _precision_recall(labels, _combined(scores, hits, 1.0, veto))[0])

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from socialdesk.policy.checks.text import Finding, sentences
+from socialdesk.policy.checks.text import NEGATION, Finding, fold, sentences
 
 WEIGHTS = Path(__file__).parents[1] / "checker_data" / "heads.npz"
 N_FEATURES = 2**20
@@ -115,6 +115,11 @@ class Heads:
         return result
 
 
+# Rules whose look-alikes are negations ("never share your PIN", "don't post your address here", "it's
+# not your fault"): n-grams can't read the scope of a negation, so the head alone doesn't report a
+# sentence holding one (the patterns still do, they read it).
+NEGATION_BLIND = frozenset({"no_sensitive_data_request", "no_personal_data_in_public", "hostile_tone"})
+
 _lock = threading.Lock()
 
 
@@ -143,6 +148,8 @@ def second_opinion(text: str, findings: list[Finding], rules: frozenset[str]) ->
             best = max(range(len(spans)), key=lambda i: (scores[i + 1, head.column], -i))
             start, end = spans[best]
             sentence = text[start:end]
+            if head.rule in NEGATION_BLIND and NEGATION.search(fold(sentence)):
+                continue
             start += len(sentence) - len(sentence.lstrip())
             end -= len(sentence) - len(sentence.rstrip())
             kept.append(Finding(head.rule, start, end, f"{head.why} (learned check, {draft_score:.2f})"))
