@@ -20,11 +20,12 @@ PATTERNS_ONLY = {score.rule: score for score in held_out_evaluation(learned=Fals
 # Rules still below the issue's target (precision 0.95, recall 0.90) on the held-out set; see
 # docs/benchmarks.md. Remove a rule from here when it reaches the target: the strict xfail then fails.
 # On the independent set (written blind by another author; measured 2026-12-06 with heads trained on four
-# other authors' drafts): these three are short.
+# other authors' drafts): these four are short (hostile_tone by one draft of recall: 0.897).
 BELOW_TARGET_INDEPENDENT = {
     "no_selling",
     "no_personal_data_in_public",
     "no_condescension",
+    "hostile_tone",
 }
 # On the fallback (hash half of drafts.jsonl, which the patterns are now tuned on): every rule is there.
 BELOW_TARGET_FALLBACK: set[str] = set()
@@ -33,10 +34,10 @@ BELOW_TARGET = BELOW_TARGET_INDEPENDENT if independent() else BELOW_TARGET_FALLB
 # Measured on the independent set (precision, recall); the fallback split is tuned on, so 0.95 / 0.90.
 MEASURED_INDEPENDENT = {
     "no_selling": (0.868, 0.660),
-    "no_sensitive_data_request": (0.978, 0.936),
-    "no_personal_data_in_public": (0.978, 0.880),
-    "no_condescension": (0.957, 0.772),
-    "hostile_tone": (1.000, 0.931),
+    "no_sensitive_data_request": (0.957, 0.936),
+    "no_personal_data_in_public": (1.000, 0.880),
+    "no_condescension": (0.956, 0.754),
+    "hostile_tone": (1.000, 0.897),
     "robotic": (0.973, 1.000),
     "signature": (1.000, 1.000),
     "length": (1.000, 1.000),
