@@ -25,6 +25,13 @@ from socialdesk.policy.loader import load_policy
 from socialdesk.policy.schema import Policy
 
 DRAFTS = Path(__file__).parents[1] / "policy" / "checker_data" / "drafts.jsonl"
+# Calibration (training) sets, one per author, each written blind of the others: the team that wrote the
+# patterns (drafts.jsonl), then three more authors (w1 data/selling-heavy, w2 tone-heavy, w3 all rules,
+# non-English-heavy). The learned heads are chosen by leaving one author out.
+TRAINING = tuple(
+    DRAFTS.with_name(name)
+    for name in ("drafts.jsonl", "drafts_w1.jsonl", "drafts_w2.jsonl", "drafts_w3.jsonl")
+)
 INDEPENDENT = DRAFTS.with_name("drafts_independent.jsonl")
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
 RULES = (
@@ -39,25 +46,35 @@ RULES = (
 )
 SECTION = "## Reply checker quality"
 LEARNED_METHOD = (
-    "Method: hand-written pattern tables (socialdesk/policy/checks/), written as general forms (stems, "
-    "inflections, word order, negation scope) in the five languages rather than the drafts' sentences, "
-    "with tests of phrasings that are not in drafts.jsonl (tests/test_reply_checker_forms.py); plus, "
-    "where cross-validation shows a gain, a learned head (socialdesk/policy/checks/learned.py): logistic "
-    "regression (C=10, balanced) on sublinear TF-IDF of hashed word 1-2-grams and character 2-5-grams, "
-    "trained on all of drafts.jsonl (`socialdesk bench checker-retrain`, deterministic, 187 kB of "
-    "weights). Thresholds come from 5-fold out-of-fold scores: a pattern hit stands unless the head "
-    "scores the draft below the 2nd percentile of its scores on true hits (veto); the head alone reports "
-    "a draft at or above the 99th percentile of its scores on fine drafts the patterns pass (add, at "
-    "least 0.5) and quotes the sentence it scores highest. Which rules keep a head is decided by 5-fold "
-    "cross-validation of the whole recipe on drafts.jsonl (`socialdesk bench checker-retrain --cv`, "
-    "patterns plus head against patterns alone; the patterns were tuned on all of drafts.jsonl, so "
-    "both figures are optimistic, the difference is the head's): no_selling P .977/R .962 alone, "
-    ".984/.962 with its head, so it keeps one; no_sensitive_data_request 1.000/1.000 alone, .909/1.000 "
-    "with a head, so none; no_personal_data_in_public 1.000/.989 alone, .898/1.000 with a head, so "
-    "none; no_condescension and hostile_tone (1.000/1.000 on calibration with the patterns alone) were "
-    "not cross-validated: a head has nothing left to gain on drafts.jsonl, so none ships. The "
-    "independent held-out set is never read for any of these choices. Time per draft was measured on a "
-    "shared 2-core CPU under load (another CI run), so its p95 is noisy."
+    "Method: hand-written pattern tables (socialdesk/policy/checks/), general forms in the five languages, "
+    "tuned on drafts.jsonl; plus a learned head per rule for no_selling, no_sensitive_data_request, "
+    "no_personal_data_in_public, no_condescension, hostile_tone and robotic "
+    "(socialdesk/policy/checks/learned.py): logistic regression (C=10, balanced) on sublinear TF-IDF of "
+    "hashed word 1-2-grams and character 2-5-grams seen in at least two training drafts, trained on all "
+    "training drafts of the four authors (`socialdesk bench checker-retrain`, deterministic; the "
+    "no_personal_data_in_public head reads public drafts only, the rule never applies to private ones). "
+    "A pattern hit stands unless the head scores the draft below its veto threshold; the head alone "
+    "reports a draft at or above its add threshold and quotes the sentence it scores highest (for "
+    "sensitive data, personal data in public and hostile tone, not a sentence holding a negation: "
+    "n-grams can't read its scope, the patterns do); on a draft of fewer than 8 words the heads stay "
+    'silent and the patterns decide alone (a few words give n-grams too little: "Ana, we\'re on it." '
+    "scored as hostile). Both thresholds come from leave-one-author-out "
+    "scores (each author's drafts scored by a head trained on the three others): veto = 2nd percentile "
+    "of the scores of true pattern hits, only where the patterns are below 0.95 precision (no_selling, "
+    "hostile_tone; elsewhere a pattern hit always stands); add = the threshold "
+    "that maximises recall subject to precision ≥ 0.95 (or, where the vetoed patterns are already below "
+    "0.95, to not lowering their precision). Model choice (C=10 over C=3, text-only heads combined by "
+    "veto/add over heads with the pattern hits as a feature, which copy the patterns because they are "
+    "perfect on drafts.jsonl) was by the same leave-one-author-out cross-validation. The independent "
+    "held-out set is never read for any of these choices; it was measured before and after each of "
+    "the three guards above (veto only for imprecise patterns, no model-only report of a negated "
+    "sentence, no head on fewer than 8 words), which were chosen for hand-written look-alike tests and "
+    "the desk's own tests (a short \"we're on it\" refused), not for it. The "
+    "leave-one-author-out figures are of the raw heads, without the negation guard. Known weakness: "
+    'heads read n-grams, not scope or intent; the condescension head reports "Te explico: ..." (the '
+    "training authors disagree about it; an xfail in tests/test_reply_checker.py). Time per draft was "
+    "measured on a shared 2-core "
+    "CPU under load (another CI run), so its p95 is noisy."
 )
 
 
@@ -146,9 +163,14 @@ def _percentile(values: list[float], share: float) -> float:
     return values[min(len(values) - 1, int(len(values) * share))] if values else 0.0
 
 
+def calibration_authors() -> list[tuple[str, list[Draft]]]:
+    """(file name, drafts) of each training author present, in TRAINING order."""
+    return [(path.name, load_drafts(path)) for path in TRAINING if path.exists()]
+
+
 def calibration_drafts() -> list[Draft]:
-    """All of drafts.jsonl: what the patterns are tuned and the heads trained on."""
-    return load_drafts(DRAFTS)
+    """All training drafts (every author's file): what the heads are trained on."""
+    return [draft for _, drafts in calibration_authors() for draft in drafts]
 
 
 def independent() -> bool:
@@ -190,9 +212,10 @@ def _section(evaluation: Evaluation, patterns: Evaluation, calibration: Evaluati
         f"{SECTION}\n\n"
         f"`socialdesk bench checker` ({now}, {platform.machine()}, Python {platform.python_version()}): "
         "`check_reply` with the example telecom policy on two labelled sets (en, es, pt, fr, de). "
-        f"Calibration = all {calibration.drafts} drafts of socialdesk/policy/checker_data/drafts.jsonl, "
-        "written by the team that wrote the patterns; the patterns were tuned and the learned heads trained "
-        "on it, so its figures are an upper bound. "
+        f"Calibration = all {calibration.drafts} training drafts of four authors, each written blind of "
+        "the others (socialdesk/policy/checker_data/drafts.jsonl by the team that wrote the patterns, "
+        "drafts_w1/w2/w3.jsonl by three more); the heads are trained on all of it, so its figures are an "
+        "upper bound — the leave-one-author-out table below is the honest stand-in for an unseen author. "
         f"Held-out = {_held_out_description(evaluation.drafts)}. "
         "Target: precision ≥ 0.95 and recall ≥ 0.90 for each rule, p95 < 50 ms per draft.\n\n"
         f"{LEARNED_METHOD}\n\n"
@@ -201,10 +224,41 @@ def _section(evaluation: Evaluation, patterns: Evaluation, calibration: Evaluati
         "calibration drafts breaking it | calibration precision | calibration recall |\n"
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         f"{rows}\n\n"
+        f"{_cross_validation_table()}\n\n"
         f"Time per draft (held-out, one process, heads loaded once): p50 {evaluation.p50_ms:.2f} ms, "
         f"p95 {evaluation.p95_ms:.2f} ms (patterns only: p95 {patterns.p95_ms:.2f} ms; calibration: "
         f"p50 {calibration.p50_ms:.2f} ms, p95 {calibration.p95_ms:.2f} ms).\n"
     )
+
+
+def _cross_validation_table() -> str:
+    """Leave-one-author-out figures recorded in the shipped heads: per rule, pooled and per left-out
+    author, patterns plus head (thresholds from the other three authors) against the patterns alone."""
+    from socialdesk.bench.checker_heads import shipped_cross_validation
+
+    figures = shipped_cross_validation()
+    if not figures:
+        return ""
+    names = list(next(iter(figures.values()))["authors"])
+    header = "| rule | all authors: P / R (patterns only) | " + " | ".join(
+        f"{name} left out: P / R (patterns only)" for name in names
+    )
+    lines = [
+        "Leave-one-author-out cross-validation on the training drafts (each author's drafts checked by "
+        "heads trained on the three other authors; drafts.jsonl is optimistic for the patterns, which were "
+        "tuned on it):",
+        "",
+        header + " |",
+        "|---|" + "---:|" * (len(names) + 1),
+    ]
+
+    def cell(f: dict[str, list[float]]) -> str:
+        return f"{f['head'][0]:.3f} / {f['head'][1]:.3f} ({f['patterns'][0]:.3f} / {f['patterns'][1]:.3f})"
+
+    for rule, each in figures.items():
+        cells = [cell(each["pooled"])] + [cell(each["authors"][name]) for name in names]
+        lines.append(f"| {rule} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def write_section(markdown: str, output: Path) -> None:
@@ -242,7 +296,7 @@ def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool =
     held_out = evaluate(held, policy)
     patterns = evaluate(held, policy, learned=False)
     calibration = evaluate(calibration_drafts(), policy)
-    _print_scores(console, "calibration (drafts.jsonl, all)", calibration, None)
+    _print_scores(console, "calibration (all training drafts, four authors)", calibration, None)
     name = INDEPENDENT.name if independent() else "fallback: hash half of drafts.jsonl, NOT independent"
     _print_scores(console, f"held-out ({name})", held_out, patterns)
     if show_misses:

@@ -109,19 +109,23 @@ def bench_checker_retrain(
     cv: Annotated[
         bool,
         typer.Option(
-            help="Instead: 5-fold cross-validation on drafts.jsonl of patterns plus a head against the "
-            "patterns alone, for each rule that could have one (how the shipped heads are chosen)."
+            help="Instead: print the leave-one-author-out figures recorded in the shipped heads (how their "
+            "thresholds were chosen), without retraining."
         ),
     ] = False,
 ) -> None:
-    """Retrain the reply checker's learned heads on all of drafts.jsonl (checker_data/heads.npz)."""
+    """Retrain the reply checker's learned heads on all training drafts (checker_data/heads.npz)."""
     from socialdesk.cli.common import setup_django
 
     setup_django()
-    from socialdesk.bench.checker_heads import cross_validate, retrain
+    from socialdesk.bench.checker_heads import retrain, shipped_cross_validation
 
     if cv:
-        cross_validate(log=console.print)
+        for rule, figures in shipped_cross_validation().items():
+            pooled = figures["pooled"]
+            console.print(f"{rule:28} head {pooled['head']}  patterns only {pooled['patterns']}")
+            for name, each in figures["authors"].items():
+                console.print(f"    without {name:18} head {each['head']}  patterns only {each['patterns']}")
     else:
         retrain(log=console.print)
 

@@ -59,7 +59,9 @@ _DETECTORS: tuple[tuple[str, Callable[[str, str], list[Finding]]], ...] = (
 
 
 # Rules whose learned head may veto or add to the patterns (the shipped weights decide which have one).
-_LEARNED_RULES = frozenset({SELLING_RULE, SENSITIVE_RULE, PUBLIC_RULE, CONDESCENSION_RULE, HOSTILE_RULE})
+_LEARNED_RULES = frozenset(
+    {SELLING_RULE, SENSITIVE_RULE, PUBLIC_RULE, CONDESCENSION_RULE, HOSTILE_RULE, "robotic"}
+)
 
 
 def _phrase(term: str) -> re.Pattern[str]:

@@ -76,6 +76,9 @@ PROMOTION = re.compile(
         # Spanish
         r"(?:echa|echale|eche|dale) un vistazo a (?:nuestr|la nuev|el nuev)\w*",
         r"(?:descubre|descubra|prueba|pruebe|conoce|conozca) (?:nuestr|la nuev|el nuev)\w*",
+        # "mira nuestra web de ayuda" is service: only an offer, a promotion or a tariff after "mira"
+        r"(?:mira|mire|fijate en|no te pierdas) (?:nuestr[oa]s?|la|el|las|los) (?:nuev[oa]s? )?"
+        r"(?:ofertas?|promociones?|promos?|tarifas?|packs?|descuentos?)",
         r"nuestr[oa]s? (?:nuev[oa]s?|increibles?|exclusiv[oa]s?|fantastic[oa]s?|mejores?) "
         r"(?:tarifas?|plan(?:es)?|ofertas?|promocion(?:es)?|paquetes?|fibra|moviles?|packs?|bonos?)",
         r"(?:ahorra|ahorras|ahorre|economiza|economize|economizas|economisez|save|sparen sie|sparst du) "
