@@ -82,8 +82,7 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     _ready(page)
     page.screenshot(path=str(ARTIFACTS / "1-inbox.png"), full_page=True)
 
-    # j j Enter: the second row (the older roaming question) opens.
-    page.keyboard.press("j")
+    # j Enter: the first row (the roaming question: its customer has waited longest) opens.
     page.keyboard.press("j")
     assert page.get_attribute("#rows tr.current", "data-id") == str(roaming.pk)
     page.keyboard.press("Enter")
@@ -115,11 +114,13 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
         "Name, let's look at your bill in private so your details stay safe. We've sent you a message. ^AL"
     )
 
-    # e resolves.
+    # e resolves; the roaming question was answered, so it follows the other in the inbox: nothing
+    # comes after it and the inbox shows again.
     _ready(page)
     with page.expect_navigation():
         page.keyboard.press("e")
     assert Conversation.objects.get(pk=roaming.pk).status == Status.RESOLVED
+    page.wait_for_selector("#inbox")
     page.screenshot(path=str(ARTIFACTS / "3-resolved.png"), full_page=True)
 
     # ? opens the shortcut help.
@@ -127,6 +128,44 @@ def test_agent_triages_replies_with_a_saved_reply_and_resolves(
     page.keyboard.press("?")
     page.wait_for_selector("#help[open]", timeout=5000)
     assert page.is_visible("#help")
+
+
+def test_e_resolves_and_opens_the_next_conversation_of_the_inbox(
+    page: Any, workspace: Any, x_channel: Any, agent: Any
+) -> None:
+    """The live inbox, longest waiting first: e walks it, resolving each, then returns to it."""
+    for n in range(3):
+        receive_event(
+            x_channel, str(n), post(f"p{n}", f"@NimbusMobile question {n}", author=f"u{n}", minutes=n)
+        )
+    first, second, third = (Message.objects.get(network_message_id=f"p{n}").conversation_id for n in range(3))
+
+    page.goto("/login/")
+    page.fill("#id_username", "alice")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#inbox")
+    page.goto("/?status=live")
+    _ready(page)
+    assert page.eval_on_selector_all("#rows tr[data-id]", "rows => rows.map(r => r.dataset.id)") == [
+        str(first),
+        str(second),
+        str(third),
+    ]
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/c/{first}/")
+    for done, following in [(first, f"/c/{second}/"), (second, f"/c/{third}/"), (third, "/?status=live")]:
+        _ready(page)
+        with page.expect_navigation():
+            page.keyboard.press("e")
+        assert Conversation.objects.get(pk=done).status == Status.RESOLVED
+        assert page.url.endswith(following), page.url
+    page.wait_for_selector("#inbox")
+    assert page.inner_text("#rows") == "No conversations."
+    page.keyboard.press("?")
+    page.wait_for_selector("#help[open]", timeout=5000)
+    assert "open the next conversation" in page.inner_text("#help")
 
 
 def test_hostile_posts_render_inert_in_the_browser(

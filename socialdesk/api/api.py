@@ -46,6 +46,7 @@ from socialdesk.api.schemas import (
 )
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
 from socialdesk.conversations.inbox import (
+    DEFAULT_ORDER,
     InboxFilter,
     counts,
     inbox,
@@ -105,7 +106,7 @@ def _get_message(request: HttpRequest, message_id: int) -> Message:
 
 @api.get("/conversations", response=InboxOut, summary="The inbox, filtered")
 def list_conversations(
-    request: HttpRequest, filters: Query[InboxFilter], page: int = 1, sort: str = "recent"
+    request: HttpRequest, filters: Query[InboxFilter], page: int = 1, sort: str = DEFAULT_ORDER
 ) -> dict[str, Any]:
     use_list_clock(request, filters.workspace)
     # No join to the workspace: SQLite would then drive the query from it and sort every row.

@@ -32,6 +32,9 @@ class ConversationOut(Schema):
     has_personal_data: bool
     message_count: int
     last_message_at: datetime
+    waiting_since: datetime | None = Field(
+        default=None, description="the customer's oldest message no agent answered yet (the default order)"
+    )
     first_response_due_at: datetime | None
     next_response_due_at: datetime | None
     incident: int | None
@@ -225,6 +228,7 @@ def conversation_out(c: Conversation, workspace_slug: str | None = None) -> dict
         "has_personal_data": c.has_personal_data,
         "message_count": c.message_count,
         "last_message_at": c.last_message_at,
+        "waiting_since": c.waiting_since,
         "first_response_due_at": c.first_response_due_at,
         "next_response_due_at": c.next_response_due_at,
         "incident": c.incident_id,

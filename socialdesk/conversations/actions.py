@@ -27,6 +27,7 @@ from socialdesk.conversations.models import (
     Status,
     Tag,
 )
+from socialdesk.conversations.waiting import refresh_waiting, started_waiting
 from socialdesk.errors import DeskError
 from socialdesk.ingest.schema import Author, InboundMessage
 from socialdesk.workspaces.actions import is_member, require_member
@@ -168,6 +169,8 @@ def thread_inbound(
         # Out-of-order deliveries must not move the clocks backwards.
         last_inbound_at=Greatest(F("last_inbound_at"), Value(inbound.created_at)),
         last_message_at=Greatest(F("last_message_at"), Value(inbound.created_at)),
+        # The customer now waits for us (since this message, or an older unanswered one).
+        **started_waiting(inbound.created_at),
     )
     return message, True
 
@@ -228,6 +231,8 @@ def set_status(conversation: Conversation, status: str, actor: User | None) -> N
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
         for field, value in updates.items():
             setattr(conversation, field, value)
+        # Resolved or closed: nobody is left waiting; opened again: waiting as the thread says.
+        refresh_waiting([conversation.pk])
         _log(conversation, actor, "status", status)
 
 

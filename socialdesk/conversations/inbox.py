@@ -138,15 +138,41 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
 
 
 ORDERS = {
+    # The default: conversations where a customer waits for an agent, the longest wait first (the
+    # oldest unanswered customer message, see conversations.waiting); then the others, newest first.
+    # Automatic messages and agents' replies never move a conversation up. The index
+    # conv_inbox_waiting(_status) holds this order.
+    "waiting": ("-waiting", "waiting_since", "-last_message_at"),
     "recent": ("-last_message_at",),
     "priority": ("-priority", "-priority_score", "-last_message_at"),
 }
+DEFAULT_ORDER = "waiting"
 
 
 def ordered(qs: QuerySet[Conversation], sort: str) -> QuerySet[Conversation]:
-    """The inbox order: newest activity first, or (`priority`) the most urgent first; any other
-    value is the default. The primary key breaks ties so pages never repeat a row."""
-    return qs.order_by(*ORDERS.get(sort, ORDERS["recent"]), "-pk")
+    """The inbox order: longest waiting first (`waiting`, the default for any other value), newest
+    activity first (`recent`) or the most urgent first (`priority`). The primary key breaks ties so
+    pages never repeat a row."""
+    return qs.order_by(*ORDERS.get(sort, ORDERS[DEFAULT_ORDER]), "-pk")
+
+
+NEXT_WINDOW = 500  # conversations looked at to find the one after the current
+
+
+def next_in_inbox(user: User | AnonymousUser, query: str, current: int) -> int | None:
+    """The conversation after `current` in the inbox as `query` (the inbox's query string: filters and
+    sort) shows it; the first one when `current` is not in the first NEXT_WINDOW; None when there is
+    no other. Read before the current one changes (resolving may move it or take it out of the list)."""
+    params = QueryDict(query.lstrip("?"))
+    ids = list(
+        ordered(inbox(user, InboxFilter.from_query(params)), params.get("sort", DEFAULT_ORDER)).values_list(
+            "pk", flat=True
+        )[:NEXT_WINDOW]
+    )
+    if current in ids:
+        after = ids[ids.index(current) + 1 :]
+        return after[0] if after else None
+    return ids[0] if ids else None
 
 
 def save_view(user: User, name: str, query: str) -> SavedView:

@@ -87,6 +87,10 @@ class Conversation(models.Model):
     first_inbound_at = models.DateTimeField()
     last_inbound_at = models.DateTimeField()
     last_message_at = models.DateTimeField()
+    # The customer's oldest message no agent has answered yet (automatic messages do not answer);
+    # None when nobody waits. `waiting` says the same for the index (see conversations.waiting).
+    waiting = models.BooleanField(default=False)
+    waiting_since = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -159,6 +163,17 @@ class Conversation(models.Model):
                 name="conv_inbox_status",
             ),
             models.Index(fields=["workspace", "-last_message_at", "-id"], name="conv_inbox_recent"),
+            # The default order (inbox.ORDERS["waiting"]): whoever waits, longest first, then the rest by
+            # last message. `waiting` first so NULL times (sorted first on SQLite, last on PostgreSQL)
+            # only ever meet each other.
+            models.Index(
+                fields=["workspace", "-waiting", "waiting_since", "-last_message_at", "-id"],
+                name="conv_inbox_waiting",
+            ),
+            models.Index(
+                fields=["workspace", "status", "-waiting", "waiting_since", "-last_message_at", "-id"],
+                name="conv_inbox_waiting_status",
+            ),
             models.Index(fields=["ack_due_at"], name="conv_ack_due", condition=Q(ack_sent_at__isnull=True)),
             # Crisis detection counts recent negative conversations per category.
             models.Index(

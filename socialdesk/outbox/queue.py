@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from socialdesk.conversations.actions import first
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message
+from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.outbox.actions import MESSAGE_KINDS
 from socialdesk.outbox.models import OutboxItem, OutboxStatus
 from socialdesk.outbox.tasks import send_outbox_item_task
@@ -110,6 +111,9 @@ def queue_outbound(
             undo_until=None if hold else undo_until,
         )
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now)
+        if not automatic and not hold:
+            # An agent answered: nobody waits (an automatic message or a held reply answers nobody).
+            refresh_waiting([conversation.pk])
         if not hold:
             enqueue_delivery(message, undo_until)
     return message

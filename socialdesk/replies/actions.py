@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.models import Activity, Conversation, DeliveryStatus, Message, Status
+from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.errors import DeskError, Forbidden
 from socialdesk.outbox.actions import send_item
 from socialdesk.outbox.models import OutboxItem
@@ -147,6 +148,7 @@ def approve_reply(message: Message, approver: User, *, seen_text: str | None = N
         )
         if updated:
             Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
+            refresh_waiting([message.conversation_id])
             log_activity(message.conversation_id, approver, "approved reply", f"#{message.pk}")
             enqueue_delivery(message)
     message.refresh_from_db()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message
+from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.errors import DeskError
 from socialdesk.outbox.queue import hold_delivery_for_edit, withdraw_delivery
 from socialdesk.policy.actions import active_policy_version
@@ -54,6 +55,7 @@ def undo_reply(message: Message, author: User) -> str:
             raise AlreadySent()
         Message.objects.filter(pk=message.pk).delete()
         _restart_next_response_clock(message.conversation, now)
+        refresh_waiting([message.conversation_id])  # the undone reply answered nobody
         log_activity(message.conversation_id, author, "undid reply", message.text)
     return message.text
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.inbox import (
     COUNT_CAP,
+    DEFAULT_ORDER,
     CountedPaginator,
     InboxFilter,
     counts,
@@ -43,7 +44,7 @@ FILTER_CHOICES = {
 
 def _inbox_context(request: HttpRequest) -> dict[str, object]:
     f = InboxFilter.from_query(request.GET)
-    sort = request.GET.get("sort", "recent")
+    sort = request.GET.get("sort") or DEFAULT_ORDER
     # No join to the workspace: SQLite would then drive the query from it and sort every row.
     # Channel credentials are never needed here: not loaded, not decrypted (50 Fernet calls a page).
     qs = (

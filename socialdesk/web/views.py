@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import SandboxDelivery
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
-from socialdesk.conversations.inbox import DUE_SOON, scoped
+from socialdesk.conversations.inbox import DUE_SOON, next_in_inbox, scoped
 from socialdesk.conversations.models import AlertKind, Conversation, Message, Status
 from socialdesk.conversations.personal_data import reveal_personal_data
 from socialdesk.conversations.sla import sla_state
@@ -221,7 +222,15 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "assign":
         assign_by_username(conversation, value, user)
     elif action == "status":
+        # `inbox` (the `e` shortcut): the inbox's query string; go on to the next conversation in it.
+        query = request.POST.get("inbox")
+        after = next_in_inbox(request.user, query, conversation.pk) if query is not None else None
         set_status(conversation, value, user)
+        if query is not None:
+            if after is None:  # nothing left: the inbox, with its filters
+                query = query.lstrip("?")
+                return redirect(reverse("web:inbox") + (f"?{query}" if query else ""))
+            return redirect("web:conversation", pk=after)
     elif action in {"tag", "untag"}:
         tag_conversation(conversation, value, user, remove=action == "untag")
     elif action == "note":

@@ -33,6 +33,15 @@
     return false;
   }
 
+  // The inbox's filters and sort, kept for this tab: `e` on a conversation goes on in the same list.
+  var INBOX_KEY = "socialdesk.inbox";
+  function inboxQuery() {
+    try { return window.sessionStorage.getItem(INBOX_KEY) || ""; } catch (e) { return ""; }
+  }
+  if (document.getElementById("inbox")) {
+    try { window.sessionStorage.setItem(INBOX_KEY, window.location.search.replace(/^\?/, "")); } catch (e) { /* private mode */ }
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typingTarget(event.target)) {
@@ -51,8 +60,14 @@
     else if (key === "n") { if (!focus("note-text")) return; }
     else if (key === "a") { if (!focus("assignee")) return; }
     else if (key === "e") {
+      // Resolve, then open the next conversation of the inbox this one was opened from.
       var form = document.getElementById("resolve-form");
       if (!form) return;
+      var next = document.createElement("input");
+      next.type = "hidden";
+      next.name = "inbox";
+      next.value = inboxQuery();
+      form.appendChild(next);
       form.submit();
     }
     else if (key === "?") {
