@@ -168,7 +168,9 @@ class Writer:
         # of the import without triage); the new ids are read back by name, the handles then written.
         newest = Contact.objects.filter(workspace=self.workspace).order_by("-pk").values_list("pk", flat=True)
         start = newest.first() or 0
-        RowWriter(Contact).insert([dict(workspace_id=self.workspace.pk, display_name=name) for name in missing])
+        RowWriter(Contact).insert(
+            [dict(workspace_id=self.workspace.pk, display_name=name) for name in missing]
+        )
         wanted = set(missing)
         made: dict[str, int] = {}
         new_rows = Contact.objects.filter(workspace=self.workspace, pk__gt=start).order_by("pk")
