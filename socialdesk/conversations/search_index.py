@@ -113,7 +113,10 @@ def bulk_load(workspace_id: int, using: str = "default") -> Iterator[None]:
     Crash safety: the trigger is put back and the loaded rows indexed in a `finally`, in one
     transaction. If the process dies without running it (killed), the insert trigger left behind
     differs from `TRIGGERS`, so the next `restore_search_triggers` (after every migrate, and at the
-    start of every TWCS import) recreates it and re-indexes every message: no row stays unindexed."""
+    start of every TWCS import) recreates it and re-indexes every message: no row stays unindexed.
+
+    Meant for a workspace nobody is working in during the load: an edit of one of its messages
+    written meanwhile (not yet indexed) would have FTS5 delete what it does not hold."""
     connection = connections[using]
     if connection.vendor != "sqlite":
         yield
