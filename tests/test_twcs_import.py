@@ -237,3 +237,62 @@ def test_importing_more_of_the_file_updates_the_threads_it_continues() -> None:
     assert (bag.status, bag.resolved_at) == ("resolved", datetime(2017, 11, 1, 10, 45, tzinfo=UTC))
     assert (_seconds_to_first_response(bag), bag.needs_response) == (900, False)
     assert bag.last_message_at == datetime(2017, 11, 1, 10, 45, tzinfo=UTC)
+
+
+def _insert_trigger() -> str | None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'message_fts_insert'")
+        found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def test_imported_messages_are_searchable_and_the_trigger_is_back() -> None:
+    from django.db import connection
+
+    from socialdesk.conversations.search_index import TRIGGERS
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the full-text index triggers are SQLite's")
+    import_twcs_file("acme", SAMPLE)
+    assert _insert_trigger() == TRIGGERS["message_fts_insert"]
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO message_fts(message_fts, rank) VALUES ('integrity-check', 1)")
+        cursor.execute("SELECT count(*) FROM message_fts_docsize")
+        assert cursor.fetchone()[0] == Message.objects.count()
+
+
+def test_an_import_dying_mid_way_leaves_the_index_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connection
+
+    from socialdesk.conversations.search_index import BULK_INSERT, TRIGGERS
+    from socialdesk.importers.twcs import writer
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the full-text index triggers are SQLite's")
+
+    def finish(self: writer.Writer) -> None:
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(writer.Writer, "finish", finish)
+    with pytest.raises(RuntimeError):
+        import_twcs_file("acme", SAMPLE)
+    # The finally: trigger back, every written message indexed.
+    assert _insert_trigger() == TRIGGERS["message_fts_insert"]
+    written = set(Message.objects.values_list("pk", flat=True))
+    assert written
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM message_fts")
+        assert {row[0] for row in cursor.fetchall()} == written
+        # Killed without its finally: the bulk-load trigger stays behind and the next import (or
+        # migrate) puts the real one back and re-indexes everything.
+        cursor.execute("DELETE FROM message_fts")
+        cursor.execute("DROP TRIGGER message_fts_insert")
+        cursor.execute(BULK_INSERT.format(workspace_id=Workspace.objects.get(slug="acme").pk))
+    monkeypatch.undo()
+    import_twcs_file("acme", SAMPLE)
+    assert _insert_trigger() == TRIGGERS["message_fts_insert"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rowid FROM message_fts")
+        assert {row[0] for row in cursor.fetchall()} == set(Message.objects.values_list("pk", flat=True))

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from socialdesk.conversations.models import Direction
+from socialdesk.conversations.search_index import bulk_load, restore_search_triggers
 from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
 from socialdesk.importers.twcs.threads import Graph, plan
 from socialdesk.importers.twcs.writer import Writer
@@ -106,29 +107,31 @@ def import_twcs_file(
     result.skipped = planned.skipped
     if on_total:
         on_total(result.rows)
+    restore_search_triggers()  # a previous import killed mid-way left its bulk-load trigger
     with transaction.atomic():
         workspace = create_workspace(slug, slug.replace("-", " ").title())
         writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk), triage=triage)
         writer.open_conversations()
     settings = settings_for(workspace.pk)
     placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))
-    batch: list[Tweet] = []
-    for seen, record in enumerate(Reader(path)):
-        if seen >= result.rows:
-            break
-        if isinstance(record, Tweet):
-            batch.append(record)
-        if len(batch) >= BATCH:
+    with bulk_load(workspace.pk):
+        batch: list[Tweet] = []
+        for seen, record in enumerate(Reader(path)):
+            if seen >= result.rows:
+                break
+            if isinstance(record, Tweet):
+                batch.append(record)
+            if len(batch) >= BATCH:
+                _write(writer, batch, settings, result)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
             _write(writer, batch, settings, result)
             if progress:
                 progress(len(batch))
-            batch = []
-    if batch:
-        _write(writer, batch, settings, result)
-        if progress:
-            progress(len(batch))
-    with transaction.atomic():
-        writer.finish()
+        with transaction.atomic():
+            writer.finish()
     result.already_imported = placed - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)

@@ -38,6 +38,8 @@ class RowWriter:
                 self.adapters.append(_json(field))
             else:
                 self.adapters.append(None)
+        self.base: list[Any] | None = None
+        self.at: dict[str, int] = {}
         marks = ", ".join(["%s"] * len(columns))
         table = ops.quote_name(model._meta.db_table)
         # Names from the model's own metadata; values only through parameters.
@@ -49,12 +51,20 @@ class RowWriter:
             cursor.executemany(self.sql, adapted)
 
     def _adapt(self, row: dict[str, Any]) -> tuple[Any, ...]:
-        values = []
-        for name, default, adapter in zip(self.names, self.defaults, self.adapters, strict=True):
-            value = row.get(name, default)
-            if adapter is not None and value is not None:
-                value = adapter(value)
-            values.append(value)
+        # Defaults are adapted once (they are the same for every row); only named values go through
+        # the adapters.
+        if self.base is None:
+            self.base = [
+                adapter(default) if adapter is not None and default is not None else default
+                for default, adapter in zip(self.defaults, self.adapters, strict=True)
+            ]
+            self.at = {name: i for i, name in enumerate(self.names)}
+        values = self.base.copy()
+        at, adapters = self.at, self.adapters
+        for name, value in row.items():
+            i = at[name]
+            adapter = adapters[i]
+            values[i] = adapter(value) if adapter is not None and value is not None else value
         return tuple(values)
 
 
