@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from socialdesk.bench.sections import write_section
 from socialdesk.policy.checker import check_reply
 from socialdesk.policy.loader import load_policy
 from socialdesk.policy.schema import Policy
@@ -261,18 +262,6 @@ def _cross_validation_table() -> str:
     return "\n".join(lines)
 
 
-def write_section(markdown: str, output: Path) -> None:
-    """Replace this benchmark's section (it describes the checker as it is now) or append it."""
-    text = output.read_text(encoding="utf-8") if output.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + markdown + ("" if following == -1 else text[following:])
-    output.write_text(text, encoding="utf-8")
-
-
 def _print_scores(console: Console, title: str, evaluation: Evaluation, patterns: Evaluation | None) -> None:
     console.print(f"{title}: {evaluation.drafts} drafts")
     for index, score in enumerate(evaluation.scores):
@@ -307,6 +296,6 @@ def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool =
                 highlight=False,
                 markup=False,
             )
-    write_section(_section(held_out, patterns, calibration), output)
+    write_section(SECTION, _section(held_out, patterns, calibration), output)
     console.print(f"wrote the reply checker section of {output}")
     return held_out

@@ -26,6 +26,8 @@ from typing import Any
 
 from rich.console import Console
 
+from socialdesk.bench.sections import write_section
+
 SECTION = "## TWCS import"
 WHAT_LIMITS = (
     "The gap between the two rows is triage: the fast path, batched, costs about 0.6 ms a tweet on this "
@@ -186,7 +188,7 @@ def run_import_benchmark(rows: int, seed: int, output: Path, console: Console) -
             row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
             console.print(row)
             results.append(row)
-    write_section(_section(results, seed), output)
+    write_section(SECTION, _section(results, seed), output)
     console.print(f"section written to {output}")
     return results
 
@@ -214,15 +216,3 @@ def _section(results: list[dict[str, Any]], seed: int) -> str:
         )
     lines += ["", WHAT_LIMITS]
     return "\n".join(lines) + "\n"
-
-
-def write_section(markdown: str, output: Path) -> None:
-    """Replace this benchmark's section (it describes the importer as it is now) or append it."""
-    text = output.read_text(encoding="utf-8") if output.exists() else "# Benchmarks\n"
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + markdown
-    else:
-        following = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + markdown + ("" if following == -1 else text[following:])
-    output.write_text(text, encoding="utf-8")
