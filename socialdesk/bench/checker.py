@@ -21,7 +21,7 @@ from pathlib import Path
 from rich.console import Console
 
 from socialdesk.bench.sections import write_section
-from socialdesk.policy.checker import check_reply
+from socialdesk.policy.checker import RULE_ORDER, check_reply
 from socialdesk.policy.loader import load_policy
 from socialdesk.policy.schema import Policy
 
@@ -35,16 +35,7 @@ TRAINING = tuple(
 )
 INDEPENDENT = DRAFTS.with_name("drafts_independent.jsonl")
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
-RULES = (
-    "no_selling",
-    "no_sensitive_data_request",
-    "no_personal_data_in_public",
-    "no_condescension",
-    "hostile_tone",
-    "robotic",
-    "signature",
-    "length",
-)
+RULES = (*RULE_ORDER, "signature", "length")
 SECTION = "## Reply checker quality"
 LEARNED_METHOD = (
     "Method: hand-written pattern tables (socialdesk/policy/checks/), general forms in the five languages, "

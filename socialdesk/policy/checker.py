@@ -108,7 +108,7 @@ def check_reply(
     return violations
 
 
-_RULE_ORDER = (
+RULE_ORDER = (  # the text rules, in the order a draft's findings are listed
     "no_selling",
     "no_sensitive_data_request",
     "no_personal_data_in_public",
@@ -120,7 +120,7 @@ _RULE_ORDER = (
 
 def _in_rule_order(findings: list[Finding]) -> list[Finding]:
     # Stable: within a rule the policy's own terms come first, in the order the policy lists them.
-    return sorted(findings, key=lambda f: _RULE_ORDER.index(f.rule))
+    return sorted(findings, key=lambda f: RULE_ORDER.index(f.rule))
 
 
 def _covers(builtin: Finding, policy_term: Finding) -> bool:
