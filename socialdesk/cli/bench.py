@@ -104,6 +104,18 @@ def bench_checker(
     run_checker_benchmark(output, console, show_misses=misses)
 
 
+@bench_app.command("incident-model")
+def bench_incident_model() -> None:
+    """Train the incident join model on the scenario days (socialdesk/incidents/weights/join.json) and
+    print how each day scores with a model trained on the other day only."""
+    from socialdesk.cli.common import setup_django
+
+    setup_django()
+    from socialdesk.bench.incident_model import train
+
+    train(log=console.print)
+
+
 @bench_app.command("checker-retrain")
 def bench_checker_retrain(
     cv: Annotated[

@@ -171,6 +171,8 @@ def _print(score: Score) -> None:
             f"precision {_pct(incident.precision)} recall {_pct(incident.recall)}",
         )
     table.add_row("desk incidents opened", str(score.desk_incidents))
+    for stray in score.stray_incidents:
+        table.add_row("  opened for look-alikes", stray)
     table.add_row("automatic messages", ", ".join(f"{k} {v}" for k, v in score.automatic.items()))
     table.add_row("  to conversations labelled auto_ok=false", str(len(score.to_auto_ok_false)))
     table.add_row("  in the customer's language (where templated)", _pct(score.language_share))

@@ -6,12 +6,20 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from socialdesk.conversations.models import Message
 from socialdesk.workspaces.models import Workspace
 
 
 class IncidentStatus(models.TextChoices):
     OPEN = "open", "Open"
     RESOLVED = "resolved", "Resolved"
+
+
+class DetectedBy(models.TextChoices):
+    # The policy's crisis rule: many negative conversations of one triage category in its window.
+    CRISIS_RULE = "crisis_rule", "Crisis rule"
+    # A burst of posts alike one another, above the workspace's usual rate (incidents.detection).
+    BURST = "burst", "Burst of similar posts"
 
 
 class Incident(models.Model):
@@ -27,16 +35,43 @@ class Incident(models.Model):
     # above is the desk's own name for it and never goes out.
     public_text = models.CharField(max_length=280, blank=True)
     public_url = models.URLField(max_length=500, blank=True)
+    detected_by = models.CharField(max_length=12, choices=DetectedBy.choices, default=DetectedBy.CRISIS_RULE)
+    # The city most of its posts name, when it is a local problem ("" when it is everywhere).
+    place = models.CharField(max_length=100, blank=True)
+    # A draft of what people report, for the lead (internal: quotes customers).
+    summary = models.TextField(blank=True)
+    # The latest post linked to it: a burst incident takes in alike posts while this is recent.
+    last_post_at = models.DateTimeField(null=True, blank=True)
+    # The usual post's e5 vector when it opened (float32 bytes): its posts are compared after
+    # subtracting it, so that words every post shares do not make them alike.
+    centre = models.BinaryField(blank=True, default=b"")
 
     class Meta:
         constraints = [
-            # Concurrent workers cannot open two incidents for the same problem.
+            # Concurrent workers cannot open two crisis-rule incidents for the same category (burst
+            # incidents are opened under a lock on the workspace: incidents.detection).
             models.UniqueConstraint(
                 fields=["workspace", "category"],
-                condition=Q(status="open"),
+                condition=Q(status="open", detected_by="crisis_rule"),
                 name="one_open_incident_per_category",
             )
         ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class PostMeaning(models.Model):
+    """A post's e5 vector, kept once computed: incident detection embeds posts only around a burst,
+    and compares each later post with the incident's posts without embedding them again."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+    vector = models.BinaryField()  # float32 bytes
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "sent_at"], name="meaning_by_time")]
+
+    def __str__(self) -> str:
+        return f"meaning of message {self.message_id}"

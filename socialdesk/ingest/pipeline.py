@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
+from numpy.typing import NDArray
 
 from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.registry import adapter_for
@@ -22,12 +24,14 @@ from socialdesk.conversations.actions import thread_inbound
 from socialdesk.conversations.models import Message
 from socialdesk.faults import checkpoint
 from socialdesk.incidents.actions import join_incident
+from socialdesk.incidents.detection import detect_incident
 from socialdesk.ingest.models import EventStatus, RawEvent
 from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
 from socialdesk.policy.schema import Policy
 from socialdesk.triage.actions import record_triage, triage_message
+from socialdesk.triage.heads import embedder
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +85,17 @@ def _process_claimed(raw: RawEvent) -> ProcessResult:
 
 
 def _apply_policy(found: tuple[int, Policy], message: Message, *, first: bool) -> None:
-    """The policy step: the crisis rule joins or opens an incident first, because routing and
-    escalation rules can match on it."""
+    """The policy step: incident detection (a burst of alike posts) and then the crisis rule join or
+    open an incident first, because routing and escalation rules can match on it."""
     number, policy = found
-    incident = join_incident(policy, message.conversation, message.sent_at)
+    incident = detect_incident(policy, message, message.sent_at, _embed) or join_incident(
+        policy, message.conversation, message.sent_at
+    )
     apply_policy(policy, number, message, first=first, incident=incident is not None)
+
+
+def _embed(texts: Sequence[str]) -> NDArray[np.float32]:
+    return embedder().embed(texts)
 
 
 def _claim(raw_ids: Sequence[int]) -> list[RawEvent]:

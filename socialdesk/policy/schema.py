@@ -356,6 +356,12 @@ class Crisis(Strict):
     window_minutes: int = Field(gt=0, le=24 * 60)
     min_conversations: int = Field(ge=2)
     same_category: bool = Field(default=True, description="Count only conversations of the same category.")
+    min_similar_posts: int = Field(
+        default=5,
+        ge=2,
+        description="The fewest alike posts, above the usual rate, that open an incident by themselves "
+        "(whatever their category).",
+    )
 
 
 class Listening(Strict):

@@ -25,6 +25,9 @@ from socialdesk.scenarios.run import TICK
 from socialdesk.workspaces.models import Workspace
 
 LANGUAGE_SHARE_AT_LEAST = 0.98
+# Issue 16: each incident's posts linked to one desk incident, and that incident mostly its posts.
+INCIDENT_PRECISION_AT_LEAST = 0.9
+INCIDENT_RECALL_AT_LEAST = 0.85
 TRIAGE_FIELDS = ("lang", "intent", "sentiment", "category")
 
 
@@ -90,6 +93,8 @@ class Score:
     detection: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
     incidents: list[IncidentScore] = field(default_factory=list)
     desk_incidents: int = 0
+    # Desk incidents that are no scenario incident's best match: opened for look-alikes.
+    stray_incidents: list[str] = field(default_factory=list)
     automatic: dict[str, int] = field(default_factory=dict)
     to_auto_ok_false: list[str] = field(default_factory=list)
     language_share: float | None = None
@@ -109,6 +114,18 @@ class Score:
             out.append(
                 f"{self.language_share:.1%} of automatic messages in the customer's language "
                 f"(at least {LANGUAGE_SHARE_AT_LEAST:.0%} where the policy has a template)"
+            )
+        for incident in self.incidents:
+            precision = incident.precision or 0.0
+            if precision < INCIDENT_PRECISION_AT_LEAST or incident.recall < INCIDENT_RECALL_AT_LEAST:
+                out.append(
+                    f"incident {incident.slug}: linking precision {precision:.2f} "
+                    f"recall {incident.recall:.2f} (at least {INCIDENT_PRECISION_AT_LEAST} "
+                    f"and {INCIDENT_RECALL_AT_LEAST})"
+                )
+        if self.stray_incidents:
+            out.append(
+                f"{len(self.stray_incidents)} desk incident(s) opened for look-alikes: {self.stray_incidents}"
             )
         p99 = self.ack_delay_minutes.get("p99")
         if p99 is not None and p99 > self.ack_limit_minutes:
@@ -181,12 +198,14 @@ def _score_incidents(
             by_desk[incident.pk].append(post_id)
             titles[incident.pk] = incident.title
     score.desk_incidents = len(by_desk)
+    matched: set[int] = set()
     for slug, messages in sorted(by_truth.items()):
         linked = Counter(m.conversation.incident_id for m in messages if m.conversation.incident_id)
         if not linked:
             score.incidents.append(IncidentScore(slug, len(messages), 0, "", 0, None, 0.0))
             continue
         desk_id, hits = linked.most_common(1)[0]
+        matched.add(desk_id)
         members = by_desk[desk_id]
         right = sum(1 for post_id in members if truth[post_id].get("incident") == slug)
         score.incidents.append(
@@ -200,6 +219,9 @@ def _score_incidents(
                 round(hits / len(messages), 4),
             )
         )
+    score.stray_incidents = [
+        f"{titles[pk]} ({len(by_desk[pk])} posts)" for pk in sorted(by_desk) if pk not in matched
+    ]
 
 
 def _customer_posts_before(conversation_id: int, at: datetime, inbound: dict[str, Message]) -> list[str]:
