@@ -64,8 +64,8 @@ def day_examples(path: Path, embed: Callable[[Sequence[str]], NDArray[np.float32
         for i, post in enumerate(posts):
             if not posts[seed[-1]].at < post.at <= end or other_problem(post.text):
                 continue
-            before: list[Post] = [vectors[j] for j in members if posts[j].at < post.at]
-            examples.append(Example(path.stem, slug, features(vectors[i], before, place), truth[i] == slug))
+            so_far: list[Post] = [vectors[j] for j in members if posts[j].at < post.at]
+            examples.append(Example(path.stem, slug, features(vectors[i], so_far, place), truth[i] == slug))
     return examples
 
 
