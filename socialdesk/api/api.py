@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from socialdesk.api.approvals import approvals as approvals_router
 from socialdesk.api.approvals import drafts as drafts_router
 from socialdesk.api.auth import ApiTokenAuth, signed_in
+from socialdesk.api.bulk import router as bulk_router
 from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clock
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
@@ -266,6 +267,7 @@ def create_view(request: HttpRequest, body: ViewIn) -> Status[dict[str, Any]]:
     return Status(201, {"id": view.pk, "name": view.name, "query": view.query})
 
 
+api.add_router("/conversations", bulk_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/messages", drafts_router)
