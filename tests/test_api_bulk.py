@@ -26,10 +26,12 @@ def desk(workspace: Any, other_workspace: Any, x_channel: Any, agent: Any) -> di
     save_policy(workspace, TELECOM)
     receive_event(x_channel, "1", post("a", "@NimbusMobile my calls keep dropping at home", author="u1"))
     receive_event(x_channel, "2", post("b", "@NimbusMobile no signal in Porto", author="u2", minutes=1))
-    receive_event(sandbox_channel(other_workspace, "x"), "1", post("z", "@GlobexBank card declined", author="u9"))
+    receive_event(
+        sandbox_channel(other_workspace, "x"), "1", post("z", "@GlobexBank card declined", author="u9")
+    )
     client = Client()
     assert client.login(username="alice", password="correct horse battery staple")
-    ids = {m.network_message_id: m.conversation_id for m in Message.objects.all()}
+    ids = {str(m.network_message_id): m.conversation_id for m in Message.objects.all()}
     return {"client": client, **ids, "globex": other_workspace}
 
 
@@ -58,13 +60,19 @@ def test_resolves_in_bulk_and_lists_another_brands_conversation_as_not_found(des
 
 def test_a_token_acts_as_its_user(desk: dict[str, Any], agent: Any, workspace: Any) -> None:
     _, token = create_api_token(agent, "script")
-    incident = Incident.objects.create(workspace=workspace, title="Porto", category="line_problem", opened_at=T0)
+    incident = Incident.objects.create(
+        workspace=workspace, title="Porto", category="line_problem", opened_at=T0
+    )
     code, body = _bulk(
         Client(),
         {"ids": [desk["a"], desk["b"]], "verb": "link", "value": str(incident.pk)},
         authorization=f"Bearer {token}",
     )
-    assert (code, body["summary"], body["done"]) == (200, f"2 linked to incident #{incident.pk}", [desk["a"], desk["b"]])
+    assert (code, body["summary"], body["done"]) == (
+        200,
+        f"2 linked to incident #{incident.pk}",
+        [desk["a"], desk["b"]],
+    )
     assert Incident.objects.get(pk=incident.pk).conversation_count == 2
     assert list(Activity.objects.values_list("actor__username", "action").distinct()) == [("alice", "linked")]
 
@@ -98,7 +106,9 @@ def test_a_malformed_body_is_refused_not_a_server_error(desk: dict[str, Any]) ->
     for body in [{"ids": "all", "verb": "status"}, {"verb": "status"}, [1, 2], "nonsense"]:
         code, _ = _bulk(desk["client"], body)
         assert code == 422, body
-    response = desk["client"].post("/api/conversations/bulk", data="{not json", content_type="application/json")
+    response = desk["client"].post(
+        "/api/conversations/bulk", data="{not json", content_type="application/json"
+    )
     assert response.status_code in (400, 422)
 
 

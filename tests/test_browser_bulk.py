@@ -69,7 +69,9 @@ def served_desk(isolated_database_url: str, tmp_path: Path) -> Iterator[tuple[st
     env = _env(isolated_database_url, tmp_path, PYTHONPATH=str(Path(__file__).parents[1]))
     migrated = _cli(env, "migrate")
     assert migrated.returncode == 0, migrated.stderr
-    seeded = subprocess.run([sys.executable, "-c", SEED], env=env, capture_output=True, text=True, timeout=300)
+    seeded = subprocess.run(
+        [sys.executable, "-c", SEED], env=env, capture_output=True, text=True, timeout=300
+    )
     assert seeded.returncode == 0, seeded.stderr
     ids = json.loads(seeded.stdout.strip().splitlines()[-1])
     port = _port()

@@ -7,13 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 
 from socialdesk.api.auth import signed_in
-from socialdesk.api.schemas import Problem
 from socialdesk.bulk.actions import VERBS, bulk_update
-
-router = Router(tags=["conversations"])
 
 
 class BulkIn(Schema):
@@ -39,12 +36,9 @@ class BulkOut(Schema):
     failed: list[BulkFailure]
 
 
-@router.post(
-    "/bulk",
-    response={200: BulkOut, 404: Problem, 422: Problem},
-    summary="One desk verb on many conversations (each refused one is reported, the others go ahead)",
-)
 def bulk(request: HttpRequest, body: BulkIn) -> dict[str, Any]:
+    """The endpoint's body; api.py registers it ahead of `/conversations/{id}`, which would take the
+    path otherwise."""
     result = bulk_update(signed_in(request), body.ids, body.verb, body.value)
     return {
         "summary": result.summary(),

@@ -36,7 +36,7 @@ VERBS = {
 # Enough for every conversation an incident gathers in an hour; a bigger batch is a job, not a click.
 MAX_CONVERSATIONS = 500
 MAX_ID = 2**63 - 1
-STATUS_DONE = {
+STATUS_DONE: dict[str, str] = {
     Status.NEW: "marked new",
     Status.OPEN: "opened",
     Status.PENDING: "marked pending",
@@ -70,7 +70,7 @@ class BulkResult:
         return text
 
     def _done_words(self) -> str:
-        words = {
+        words: dict[str, str] = {
             "assign": f"assigned to {self.value}" if self.value else "unassigned",
             "tag": f"tagged “{self.value}”",
             "untag": f"untagged “{self.value}”",
@@ -99,7 +99,11 @@ def bulk_update(actor: User, ids: Sequence[int], verb: str, value: str = "") -> 
         raise DeskError(f"{value!r} is not a status ({', '.join(Status.values)})")
     incident = _incident(actor, value) if verb == "link" else None
     # An id no database column can hold is simply not found (PostgreSQL would refuse the query).
-    found = scoped(actor).filter(pk__in=[pk for pk in wanted if 0 < pk <= MAX_ID]).select_related("contact", "channel", "incident")
+    found = (
+        scoped(actor)
+        .filter(pk__in=[pk for pk in wanted if 0 < pk <= MAX_ID])
+        .select_related("contact", "channel", "incident")
+    )
     conversations = {c.pk: c for c in found}
     result = BulkResult(verb=verb, value=value)
     for pk in wanted:
@@ -127,9 +131,7 @@ def _incident(actor: User, value: str) -> Incident:
     return incident
 
 
-def _apply(
-    actor: User, conversation: Conversation, verb: str, value: str, incident: Incident | None
-) -> bool:
+def _apply(actor: User, conversation: Conversation, verb: str, value: str, incident: Incident | None) -> bool:
     """The single-conversation action for `verb`; True when a reply waits for approval."""
     if verb == "assign":
         assign_by_username(conversation, value, actor)

@@ -17,7 +17,14 @@ from socialdesk.web.errors import shows_desk_errors
 from socialdesk.web.inbox_views import inbox_error
 
 # The form field that carries each verb's value (tag and untag share the tag box).
-VALUE_FIELDS = {"assign": "assign", "tag": "tag", "untag": "tag", "status": "status", "link": "link", "reply": "reply"}
+VALUE_FIELDS = {
+    "assign": "assign",
+    "tag": "tag",
+    "untag": "tag",
+    "status": "status",
+    "link": "link",
+    "reply": "reply",
+}
 FAILURES_SHOWN = 20
 
 
