@@ -23,15 +23,16 @@ from socialdesk.incidents.links import link_to_incident, unlink_from_incident
 from socialdesk.incidents.models import Incident
 from socialdesk.replies.actions import send_reply
 
-# verb -> whether it needs a value (assign's empty value means "nobody")
+# verb -> what to ask for when its value is missing ("" when it needs none: assign's empty value
+# means "nobody")
 VERBS = {
-    "assign": False,
-    "tag": True,
-    "untag": True,
-    "status": True,
-    "link": True,
-    "unlink": False,
-    "reply": True,
+    "assign": "",
+    "tag": "type a tag",
+    "untag": "type a tag",
+    "status": "choose a status",
+    "link": "choose an incident",
+    "unlink": "",
+    "reply": "choose a saved reply",
 }
 # Enough for every conversation an incident gathers in an hour; a bigger batch is a job, not a click.
 MAX_CONVERSATIONS = 500
@@ -94,7 +95,7 @@ def bulk_update(actor: User, ids: Sequence[int], verb: str, value: str = "") -> 
         raise DeskError(f"{verb!r} is not a bulk action ({', '.join(VERBS)})", code="unknown_verb")
     value = value.strip()
     if VERBS[verb] and not value:
-        raise DeskError(f"{verb} needs a value", code="missing_value")
+        raise DeskError(VERBS[verb], code="missing_value")
     if verb == "status" and value not in Status.values:
         raise DeskError(f"{value!r} is not a status ({', '.join(Status.values)})")
     incident = _incident(actor, value) if verb == "link" else None
