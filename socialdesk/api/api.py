@@ -15,6 +15,7 @@ from ninja.security import django_auth
 from socialdesk.api.approvals import approvals as approvals_router
 from socialdesk.api.approvals import drafts as drafts_router
 from socialdesk.api.auth import ApiTokenAuth, signed_in
+from socialdesk.api.bulk import BulkIn, BulkOut, bulk
 from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clock
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
@@ -124,6 +125,15 @@ def list_conversations(
         "counts": tallies,
         "items": [conversation_out(c, slugs[c.workspace_id]) for c in items],
     }
+
+
+@api.post(
+    "/conversations/bulk",
+    response={200: BulkOut, 404: Problem, 422: Problem},
+    summary="One desk verb on many conversations (each refused one is reported, the others go ahead)",
+)
+def conversations_bulk(request: HttpRequest, body: BulkIn) -> dict[str, Any]:
+    return bulk(request, body)
 
 
 @api.get("/conversations/{conversation_id}", response=ConversationDetail)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from socialdesk.bulk.saved import saved_reply_names
 from socialdesk.channels.models import Channel
 from socialdesk.conversations.inbox import (
     COUNT_CAP,
@@ -29,6 +30,8 @@ from socialdesk.conversations.inbox import (
 from socialdesk.conversations.models import Conversation, Status, Tag
 from socialdesk.conversations.sla import current_target
 from socialdesk.errors import DeskError
+from socialdesk.incidents.actions import incidents_for
+from socialdesk.incidents.models import IncidentStatus
 from socialdesk.web.auth import signed_in
 from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import workspaces_for
@@ -122,9 +125,20 @@ def _row(c: Conversation, now: datetime) -> dict[str, object]:
     }
 
 
+def _bulk_bar(request: HttpRequest) -> dict[str, object]:
+    """The bulk bar's choices (the whole page only: the rows polled every few seconds need none)."""
+    return {
+        "statuses": Status.choices,
+        "open_incidents": incidents_for(request.user)
+        .filter(status=IncidentStatus.OPEN)
+        .order_by("-opened_at")[:50],
+        "saved_reply_names": saved_reply_names(workspaces_for(request.user)),
+    }
+
+
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/inbox.html", _inbox_context(request))
+    return render(request, "web/inbox.html", {**_inbox_context(request), **_bulk_bar(request)})
 
 
 @login_required
@@ -133,15 +147,14 @@ def inbox_rows(request: HttpRequest) -> HttpResponse:
     return render(request, "web/inbox_rows.html", _inbox_context(request))
 
 
-def _inbox_error(request: HttpRequest, error: DeskError, **_: object) -> HttpResponse:
-    return render(
-        request, "web/inbox.html", {**_inbox_context(request), "desk_error": str(error)}, status=error.status
-    )
+def inbox_error(request: HttpRequest, error: DeskError, **_: object) -> HttpResponse:
+    context = {**_inbox_context(request), **_bulk_bar(request), "desk_error": str(error)}
+    return render(request, "web/inbox.html", context, status=error.status)
 
 
 @login_required
 @require_POST
-@shows_desk_errors(_inbox_error)
+@shows_desk_errors(inbox_error)
 def save_inbox_view(request: HttpRequest) -> HttpResponse:
     view = save_view(signed_in(request), request.POST.get("name", ""), request.POST.get("query", ""))
     return redirect(f"{reverse('web:inbox')}?{view.query}")

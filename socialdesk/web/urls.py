@@ -3,6 +3,7 @@ from django.urls import path
 from socialdesk.web import (
     approval_views,
     automation_views,
+    bulk_views,
     channel_views,
     draft_views,
     inbox_views,
@@ -17,6 +18,7 @@ app_name = "web"
 urlpatterns = [
     path("", inbox_views.inbox_page, name="inbox"),
     path("inbox/rows/", inbox_views.inbox_rows, name="inbox_rows"),
+    path("inbox/bulk/", bulk_views.bulk, name="inbox_bulk"),
     path("views/", inbox_views.save_inbox_view, name="save_view"),
     path("c/<int:pk>/", views.conversation_detail, name="conversation"),
     path("c/<int:pk>/reply/", views.reply, name="reply"),

@@ -22,6 +22,9 @@ from socialdesk.conversations.models import AlertKind, Conversation, Message, St
 from socialdesk.conversations.personal_data import reveal_personal_data
 from socialdesk.conversations.sla import sla_state
 from socialdesk.errors import DeskError
+from socialdesk.incidents.actions import incidents_for
+from socialdesk.incidents.links import link_to_incident, unlink_from_incident
+from socialdesk.incidents.models import Incident, IncidentStatus
 from socialdesk.moderation.actions import moderate
 from socialdesk.moderation.suggestions import suggest_moderation
 from socialdesk.policy.actions import active_policy_version
@@ -126,6 +129,9 @@ def _conversation_page(
         "sla": sla_state(conversation, timezone.now(), _warn_before(found)),
         "automation_log": _automation_log(conversation),
         "is_approver": can_approve(conversation.workspace_id, request.user.pk),
+        "open_incidents": Incident.objects.filter(
+            workspace_id=conversation.workspace_id, status=IncidentStatus.OPEN
+        ).order_by("-opened_at")[:50],
         **_policy_context(conversation, request.user, found),
         **extra,
     }
@@ -215,7 +221,7 @@ def _int(value: str | None) -> int | None:
 @require_POST
 @shows_desk_errors(_conversation_error)
 def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Assign, status, tag, untag and note from the conversation page."""
+    """Assign, status, tag, untag, incident link and note from the conversation page."""
     conversation = _get_conversation(request, pk)
     user = signed_in(request)
     value = request.POST.get("value", "")
@@ -233,6 +239,11 @@ def desk_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return redirect("web:conversation", pk=after)
     elif action in {"tag", "untag"}:
         tag_conversation(conversation, value, user, remove=action == "untag")
+    elif action == "link":
+        incident = get_object_or_404(incidents_for(request.user), pk=_int(value) or 0)
+        link_to_incident(user, conversation, incident)
+    elif action == "unlink":
+        unlink_from_incident(user, conversation)
     elif action == "note":
         add_note(conversation, user, value)
     else:

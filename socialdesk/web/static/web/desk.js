@@ -1,10 +1,12 @@
-// Socialdesk desk: keyboard shortcuts, saved replies into the composer, typing presence.
+// Socialdesk desk: keyboard shortcuts, bulk selection in the inbox, saved replies into the composer,
+// typing presence.
 (function () {
   "use strict";
   var selectedId = null;
 
   function typingTarget(el) {
-    return el && (el.tagName === "INPUT" || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
+    // A checkbox takes no text: after clicking one, the shortcuts still work.
+    return el && ((el.tagName === "INPUT" && el.type !== "checkbox") || el.tagName === "TEXTAREA" || el.tagName === "SELECT" || el.isContentEditable);
   }
 
   function rows() {
@@ -33,6 +35,85 @@
     return false;
   }
 
+  // Bulk selection in the inbox. The picked ids live here, not in the checkboxes: the rows are
+  // replaced every few seconds and each new copy is ticked again from this set.
+  var picked = new Set();
+  var anchor = -1;  // the row last picked or unpicked: shift-click selects from there
+
+  function onInbox() { return !!document.getElementById("bulk"); }
+
+  function setPicked(row, on) {
+    var id = row.getAttribute("data-id");
+    if (on) picked.add(id); else picked.delete(id);
+  }
+
+  function showPicked() {
+    var bar = document.getElementById("bulk");
+    if (!bar) return;
+    var all = rows();
+    var visible = new Set();
+    all.forEach(function (row) {
+      var id = row.getAttribute("data-id");
+      visible.add(id);
+      var box = row.querySelector("input.pick");
+      if (box) box.checked = picked.has(id);
+      row.classList.toggle("picked", picked.has(id));
+    });
+    // A conversation that left the list (answered elsewhere, filtered out) is not acted on unseen.
+    picked.forEach(function (id) { if (!visible.has(id)) picked.delete(id); });
+    document.getElementById("bulk-count").textContent = String(picked.size);
+    bar.hidden = picked.size === 0;
+    var every = document.getElementById("pick-all");
+    if (every) {
+      every.checked = all.length > 0 && picked.size === all.length;
+      every.indeterminate = picked.size > 0 && picked.size < all.length;
+    }
+  }
+
+  function cursor() {
+    if (currentIndex() < 0) select(0);
+    return currentIndex();
+  }
+
+  function togglePicked() {
+    var index = cursor();
+    if (index < 0) return;
+    var row = rows()[index];
+    setPicked(row, !picked.has(row.getAttribute("data-id")));
+    anchor = index;
+    showPicked();
+  }
+
+  function extendPicked(step) {
+    var index = cursor();
+    if (index < 0) return;
+    setPicked(rows()[index], true);
+    select(index + step);
+    anchor = currentIndex();
+    setPicked(rows()[anchor], true);
+    showPicked();
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !onInbox()) return;
+    if (target.id === "pick-all") {
+      var on = target.checked;
+      rows().forEach(function (row) { setPicked(row, on); });
+      anchor = -1;
+    } else if (target.classList && target.classList.contains("pick")) {
+      var all = rows();
+      var index = all.indexOf(target.closest("tr"));
+      // The box already shows its new state; a shift-click gives the whole range that state.
+      var from = event.shiftKey && anchor >= 0 && anchor < all.length ? anchor : index;
+      for (var i = Math.min(from, index); i <= Math.max(from, index); i++) setPicked(all[i], target.checked);
+      anchor = index;
+    } else if (target.id === "bulk-clear") {
+      picked.clear();
+    } else return;
+    showPicked();
+  });
+
   // The inbox's filters and sort, kept for this tab: `e` on a conversation goes on in the same list.
   var INBOX_KEY = "socialdesk.inbox";
   function inboxQuery() {
@@ -59,6 +140,14 @@
     else if (key === "r") { if (!focus("reply-text")) return; }
     else if (key === "n") { if (!focus("note-text")) return; }
     else if (key === "a") { if (!focus("assignee")) return; }
+    else if (key === "x" && onInbox()) { togglePicked(); }
+    else if ((key === "J" || key === "K") && onInbox()) { extendPicked(key === "J" ? 1 : -1); }
+    else if (key === "Escape" && onInbox() && picked.size) { picked.clear(); showPicked(); }
+    else if (key === "e" && onInbox()) {
+      // In the inbox: resolve the selected conversations.
+      if (!picked.size) return;
+      document.getElementById("bulk-resolve").click();
+    }
     else if (key === "e") {
       // Resolve, then open the next conversation of the inbox this one was opened from.
       var form = document.getElementById("resolve-form");
@@ -123,6 +212,7 @@
   // The inbox rows are replaced every few seconds: keep the selection on the same conversation.
   document.addEventListener("htmx:afterSwap", function () {
     tick();
+    showPicked();
     if (!selectedId) return;
     var all = rows();
     var index = all.findIndex(function (r) { return r.getAttribute("data-id") === selectedId; });
@@ -168,5 +258,6 @@
     });
   });
 
+  showPicked();
   window.socialdeskReady = true;  // the shortcuts are listening (tests wait for this)
 })();

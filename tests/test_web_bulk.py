@@ -1,0 +1,124 @@
+"""The inbox's bulk bar through Django's test client: the form's fields reach the bulk action, the
+inbox comes back with its filters and what happened; bad input is a page with the reason, never a 500."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from socialdesk.channels.sandbox.receiver import sandbox_channel
+from socialdesk.conversations.models import Activity, Conversation, Message
+from socialdesk.incidents.models import Incident, IncidentStatus
+from socialdesk.ingest.actions import receive_event
+from socialdesk.policy.actions import save_policy
+from tests.helpers import T0, post
+
+TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
+    encoding="utf-8"
+)
+
+
+@pytest.fixture
+def desk(workspace: Any, other_workspace: Any, x_channel: Any, agent: Any) -> dict[str, Any]:
+    save_policy(workspace, TELECOM)
+    receive_event(x_channel, "1", post("a", "@NimbusMobile my calls keep dropping at home", author="u1"))
+    receive_event(x_channel, "2", post("b", "@NimbusMobile no signal in Porto", author="u2", minutes=1))
+    receive_event(
+        sandbox_channel(other_workspace, "x"), "1", post("z", "@GlobexBank card declined", author="u9")
+    )
+    client = Client()
+    assert client.login(username="alice", password="correct horse battery staple")
+    ids = {str(m.network_message_id): m.conversation_id for m in Message.objects.all()}
+    return {"client": client, **ids, "globex": other_workspace}
+
+
+def _shown(html: str) -> list[str]:
+    section = re.search(r'<section id="bulk-result".*?</section>', html, re.S)
+    return re.findall(r"<p[^>]*>(.*?)</p>", section.group(0)) if section else []
+
+
+def test_the_bar_offers_every_saved_reply_and_open_incident_of_the_users_brands(
+    desk: dict[str, Any], workspace: Any
+) -> None:
+    mine = Incident.objects.create(
+        workspace=workspace, title="Porto outage", category="line_problem", opened_at=T0
+    )
+    Incident.objects.create(
+        workspace=workspace, title="Old", category="x", opened_at=T0, status=IncidentStatus.RESOLVED
+    )
+    Incident.objects.create(workspace=desk["globex"], title="Globex cards", category="cards", opened_at=T0)
+    html = desk["client"].get("/").content.decode()
+    bar = re.search(r'<form id="bulk".*?</form>', html, re.S)
+    assert bar is not None
+    replies = re.search(r'<select name="reply">(.*?)</select>', bar.group(0), re.S)
+    assert replies is not None
+    assert re.findall(r"<option[^>]*>(.*?)</option>", replies.group(1)) == [
+        "choose…",
+        "Ask to DM",
+        "Known outage",
+        "Move billing to private",
+        "eSIM steps",
+    ]
+    incidents = re.search(r'<select name="link">(.*?)</select>', bar.group(0), re.S)
+    assert incidents is not None
+    assert re.findall(r"<option[^>]*>(.*?)</option>", incidents.group(1)) == [
+        "choose…",
+        f"#{mine.pk} Porto outage",
+    ]
+
+
+def test_tags_the_selection_and_returns_to_the_same_inbox(desk: dict[str, Any]) -> None:
+    client, a, b, z = desk["client"], desk["a"], desk["b"], desk["z"]
+    response = client.post(
+        "/inbox/bulk/",
+        {"ids": [a, b, z], "verb": "tag", "tag": "porto", "query": "status=live&sort=recent&page=1"},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/?status=live&sort=recent&page=1")
+    page = client.get(response["Location"]).content.decode()
+    assert _shown(page) == ["2 tagged “porto”, 1 failed", f"#{z}: not found"]
+    assert list(
+        Conversation.objects.filter(tags__name="porto").order_by("pk").values_list("pk", flat=True)
+    ) == [a, b]
+    # Shown once: the next page has no message left.
+    assert _shown(client.get("/").content.decode()) == []
+
+
+def test_the_resolve_button_carries_its_status(desk: dict[str, Any]) -> None:
+    client, a = desk["client"], desk["a"]
+    response = client.post("/inbox/bulk/", {"ids": [a], "verb": "status:resolved", "status": ""})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert _shown(client.get("/").content.decode()) == ["1 resolved"]
+    assert Conversation.objects.get(pk=a).status == "resolved"
+
+
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        ({"verb": "status:resolved"}, "select at least one conversation"),
+        (
+            {"ids": ["1", "x"], "verb": "status:resolved"},
+            "the selection holds something that is not a conversation number",
+        ),
+        ({"ids": ["1"], "verb": "status", "status": ""}, "choose a status"),
+        ({"ids": ["1"], "verb": "<script>"}, "&#x27;&lt;script&gt;&#x27; is not a bulk action"),
+    ],
+)
+def test_bad_input_shows_the_inbox_with_the_reason(
+    desk: dict[str, Any], form: dict[str, Any], reason: str
+) -> None:
+    response = desk["client"].post("/inbox/bulk/", form)
+    assert response.status_code == 422
+    assert reason in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_the_return_address_stays_in_the_inbox(desk: dict[str, Any]) -> None:
+    response = desk["client"].post(
+        "/inbox/bulk/",
+        {"ids": [desk["a"]], "verb": "unlink", "query": "//evil.example/?x=1\r\nSet-Cookie: a=b"},
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith("/?")
+    assert "\n" not in response["Location"]
