@@ -171,14 +171,14 @@ def test_an_incident_is_mailed_to_the_leads_exactly(workspace: Any, admin: User,
     )
     # And each email delivery is recorded: sent, refused for good (550), or impossible (no address)
     rows = Delivery.objects.filter(notification=made, medium="email").order_by("user__username")
-    assert [(d.user.username, d.status, d.attempts, d.last_error) for d in rows] == [
+    assert list(rows.values_list("user__username", "status", "attempts", "last_error")) == [
         ("adam", "sent", 1, ""),
         ("gus", "failed", 1, "SMTP 550: 5.1.1 <gone@acme.test>: Recipient address rejected: User unknown"),
         ("lena", "sent", 1, ""),
         ("nora", "failed", 0, "the member has no email address"),
     ]
     attempts = Attempt.objects.filter(delivery__notification=made).order_by("delivery__user__username")
-    assert [(a.delivery.user.username, a.status_code, a.ok, a.at) for a in attempts] == [
+    assert list(attempts.values_list("delivery__user__username", "status_code", "ok", "at")) == [
         ("adam", None, True, T0),
         ("gus", 550, False, T0),
         ("lena", None, True, T0),
