@@ -243,3 +243,9 @@ def test_an_opened_incident_is_told_to_the_leads(
         T0 + timedelta(minutes=44),
     )
     assert _told(told) == ["adam", "lena"]
+    # One more negative post joins it: the crisis escalation is not announced per conversation
+    receive_event(
+        x_channel, "e12", post("o12", "@NimbusMobile still no signal here", author="u12", minutes=50)
+    )
+    assert Conversation.objects.filter(incident=incident).count() == 13
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["incident_opened"]

@@ -278,8 +278,12 @@ def apply_decision(conversation: Conversation, decision: Decision, at: datetime)
 
 
 def _tell(conversation: Conversation, escalation: Escalation, at: datetime) -> None:
-    """The roles the rule names hear of it (members' own choices still win); legal's are their own kind."""
+    """The roles the rule names hear of it (members' own choices still win); legal's are their own kind.
+    A conversation of an open incident is not announced on its own: the incident's notification told
+    the leads once, where one per conversation would bury everything else during a crisis."""
     legal = conversation.legal_threat or "legal" in escalation.roles
+    if not legal and conversation.incident_id is not None:
+        return
     notify(
         conversation.workspace_id,
         Kind.LEGAL_ESCALATION if legal else Kind.ESCALATION,
