@@ -141,7 +141,7 @@ def test_an_incident_is_mailed_to_the_leads_exactly(workspace: Any, admin: User,
         made = notify(
             workspace,
             "incident_opened",
-            "Incident opened: Many negative posts about Line problem",
+            "Many negative posts about Line problem",
             link="/incidents/4/",
         )
     assert made is not None
@@ -153,15 +153,12 @@ def test_an_incident_is_mailed_to_the_leads_exactly(workspace: Any, admin: User,
     mail = message_from_bytes(smtp.received[1][2], policy=policy.default)
     assert mail["From"] == "Socialdesk <desk@acme.test>"
     assert mail["To"] == "lena@acme.test"
-    assert (
-        mail["Subject"]
-        == "[Acme Telecom] Incident opened: Incident opened: Many negative posts about Line problem"
-    )
+    assert mail["Subject"] == "[Acme Telecom] Incident opened: Many negative posts about Line problem"
     assert mail["Auto-Submitted"] == "auto-generated"
     assert mail["X-Socialdesk-Notification"] == str(made.pk)
     assert mail["X-Socialdesk-Kind"] == "incident_opened"
     assert mail.get_content().replace("\r\n", "\n") == (
-        "Incident opened: Many negative posts about Line problem\n"
+        "Many negative posts about Line problem\n"
         "\n"
         "Open: https://desk.acme.test/incidents/4/\n"
         "\n"
@@ -216,21 +213,19 @@ def test_webhooks_are_signed_slack_bodies_and_a_failing_one_is_retried_without_h
     receiver.script["/flaky"] = [503, 500]
     # When an incident is opened
     with time_machine.travel(T0, tick=False):
-        made = notify(
-            workspace, "incident_opened", "Incident opened: <Madrid> outage & more", link="/incidents/4/"
-        )
+        made = notify(workspace, "incident_opened", "<Madrid> outage & more", link="/incidents/4/")
     assert made is not None
     # Then each wanting webhook was called once right away, signed with its own secret
     assert receiver.paths() == ["/flaky", "/slack"]
     _, headers, body = receiver.calls[1]
     assert json.loads(body) == {
-        "text": "*Incident opened* · Acme Telecom: Incident opened: &lt;Madrid&gt; outage &amp; more "
+        "text": "*Incident opened* · Acme Telecom: &lt;Madrid&gt; outage &amp; more "
         "<https://desk.acme.test/incidents/4/|Open in Socialdesk>",
         "socialdesk": {
             "id": made.pk,
             "kind": "incident_opened",
             "workspace": "acme",
-            "text": "Incident opened: <Madrid> outage & more",
+            "text": "<Madrid> outage & more",
             "link": "https://desk.acme.test/incidents/4/",
             "conversation_id": None,
             "incident_id": None,

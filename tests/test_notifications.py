@@ -237,7 +237,7 @@ def test_an_opened_incident_is_told_to_the_leads(
     incident = Incident.objects.get()
     told = Notification.objects.get(kind="incident_opened")
     assert (told.text, told.incident_id, told.link, told.created_at) == (
-        "Incident opened: Many negative posts about Line problem",
+        "Many negative posts about Line problem",
         incident.pk,
         f"/incidents/{incident.pk}/",
         T0 + timedelta(minutes=44),

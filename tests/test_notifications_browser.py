@@ -29,7 +29,7 @@ from socialdesk.workspaces.actions import add_member, create_user, create_worksp
 from socialdesk.workspaces.models import Role
 workspace = create_workspace("acme", "Acme Telecom")
 add_member(workspace, create_user("adam", "admin passphrase here"), Role.ADMIN)
-notify(workspace, "incident_opened", "Incident opened: Madrid outage")
+notify(workspace, "incident_opened", "Madrid outage")
 """
 RAISE = """
 from socialdesk.cli.common import setup_django
@@ -90,7 +90,7 @@ def test_notification_pages_load_clean_and_the_unread_count_is_live(
         assert page.inner_text("#new-secret").startswith("whsec_")
         # The centre shows the incident, unread; the header counts it
         page.goto("/notifications/")
-        assert "Incident opened: Madrid outage" in page.inner_text("#notification-list")
+        assert "Madrid outage" in page.inner_text("#notification-list")
         assert page.inner_text("#nav-notifications") == "Notifications 1"
         # When the desk raises another, the header says so without a reload
         _python(RAISE, env)

@@ -76,7 +76,7 @@ def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> I
             notify(
                 incident.workspace_id,
                 Kind.INCIDENT_OPENED,
-                f"Incident opened: {incident.title}",
+                incident.title,  # the kind says "Incident opened"
                 incident=incident,
                 key=f"incident_opened:{incident.pk}",
                 at=at,
