@@ -49,6 +49,39 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={value!r} is not a boolean (use 1/0, true/false, yes/no)")
 
 
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (env(name) or default).lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def smtp_mailer(host: str, port: int, user: str, password: str, security: str) -> dict[str, Any]:
+    """A Django MAILERS entry for an SMTP server (`security`: starttls, tls or none)."""
+    return {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": host or "localhost",
+            "port": port,
+            "username": user,
+            "password": password,
+            "use_tls": security == "starttls",
+            "use_ssl": security == "tls",
+            "timeout": 10,  # seconds: a stuck server costs one attempt, not the sender
+        },
+    }
+
+
 def data_dir() -> Path:
     path = Path(env("SOCIALDESK_DATA_DIR") or Path.cwd() / "var")
     path.mkdir(parents=True, exist_ok=True)

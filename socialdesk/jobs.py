@@ -35,6 +35,8 @@ JOBS: tuple[Job, ...] = (
     Job("policy-tick", "socialdesk.policy.timers.policy_tick", 30.0),
     # Retries when due, and what a sender stopped in the middle of (see socialdesk.outbox.actions).
     Job("outbox-tick", "socialdesk.outbox.actions.outbox_tick", 10.0),
+    # Notification emails and webhooks: retries when due, and what a sender stopped in the middle of.
+    Job("notifications-tick", "socialdesk.notifications.sending.notifications_tick", 10.0),
     # Mailboxes and mention timelines of the networks that are polled (their specs name a poller).
     Job("poll-channels", "socialdesk.channels.polling.poll_channels", 60.0),
     # Webhook digests older than the replay window (the table would otherwise only grow).

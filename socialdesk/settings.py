@@ -9,8 +9,11 @@ from socialdesk.config import (
     data_dir,
     env,
     env_bool,
+    env_choice,
+    env_int,
     parse_database_url,
     secret_key,
+    smtp_mailer,
     sqlite_database,
 )
 from socialdesk.jobs import beat_schedule
@@ -41,6 +44,7 @@ INSTALLED_APPS = [
     "socialdesk.triage",
     "socialdesk.incidents",
     "socialdesk.outbox",
+    "socialdesk.notifications",
     "socialdesk.web",
 ]
 
@@ -71,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "socialdesk.web.context.user_workspaces",
                 "socialdesk.web.context.approvals_waiting",
+                "socialdesk.web.context.notifications_unread",
                 "socialdesk.web.clock.desk_zone",
             ],
         },
@@ -88,6 +93,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Keys used to encrypt channel credentials at rest (comma-separated Fernet keys, newest first, for rotation).
 # Without them a key is derived from SECRET_KEY.
 SOCIALDESK_ENCRYPTION_KEYS = [k for k in (env("SOCIALDESK_ENCRYPTION_KEYS") or "").split(",") if k]
+
+# Notifications by email (socialdesk.notifications.mail): off until an SMTP host is set.
+SOCIALDESK_SMTP_HOST = env("SOCIALDESK_SMTP_HOST") or ""
+SOCIALDESK_SMTP_PORT = env_int("SOCIALDESK_SMTP_PORT", 587)
+SOCIALDESK_SMTP_USER = env("SOCIALDESK_SMTP_USER") or ""
+SOCIALDESK_SMTP_PASSWORD = env("SOCIALDESK_SMTP_PASSWORD") or ""
+SOCIALDESK_SMTP_SECURITY = env_choice("SOCIALDESK_SMTP_SECURITY", ("starttls", "tls", "none"), "starttls")
+SOCIALDESK_EMAIL_FROM = env("SOCIALDESK_EMAIL_FROM") or "Socialdesk <socialdesk@localhost>"
+# Django's mailers: the desk sends only notification email, through the SMTP server above.
+MAILERS = {
+    "default": smtp_mailer(
+        SOCIALDESK_SMTP_HOST,
+        SOCIALDESK_SMTP_PORT,
+        SOCIALDESK_SMTP_USER,
+        SOCIALDESK_SMTP_PASSWORD,
+        SOCIALDESK_SMTP_SECURITY,
+    )
+}
+# Where people open the desk: links in notification emails and webhooks are made absolute with it.
+SOCIALDESK_BASE_URL = env("SOCIALDESK_BASE_URL") or "http://127.0.0.1:8000"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -21,6 +21,7 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
         "sweep-pending-events",
         "policy-tick",
         "outbox-tick",
+        "notifications-tick",
         "poll-channels",
         "prune-webhook-deliveries",
     ]

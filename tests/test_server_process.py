@@ -125,6 +125,7 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         visited = {}
         pages = ["/", first, "/incidents/", "/channels/", "/tokens/", "/policy/", "/policy/public/"]
         pages += ["/automation/", "/automation/?hours=24", "/sandbox/outbox/", "/approvals/", "/members/"]
+        pages += ["/notifications/", "/notifications/preferences/", "/notifications/webhooks/"]
         for path in [*pages, "/api/docs"]:
             response = page.goto(path)
             page.wait_for_load_state("networkidle")

@@ -19,6 +19,7 @@ from socialdesk.api.bulk import BulkIn, BulkOut, bulk
 from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clock
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
+from socialdesk.api.notifications import router as notifications_router
 from socialdesk.api.schemas import (
     AssignIn,
     CheckIn,
@@ -277,6 +278,7 @@ def create_view(request: HttpRequest, body: ViewIn) -> Status[dict[str, Any]]:
 
 
 api.add_router("/incidents", incidents_router)
+api.add_router("/notifications", notifications_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/messages", drafts_router)
 api.add_router("/workspaces", members_router)

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from socialdesk.conversations.models import Conversation
 from socialdesk.errors import DeskError
 from socialdesk.incidents.models import Incident, IncidentStatus
+from socialdesk.notifications.models import Kind
+from socialdesk.notifications.notify import notify
 from socialdesk.policy.schema import Policy
 from socialdesk.workspaces.actions import LEAD_ROLES, can_lead, require_role, workspaces_for
 
@@ -63,13 +65,22 @@ def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> I
     if incident is None:
         if not in_crisis(policy, conversation, at):
             return None
-        incident, _ = Incident.objects.get_or_create(
+        incident, opened = Incident.objects.get_or_create(
             workspace_id=conversation.workspace_id,
             category=key,
             status=IncidentStatus.OPEN,
             defaults={"title": incident_title(policy, key), "opened_at": at},
         )
         crisis_window(policy, conversation, at).filter(incident__isnull=True).update(incident=incident)
+        if opened:
+            notify(
+                incident.workspace_id,
+                Kind.INCIDENT_OPENED,
+                incident.title,  # the kind says "Incident opened"
+                incident=incident,
+                key=f"incident_opened:{incident.pk}",
+                at=at,
+            )
     if conversation.incident_id != incident.pk:
         conversation.incident = incident
         Conversation.objects.filter(pk=conversation.pk).update(incident=incident)

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.conversations.actions import ALERT_TEXT_CHARS, raise_alert
 from socialdesk.conversations.models import Alert, AlertKind, Conversation, Message, Priority, Tag
+from socialdesk.notifications.models import Kind
+from socialdesk.notifications.notify import notify
 from socialdesk.policy.clock import due_at, targets_for
 from socialdesk.policy.schema import Condition, Policy
 from socialdesk.policy.schema import Priority as PriorityName
@@ -267,11 +269,29 @@ def apply_decision(conversation: Conversation, decision: Decision, at: datetime)
         tag, _ = Tag.objects.get_or_create(workspace_id=conversation.workspace_id, name=name)
         conversation.tags.add(tag)
     for escalation in decision.escalations:
-        raise_alert(conversation, AlertKind.ESCALATION, list(escalation.roles), escalation.rule, at)
+        if raise_alert(conversation, AlertKind.ESCALATION, list(escalation.roles), escalation.rule, at):
+            _tell(conversation, escalation, at)
     if changes:
         Conversation.objects.filter(pk=conversation.pk).update(**changes)
         for name, value in changes.items():
             setattr(conversation, name, value)
+
+
+def _tell(conversation: Conversation, escalation: Escalation, at: datetime) -> None:
+    """The roles the rule names hear of it (members' own choices still win); legal's are their own kind.
+    A conversation of an open incident is not announced on its own: the incident's notification told
+    the leads once, where one per conversation would bury everything else during a crisis."""
+    legal = conversation.legal_threat or "legal" in escalation.roles
+    if not legal and conversation.incident_id is not None:
+        return
+    notify(
+        conversation.workspace_id,
+        Kind.LEGAL_ESCALATION if legal else Kind.ESCALATION,
+        f"Escalated ({escalation.rule}): conversation #{conversation.pk}",
+        conversation=conversation,
+        roles=escalation.roles,
+        at=at,
+    )
 
 
 def apply_policy(policy: Policy, number: int, message: Message, *, first: bool, incident: bool) -> Decision:

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from socialdesk.conversations.actions import raise_alert
 from socialdesk.conversations.models import AlertKind, Conversation, Status
+from socialdesk.notifications.models import Kind, Notification
+from socialdesk.notifications.notify import notify
 from socialdesk.outbox.queue import queue_outbound
 from socialdesk.policy import automation
 from socialdesk.policy.actions import parsed_policy
@@ -152,10 +154,63 @@ def warn_before_breach(
                 continue
             # Labelled with the zone: the page shows the same time on the same clock (web.clock).
             text = f"{label} due {due.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-            raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now)
+            if raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now):
+                notify(
+                    found_id,
+                    Kind.SLA_WARNING,
+                    f"Conversation #{conversation.pk}: {text}",
+                    conversation=conversation,
+                    key=f"sla_warning:{conversation.pk}:{due.timestamp():.0f}",
+                    at=now,
+                )
             Conversation.objects.filter(pk=conversation.pk).update(sla_warned_at=now)
             created += 1
     return created
+
+
+# A target missed longer ago than this is old news (a desk started after a long stop): not announced.
+BREACH_CATCH_UP = timedelta(hours=12)
+
+
+def _breached(workspace_id: int, now: datetime, due_field: str, answered: bool) -> Iterator[Conversation]:
+    """Live conversations whose `due_field` passed within the catch-up window, not yet announced
+    (a breach notification made at or after that due time)."""
+    announced = Notification.objects.filter(
+        conversation=OuterRef("pk"), kind=Kind.SLA_BREACH, created_at__gte=OuterRef(due_field)
+    )
+    rows = Conversation.objects.filter(
+        workspace_id=workspace_id,
+        status__in=LIVE,
+        first_response_at__isnull=not answered,
+        **{f"{due_field}__lte": now, f"{due_field}__gt": now - BREACH_CATCH_UP},
+    ).filter(~Exists(announced))
+    yield from rows.order_by(due_field, "pk")[:500]
+
+
+def notify_breaches(now: datetime | None = None, workspace_id: int | None = None) -> int:
+    """One notification per response target missed (first response, or next response after ours);
+    the notification's key makes a second run, or a second machine, announce nothing twice."""
+    now = now or timezone.now()
+    told = 0
+    for found_id, policy in active_policies(workspace_id):
+        zone = calendar_for(policy.business_hours).zone
+        for due_field, answered, label in (
+            ("first_response_due_at", False, "first response"),
+            ("next_response_due_at", True, "next response"),
+        ):
+            for conversation in _breached(found_id, now, due_field, answered):
+                due: datetime = getattr(conversation, due_field)
+                made = notify(
+                    found_id,
+                    Kind.SLA_BREACH,
+                    f"Conversation #{conversation.pk}: {label} target missed "
+                    f"(due {due.astimezone(zone):%Y-%m-%d %H:%M %Z})",
+                    conversation=conversation,
+                    key=f"sla_breach:{conversation.pk}:{due.timestamp():.0f}",
+                    at=now,
+                )
+                told += made is not None
+    return told
 
 
 def policy_tick(now: datetime | None = None, workspace_id: int | None = None) -> dict[str, int]:
@@ -166,4 +221,5 @@ def policy_tick(now: datetime | None = None, workspace_id: int | None = None) ->
         "acknowledgments": send_due_acknowledgments(now, workspace_id),
         "still_working": send_still_working_updates(now, workspace_id),
         "sla_warnings": warn_before_breach(now, workspace_id),
+        "sla_breaches": notify_breaches(now, workspace_id),
     }

@@ -19,7 +19,7 @@ from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.checker import Violation
 from socialdesk.policy.drafts import DraftCheck, check_draft_reply
 from socialdesk.replies.collision import replies_since
-from socialdesk.replies.holds import hold_reason
+from socialdesk.replies.holds import hold_reason, tell_approvers
 from socialdesk.workspaces.actions import APPROVER_ROLES, require_member, require_role
 
 
@@ -103,6 +103,8 @@ def send_reply(
             updates["status"] = Status.OPEN
         if updates:
             Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        if held:
+            tell_approvers(message, author)
     return message
 
 

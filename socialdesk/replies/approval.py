@@ -12,7 +12,7 @@ from socialdesk.errors import DeskError, Forbidden
 from socialdesk.outbox.queue import enqueue_delivery
 from socialdesk.policy.drafts import check_draft_reply
 from socialdesk.replies.actions import ReplyRejected, log_activity, require_reviewer, send_delay
-from socialdesk.replies.holds import hold_reason
+from socialdesk.replies.holds import hold_reason, tell_approvers
 from socialdesk.workspaces.actions import require_member
 
 # What an author can still change: a reply waiting for a lead, or one a lead sent back.
@@ -87,7 +87,9 @@ def resubmit_reply(message: Message, author: User, text: str | None = None) -> M
             raise DeskError("only a returned reply can be resubmitted", code="not_returned", status=409)
         log_activity(message.conversation_id, author, "resubmitted reply", f"#{message.pk}")
         message.refresh_from_db()
-        if not held:
+        if held:
+            tell_approvers(message, author)
+        else:
             enqueue_delivery(message, message.undo_until)
     return message
 

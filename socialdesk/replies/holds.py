@@ -3,8 +3,13 @@ conversation triggered (their alerts name them), said in words an approver can a
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
+from django.urls import reverse
+
 from socialdesk.conversations.actions import ALERT_TEXT_CHARS
-from socialdesk.conversations.models import AlertKind, Conversation
+from socialdesk.conversations.models import AlertKind, Conversation, Message
+from socialdesk.notifications.models import Kind
+from socialdesk.notifications.notify import notify
 from socialdesk.policy.actions import active_policy_version
 
 GENERIC = "replies in this conversation need approval"
@@ -24,3 +29,16 @@ def hold_reason(conversation: Conversation) -> str:
     if conversation.legal_threat and rules == []:
         reason += " (legal threat)"
     return reason[:300]
+
+
+def tell_approvers(message: Message, author: User) -> None:
+    """The members who may approve hear that a reply waits for them (not its author: four eyes)."""
+    notify(
+        message.workspace_id,
+        Kind.APPROVAL_WAITING,
+        f"A reply by {author.get_username()} in conversation #{message.conversation_id} waits for "
+        f"approval ({message.held_reason or GENERIC})",
+        link=reverse("web:approvals"),
+        conversation=message.conversation,
+        except_user=author,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from socialdesk.notifications.centre import unread_count
 from socialdesk.replies.queue import waiting_count
 from socialdesk.workspaces.actions import workspaces_for
 
@@ -20,3 +21,9 @@ def approvals_waiting(request: HttpRequest) -> dict[str, object]:
     return {
         "approvals_waiting": SimpleLazyObject(lambda: waiting_count(user) if user.is_authenticated else 0)
     }
+
+
+def notifications_unread(request: HttpRequest) -> dict[str, object]:
+    """The header's unread count (then kept live by polling web:notification_badge)."""
+    user = request.user
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}

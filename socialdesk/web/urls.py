@@ -9,9 +9,11 @@ from socialdesk.web import (
     inbox_views,
     incident_views,
     member_views,
+    notification_views,
     policy_views,
     token_views,
     views,
+    webhook_views,
 )
 
 app_name = "web"
@@ -49,6 +51,19 @@ urlpatterns = [
     path("members/<int:workspace_id>/<int:user_id>/role/", member_views.set_role, name="member_role"),
     path("members/<int:workspace_id>/<int:user_id>/remove/", member_views.remove, name="member_remove"),
     path("invite/<str:uid>/<str:token>/", member_views.accept_invite, name="accept_invite"),
+    path("notifications/", notification_views.centre, name="notifications"),
+    path("notifications/badge/", notification_views.unread_badge, name="notification_badge"),
+    path("notifications/read-all/", notification_views.read_all, name="notifications_read_all"),
+    path("notifications/<int:delivery_id>/read/", notification_views.read, name="notification_read"),
+    path(
+        "notifications/<int:delivery_id>/open/",
+        notification_views.open_notification,
+        name="notification_open",
+    ),
+    path("notifications/preferences/", notification_views.preferences, name="notification_preferences"),
+    path("notifications/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("notifications/webhooks/<int:webhook_id>/toggle/", webhook_views.toggle, name="webhook_toggle"),
+    path("notifications/webhooks/<int:webhook_id>/remove/", webhook_views.remove, name="webhook_remove"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("sandbox/outbox/", views.sandbox_outbox, name="sandbox_outbox"),
