@@ -7,7 +7,14 @@ from typing import Any
 
 import yaml
 
-from socialdesk.conversations.models import Contact, ContactHandle, Conversation, DeliveryStatus, Direction, Message
+from socialdesk.conversations.models import (
+    Contact,
+    ContactHandle,
+    Conversation,
+    DeliveryStatus,
+    Direction,
+    Message,
+)
 from socialdesk.incidents.models import Incident
 from socialdesk.policy.actions import save_policy
 from tests.helpers import T0
@@ -29,9 +36,7 @@ def bulletin_policy(workspace: Any, extra_accounts: list[dict[str, Any]] | None 
 
 
 def incident(workspace: Any) -> Incident:
-    return Incident.objects.create(
-        workspace=workspace, title=INTERNAL_TITLE, category=CATEGORY, opened_at=T0
-    )
+    return Incident.objects.create(workspace=workspace, title=INTERNAL_TITLE, category=CATEGORY, opened_at=T0)
 
 
 def linked_conversation(

@@ -72,9 +72,15 @@ def accounts(workspace: Any, fakes: Fakes) -> dict[str, Channel]:
     bulletin_policy(
         workspace, [{"network": "reddit", "role": "brand", "handle": "u/NimbusMobile", "bulletins": True}]
     )
-    x_keys = {"consumer_key": "ck", "consumer_secret": X_SECRET, "access_token": "at", "access_token_secret": "ats"}
+    x_keys = {
+        "consumer_key": "ck",
+        "consumer_secret": X_SECRET,
+        "access_token": "at",
+        "access_token_secret": "ats",
+    }
     reddit_app = {
-        "client_id": "app-id", "client_secret": "app-secret", "username": "NimbusMobile", "password": "reddit-pass"
+        "client_id": "app-id", "client_secret": "app-secret",
+        "username": "NimbusMobile", "password": "reddit-pass",
     }  # fmt: skip
     page = {"app_secret": "meta-secret", "access_token": "page-token", "verify_token": "v"}
     return {
@@ -88,14 +94,16 @@ def accounts(workspace: Any, fakes: Fakes) -> dict[str, Channel]:
         ),
         "bluesky": brand_channel(
             workspace, "bluesky", "@nimbus.example",
-            {"handle": "nimbus.bsky.social", "app_password": "app-pass-1234"}, api_base=fakes.pds.url, did=BRAND_DID,
+            {"handle": "nimbus.bsky.social", "app_password": "app-pass-1234"},
+            api_base=fakes.pds.url, did=BRAND_DID,
         ),
         "telegram": brand_channel(
             workspace, "telegram", "@NimbusHelpBot", {"bot_token": TG_TOKEN, "secret_token": "s"},
             api_base=fakes.bot.url, broadcast_chat="@nimbus_status",
         ),
         "reddit": brand_channel(
-            workspace, "reddit", "u/NimbusMobile", reddit_app, api_base=fakes.reddit.url, subreddit="NimbusMobile"
+            workspace, "reddit", "u/NimbusMobile", reddit_app,
+            api_base=fakes.reddit.url, subreddit="NimbusMobile",
         ),
     }  # fmt: skip
 
@@ -103,7 +111,8 @@ def accounts(workspace: Any, fakes: Fakes) -> dict[str, Channel]:
 def _posted(fakes: Fakes) -> dict[str, list[tuple[str, str]]]:
     """(text, what it answers) of every post the brand made, per network, oldest first."""
     x = [
-        (t["text"], next((r["id"] for r in t.get("referenced_tweets", [])), "")) for t in fakes.x.tweets.values()
+        (t["text"], next((r["id"] for r in t.get("referenced_tweets", [])), ""))
+        for t in fakes.x.tweets.values()
     ]
     facebook = [(m, "") for m in fakes.graph.feed.values()] + [
         (c["message"], c["parent"]) for c in fakes.graph.comments.values()
@@ -207,7 +216,9 @@ def test_five_hundred_people_get_a_pointer_within_the_networks_limits(
         for _ in range(count):
             n += 1
             handle = f"user{n}@fosstodon.org" if network == "mastodon" else ""
-            linked_conversation(accounts[network], outage, n, network_id=_network_id(network, n), handle=handle)
+            linked_conversation(
+                accounts[network], outage, n, network_id=_network_id(network, n), handle=handle
+            )
     start = T0 + timedelta(minutes=30)
     pointer = {"en": "Sorry, we know: data is down in central Madrid. Follow the fix here: {incident_link}"}
     wall = time.perf_counter()
@@ -216,7 +227,9 @@ def test_five_hundred_people_get_a_pointer_within_the_networks_limits(
         outcome = answer_everyone(lead, outage, reply=True, texts=pointer, now=start)
     now, ticks = start, 0
     while OutboxItem.objects.filter(status=OutboxStatus.PENDING).exists():
-        due = OutboxItem.objects.filter(status=OutboxStatus.PENDING).aggregate(at=Min("next_attempt_at"))["at"]
+        due = OutboxItem.objects.filter(status=OutboxStatus.PENDING).aggregate(at=Min("next_attempt_at"))[
+            "at"
+        ]
         now = max(now, due)
         with time_machine.travel(now, tick=False):
             outbox_tick(now, limit=1000)
@@ -233,7 +246,9 @@ def test_five_hundred_people_get_a_pointer_within_the_networks_limits(
     assert (sent["first"], sent["last"]) == (start, start + timedelta(minutes=30))
     x_times = sorted(t for t in replies.filter(channel=accounts["x"]).values_list("sent_at", flat=True) if t)
     assert [x_times[0], x_times[100], x_times[200]] == [
-        start, start + timedelta(minutes=15), start + timedelta(minutes=30)
+        start,
+        start + timedelta(minutes=15),
+        start + timedelta(minutes=30),
     ]
     for i in range(len(x_times) - 100):
         assert x_times[i + 100] - x_times[i] >= timedelta(minutes=15)  # never 101 in a window

@@ -70,13 +70,19 @@ def test_only_leads_publish_and_nothing_happens_when_refused(
     outage = incident(workspace)
     with pytest.raises(DeskError, match="only leads and admins publish bulletins"):
         publish_bulletin(agent, outage, "en", BULLETIN, NOW)
-    with pytest.raises(DeskError, match=r"^the bulletin cannot go out: X: 3[0-9]{2} of 280 allowed for a x public"):
+    with pytest.raises(
+        DeskError, match=r"^the bulletin cannot go out: X: 3[0-9]{2} of 280 allowed for a x public"
+    ):
         publish_bulletin(lead, outage, "en", "Mobile data is down in central Madrid. " * 8, NOW)
     with pytest.raises(DeskError, match="say which language the bulletin is in"):
         publish_bulletin(lead, outage, "<b>", BULLETIN, NOW)
     with pytest.raises(DeskError, match="the bulletin is empty"):
         publish_bulletin(lead, outage, "en", "   ", NOW)
-    assert (Bulletin.objects.count(), OutboxItem.objects.count(), SandboxDelivery.objects.count()) == (0, 0, 0)
+    assert (Bulletin.objects.count(), OutboxItem.objects.count(), SandboxDelivery.objects.count()) == (
+        0,
+        0,
+        0,
+    )
     outage.refresh_from_db()
     assert (outage.public_text, outage.public_url) == ("", "")
 
@@ -85,7 +91,7 @@ def test_the_reply_checker_stops_a_bulletin_that_sells(
     workspace: Any, lead: Any, desk: dict[str, Channel], clock: Any
 ) -> None:
     outage = incident(workspace)
-    with pytest.raises(DeskError, match="^the bulletin cannot go out: X: .*promotional"):
+    with pytest.raises(DeskError, match=r"^the bulletin cannot go out: X: .*promotional"):
         publish_bulletin(lead, outage, "en", "Data is down. Upgrade to our premium plan with 20% off!", NOW)
     assert Bulletin.objects.count() == 0
 

@@ -39,12 +39,22 @@ def test_the_page_shows_bulletins_in_order_and_nothing_internal(published: Incid
     assert response.status_code == 200
     page = response.content.decode()
     link = f"http://localhost:8000/status/acme/#incident-{published.pk}"
-    first = page.index(f"Mobile data is down in central Madrid since 08:40. Engineers are on it. Updates: {link}")
+    first = page.index(
+        f"Mobile data is down in central Madrid since 08:40. Engineers are on it. Updates: {link}"
+    )
     assert first < page.index("Update: half the cells are back.")
     assert f'id="incident-{published.pk}"' in page
     assert "Ongoing" in page
     assert "Nimbus Mobile on social media" in page  # the public policy document
-    for internal in (INTERNAL_TITLE, "NET-8812", "line_problem", "Line problem", CUSTOMER_TEXT, "lena", "Customer 1"):
+    for internal in (
+        INTERNAL_TITLE,
+        "NET-8812",
+        "line_problem",
+        "Line problem",
+        CUSTOMER_TEXT,
+        "lena",
+        "Customer 1",
+    ):
         assert internal not in page, internal
     assert "(internal)" not in page
 
@@ -75,7 +85,10 @@ def test_a_new_update_or_the_end_changes_the_etag(published: Incident, lead: Any
         assert "Resolved" in page.content.decode()
     # Two weeks after the end it leaves the page
     with time_machine.travel(NOW + timedelta(days=15), tick=False):
-        assert "No incidents: everything is working as it should." in client.get("/status/acme/").content.decode()
+        assert (
+            "No incidents: everything is working as it should."
+            in client.get("/status/acme/").content.decode()
+        )
 
 
 def test_another_workspace_shows_only_its_own(published: Incident, other_workspace: Any) -> None:

@@ -16,9 +16,14 @@ from socialdesk.api.clock import use_list_clock, use_workspace_clock
 from socialdesk.api.schemas import Problem
 from socialdesk.conversations.inbox import scoped
 from socialdesk.incidents.actions import incidents_for, publish_incident_status, resolve_incident
-from socialdesk.incidents.answers import Outcome, answer_everyone, resolve_with_fixed_message, undo_bulk_resolution
+from socialdesk.incidents.answers import (
+    Outcome,
+    answer_everyone,
+    resolve_with_fixed_message,
+    undo_bulk_resolution,
+)
 from socialdesk.incidents.bulletins import publish_bulletin
-from socialdesk.incidents.models import Bulletin, BulkResolution, Incident
+from socialdesk.incidents.models import BulkResolution, Bulletin, Incident
 
 router = Router(tags=["incidents"])
 
@@ -171,7 +176,9 @@ def _outcome_out(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-@router.get("/{incident_id}/bulletins", response=list[BulletinOut], summary="Bulletins and updates, oldest first")
+@router.get(
+    "/{incident_id}/bulletins", response=list[BulletinOut], summary="Bulletins and updates, oldest first"
+)
 def list_bulletins(request: HttpRequest, incident_id: int) -> list[dict[str, Any]]:
     incident = get_object_or_404(incidents_for(request.user), pk=incident_id)
     use_workspace_clock(incident.workspace_id)
@@ -192,7 +199,9 @@ def post_answer_everyone(request: HttpRequest, incident_id: int, body: AnswerIn)
     """Every linked conversation: a pointer to the bulletin (`reply`) or marked covered by it."""
     incident = get_object_or_404(incidents_for(request.user), pk=incident_id)
     use_workspace_clock(incident.workspace_id)
-    outcome = answer_everyone(signed_in(request), incident, reply=body.reply, texts=body.texts, now=timezone.now())
+    outcome = answer_everyone(
+        signed_in(request), incident, reply=body.reply, texts=body.texts, now=timezone.now()
+    )
     return _outcome_out(outcome)
 
 

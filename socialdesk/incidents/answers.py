@@ -148,7 +148,9 @@ def answer_everyone(
             if created:
                 outcome.add(AnswerHow.COVERED)
             continue
-        how, reason = _answer(policy, incident, conversation, BULLETIN_STAGE, filled, "linked to the incident", now)
+        how, reason = _answer(
+            policy, incident, conversation, BULLETIN_STAGE, filled, "linked to the incident", now
+        )
         if how:
             outcome.add(how)
         if how == AnswerHow.HELD:
@@ -185,7 +187,9 @@ def resolve_with_fixed_message(
     outcome = Outcome()
     ready: list[Conversation] = []
     for conversation in _linked(incident, FIXED_STAGE):
-        how, reason = _answer(policy, incident, conversation, FIXED_STAGE, filled, "the incident is fixed", now)
+        how, reason = _answer(
+            policy, incident, conversation, FIXED_STAGE, filled, "the incident is fixed", now
+        )
         if how:
             outcome.add(how)
         other = other_question(incident, conversation)
@@ -206,9 +210,7 @@ def resolve_with_fixed_message(
 def _bulk_resolve(
     actor: User | None, incident: Incident, conversations: list[Conversation], now: datetime
 ) -> BulkResolution:
-    before = [
-        [c.pk, c.status, c.resolved_at.isoformat() if c.resolved_at else None] for c in conversations
-    ]
+    before = [[c.pk, c.status, c.resolved_at.isoformat() if c.resolved_at else None] for c in conversations]
     ids = [c.pk for c in conversations]
     Conversation.objects.filter(pk__in=ids, status__in=LIVE).update(status=Status.RESOLVED, resolved_at=now)
     refresh_waiting(ids)

@@ -130,7 +130,10 @@ def publish_bulletin(
         )
         for channel in channels:
             post = Post.objects.create(
-                workspace_id=locked.workspace_id, channel=channel, text=filled, continues=thread.get(channel.pk)
+                workspace_id=locked.workspace_id,
+                channel=channel,
+                text=filled,
+                continues=thread.get(channel.pk),
             )
             bulletin.posts.add(post)
             enqueue_post(post, now)

@@ -1,5 +1,6 @@
 """The public status page's content: what a workspace tells everyone about its incidents. Only
-public fields are read here (the bulletins' text and times, the incident's state and times), never the internal title, category, conversations or who wrote what."""
+public fields are read here (the bulletins' text and times, the incident's state and times), never
+the internal title, category, conversations or who wrote what."""
 
 from __future__ import annotations
 

@@ -82,7 +82,9 @@ def _continues(post: Post) -> str:
         post=earlier, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
     ).exists()
     if waiting:
-        raise DeliveryError("the post this one continues is not published yet", permanent=False, retry_after=5)
+        raise DeliveryError(
+            "the post this one continues is not published yet", permanent=False, retry_after=5
+        )
     return ""
 
 
@@ -140,7 +142,7 @@ def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
             status=OutboxStatus.SENT, network_id=network_id, sent_at=now, claimed_until=None, last_error=""
         )
         if done and item.kind == OutboxKind.POST:
-            Post.objects.filter(pk=item.post_id).update(network_id=network_id)
+            Post.objects.filter(outbox=item).update(network_id=network_id)
         if not done or item.kind not in MESSAGE_KINDS:
             return
         message = _message(item)
@@ -177,12 +179,12 @@ def _fail(item: OutboxItem, reason: str, status: str = OutboxStatus.FAILED) -> N
         if item.kind == OutboxKind.POST:
             return  # the bulletin shows its post's outbox row, reason included
         if item.kind in MESSAGE_KINDS:
-            Message.objects.filter(pk=item.message_id).update(
+            Message.objects.filter(outbox=item).update(
                 delivery_status=DeliveryStatus.FAILED, delivery_error=reason
             )
         else:
             field = "hidden" if item.kind == OutboxKind.HIDE else "deleted"
-            Message.objects.filter(pk=item.message_id).update(**{field: False})
+            Message.objects.filter(outbox=item).update(**{field: False})
 
 
 def recover_stale(now: datetime | None = None) -> int:

@@ -51,7 +51,9 @@ class OutboxItem(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=OutboxKind.choices)
     # The outbound message for replies; the customer's message for moderation; None for a post.
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
     post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
     idempotency_key = models.CharField(max_length=80, unique=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)

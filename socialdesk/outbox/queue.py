@@ -145,7 +145,7 @@ def resend(item: OutboxItem) -> None:
             pk=item.pk, status__in=[OutboxStatus.UNCERTAIN, OutboxStatus.FAILED]
         ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error="")
         if updated and item.kind in MESSAGE_KINDS:
-            Message.objects.filter(pk=item.message_id).update(
+            Message.objects.filter(outbox=item).update(
                 delivery_status=DeliveryStatus.QUEUED, delivery_error=""
             )
         if updated:

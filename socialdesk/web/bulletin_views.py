@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from socialdesk.incidents.actions import incidents_for
-from socialdesk.incidents.answers import Outcome, answer_everyone, resolve_with_fixed_message, undo_bulk_resolution
+from socialdesk.incidents.answers import (
+    Outcome,
+    answer_everyone,
+    resolve_with_fixed_message,
+    undo_bulk_resolution,
+)
 from socialdesk.incidents.bulletins import publish_bulletin
 from socialdesk.incidents.models import BulkResolution
 from socialdesk.web.auth import signed_in
@@ -31,7 +36,9 @@ def _texts(request: HttpRequest) -> dict[str, str]:
 
 def _summary(outcome: Outcome) -> str:
     counts = ", ".join(f"{how}: {n}" for how, n in sorted(outcome.counts.items())) or "nobody new"
-    resolved = f"; {outcome.resolved} resolved, {len(outcome.not_resolved)} left open" if outcome.resolution else ""
+    resolved = (
+        f"; {outcome.resolved} resolved, {len(outcome.not_resolved)} left open" if outcome.resolution else ""
+    )
     return f"{counts}{resolved}"
 
 
@@ -41,7 +48,11 @@ def _summary(outcome: Outcome) -> str:
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incidents_for(request.user), pk=pk)
     publish_bulletin(
-        signed_in(request), incident, request.POST.get("language", ""), request.POST.get("text", ""), timezone.now()
+        signed_in(request),
+        incident,
+        request.POST.get("language", ""),
+        request.POST.get("text", ""),
+        timezone.now(),
     )
     return redirect("web:incident", pk=incident.pk)
 
@@ -62,7 +73,9 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @shows_desk_errors(incident_error)
 def fixed(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_object_or_404(incidents_for(request.user), pk=pk)
-    outcome = resolve_with_fixed_message(signed_in(request), incident, texts=_texts(request), now=timezone.now())
+    outcome = resolve_with_fixed_message(
+        signed_in(request), incident, texts=_texts(request), now=timezone.now()
+    )
     incident.refresh_from_db()
     return incident_page(request, incident, outcome=outcome, outcome_summary=_summary(outcome))
 

@@ -44,7 +44,11 @@ urlpatterns = [
     path("incidents/<int:pk>/bulletins/", bulletin_views.publish, name="bulletin_publish"),
     path("incidents/<int:pk>/answer/", bulletin_views.answer, name="incident_answer"),
     path("incidents/<int:pk>/fixed/", bulletin_views.fixed, name="incident_fixed"),
-    path("incidents/<int:pk>/resolutions/<int:resolution_id>/undo/", bulletin_views.undo, name="resolution_undo"),
+    path(
+        "incidents/<int:pk>/resolutions/<int:resolution_id>/undo/",
+        bulletin_views.undo,
+        name="resolution_undo",
+    ),
     path("channels/", channel_views.channels, name="channels"),
     path("channels/<int:channel_id>/toggle/", channel_views.toggle_channel, name="toggle_channel"),
     path("members/", member_views.members, name="members"),

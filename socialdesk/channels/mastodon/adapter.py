@@ -46,7 +46,6 @@ class MastodonAdapter:
         # Sending again with the same Idempotency-Key returns the status Mastodon already has.
         return None
 
-
     def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
         return post_status(channel, text, continues, False, idempotency_key)
 

@@ -59,7 +59,6 @@ class RedditAdapter:
             )
         return client.find_reply(message.channel, message.in_reply_to, message.text)
 
-
     def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
         """A text post in the subreddit the brand moderates (its rules are the brand's to set); an
         update is the brand's comment under it."""

@@ -30,7 +30,6 @@ class SandboxAdapter:
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         return client.find(idempotency_key)
 
-
     def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
         return client.publish(channel.pk, text, idempotency_key, continues)
 

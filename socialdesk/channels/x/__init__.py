@@ -13,7 +13,9 @@ SPEC = NetworkSpec(
         public_reply=True, public_max=280, public_unit="x_weighted", private_max=10_000,
         dm_eligibility="follows_or_open_dms", can_hide=True,
     ),
-    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.HIDE, Capability.PUBLISH}),
+    capabilities=frozenset(
+        {Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.HIDE, Capability.PUBLISH}
+    ),
     webhook=True,
     poller="poll",
     setup_fields=(

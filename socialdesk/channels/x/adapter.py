@@ -46,7 +46,6 @@ class XAdapter:
             return client.find_dm(message.channel, _recipient(message), message.text)
         return client.find_reply(message.channel, message.in_reply_to, message.text)
 
-
     def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
         # A reply to the brand's own post is allowed on every plan: updates thread under the bulletin.
         return client.reply(channel, text, continues)

@@ -6,57 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0015_conversation_waiting'),
-        ('incidents', '0002_incident_public_status'),
-        ('outbox', '0003_posts'),
+        ("conversations", "0015_conversation_waiting"),
+        ("incidents", "0002_incident_public_status"),
+        ("outbox", "0003_posts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BulkResolution',
+            name="BulkResolution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('before', models.JSONField(default=list)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bulk_resolutions', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("before", models.JSONField(default=list)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bulk_resolutions",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Bulletin',
+            name="Bulletin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('bulletin', 'Bulletin'), ('update', 'Update')], default='bulletin', max_length=10)),
-                ('language', models.CharField(max_length=8)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField()),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bulletins', to='incidents.incident')),
-                ('posts', models.ManyToManyField(blank=True, related_name='+', to='outbox.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("bulletin", "Bulletin"), ("update", "Update")],
+                        default="bulletin",
+                        max_length=10,
+                    ),
+                ),
+                ("language", models.CharField(max_length=8)),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField()),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bulletins",
+                        to="incidents.incident",
+                    ),
+                ),
+                ("posts", models.ManyToManyField(blank=True, related_name="+", to="outbox.post")),
             ],
             options={
-                'indexes': [models.Index(fields=['incident', 'published_at'], name='bulletin_published')],
+                "indexes": [models.Index(fields=["incident", "published_at"], name="bulletin_published")],
             },
         ),
         migrations.CreateModel(
-            name='IncidentAnswer',
+            name="IncidentAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(max_length=10)),
-                ('how', models.CharField(choices=[('pointer', 'Replied with a pointer to the bulletin'), ('covered', 'Covered by the bulletin'), ('fixed', 'Told it is fixed'), ('held', 'Held back by the automatic-message gate')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=300)),
-                ('at', models.DateTimeField()),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='conversations.conversation')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='incidents.incident')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("stage", models.CharField(max_length=10)),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("pointer", "Replied with a pointer to the bulletin"),
+                            ("covered", "Covered by the bulletin"),
+                            ("fixed", "Told it is fixed"),
+                            ("held", "Held back by the automatic-message gate"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300)),
+                ("at", models.DateTimeField()),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('incident', 'conversation', 'stage'), name='one_answer_per_stage')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("incident", "conversation", "stage"), name="one_answer_per_stage"
+                    )
+                ],
             },
         ),
     ]

@@ -5,40 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('channels', '0005_plural_names'),
-        ('conversations', '0015_conversation_waiting'),
-        ('outbox', '0002_queued_messages'),
-        ('workspaces', '0003_automation_switch'),
+        ("channels", "0005_plural_names"),
+        ("conversations", "0015_conversation_waiting"),
+        ("outbox", "0002_queued_messages"),
+        ("workspaces", "0003_automation_switch"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='outboxitem',
-            name='kind',
-            field=models.CharField(choices=[('reply', 'Public reply'), ('private', 'Private message'), ('hide', 'Hide'), ('delete', 'Delete'), ('post', "Post on the brand's account")], max_length=8),
+            model_name="outboxitem",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reply", "Public reply"),
+                    ("private", "Private message"),
+                    ("hide", "Hide"),
+                    ("delete", "Delete"),
+                    ("post", "Post on the brand's account"),
+                ],
+                max_length=8,
+            ),
         ),
         migrations.AlterField(
-            model_name='outboxitem',
-            name='message',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to='conversations.message'),
+            model_name="outboxitem",
+            name="message",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outbox",
+                to="conversations.message",
+            ),
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField()),
-                ('network_id', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='channels.channel')),
-                ('continues', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='outbox.post')),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workspaces.workspace')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField()),
+                ("network_id", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="channels.channel"
+                    ),
+                ),
+                (
+                    "continues",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="outbox.post",
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="workspaces.workspace",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='outboxitem',
-            name='post',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='outbox', to='outbox.post'),
+            model_name="outboxitem",
+            name="post",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="outbox",
+                to="outbox.post",
+            ),
         ),
     ]

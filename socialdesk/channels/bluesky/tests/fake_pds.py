@@ -131,7 +131,9 @@ class FakePds(FakeServer):
         if method == "app.bsky.feed.getPosts":
             wanted = set(query.get("uris", "").split(","))
             found = [
-                {**p, "author": self._brand(), "indexedAt": now_iso()} for p in self.posts if p["uri"] in wanted
+                {**p, "author": self._brand(), "indexedAt": now_iso()}
+                for p in self.posts
+                if p["uri"] in wanted
             ]
             return 200, {"posts": found}
         if method == "app.bsky.feed.getAuthorFeed":

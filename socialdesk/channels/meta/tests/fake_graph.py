@@ -76,7 +76,9 @@ class FakeGraph(FakeServer):
                 new_id = f"{self.page_id}_{next(self.ids)}"
                 self.feed[new_id] = body["message"]
                 return 200, {"id": new_id}
-            mine = [{"id": i, "message": m, "from": {"id": self.page_id}} for i, m in reversed(self.feed.items())]
+            mine = [
+                {"id": i, "message": m, "from": {"id": self.page_id}} for i, m in reversed(self.feed.items())
+            ]
             return 200, {"data": mine}
         if method == "GET" and len(segments) == 2 and segments[1] in {"comments", "replies"}:
             data = [

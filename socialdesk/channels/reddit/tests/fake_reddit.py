@@ -116,7 +116,9 @@ class FakeReddit(FakeServer):
         if path == f"/user/{self.username}/comments":
             return 200, self.listing([{"kind": "t1", "data": d} for d in self.comments])
         if path == "/subreddits/mine/moderator":
-            return 200, self.listing([{"kind": "t5", "data": {"display_name": s}} for s in sorted(self.moderated)])
+            return 200, self.listing(
+                [{"kind": "t5", "data": {"display_name": s}} for s in sorted(self.moderated)]
+            )
         if path == "/api/submit" and method == "POST":
             post_id = f"p{next(self.ids)}"
             data = {
