@@ -17,6 +17,7 @@ from socialdesk.errors import DeskError
 from socialdesk.incidents.answers import answer_everyone, resolve_with_fixed_message, undo_bulk_resolution
 from socialdesk.incidents.bulletins import draft_bulletin, publish_bulletin
 from socialdesk.incidents.models import AnswerHow, Bulletin, IncidentAnswer, IncidentStatus
+from socialdesk.outbox.actions import outbox_tick
 from socialdesk.outbox.models import OutboxItem
 from tests.bulletin_setup import BULLETIN, INTERNAL_TITLE, bulletin_policy, incident, linked_conversation
 from tests.helpers import T0
@@ -139,12 +140,17 @@ def test_everyone_gets_one_pointer_where_the_gate_allows(
         (c.pk, f"Sorry, we know: data is down in central Madrid. Follow the fix here: {link}", False)
         for c in (one, masto, billing)
     ]
-    # Again, with Spanish now: only the Spanish customer is new to it
+    # Again, with Spanish now: the Spanish customer gets it; nobody else is answered twice
     again = answer_everyone(
         lead, outage, reply=True, texts={**POINTER, "es": "Lo sabemos: {incident_link}"}, now=NOW
     )
-    assert again.counts == {}  # held ones were answered (by a hold) already: a person takes them
-    assert IncidentAnswer.objects.filter(stage="bulletin").count() == 5
+    assert again.counts == {AnswerHow.POINTER: 1, AnswerHow.HELD: 1}
+    assert Message.objects.get(conversation=spanish, automatic=True).text == f"Lo sabemos: {link}"
+    assert Message.objects.filter(automatic=True).count() == 4
+    assert dict(IncidentAnswer.objects.values_list("conversation_id", "how")) == {
+        one.pk: AnswerHow.POINTER, spanish.pk: AnswerHow.POINTER, masto.pk: AnswerHow.POINTER,
+        billing.pk: AnswerHow.POINTER, threat.pk: AnswerHow.HELD,
+    }  # fmt: skip
 
 
 def test_covered_by_the_bulletin_sends_nothing(
@@ -199,3 +205,36 @@ def test_the_end_tells_everyone_resolves_the_rest_in_bulk_and_can_be_undone(
     assert Conversation.objects.filter(resolved_at__isnull=False).count() == 0
     with pytest.raises(DeskError, match="undone already"):
         undo_bulk_resolution(lead, outcome.resolution, NOW)
+
+
+def test_an_update_waits_for_the_bulletin_it_continues(
+    workspace: Any, lead: Any, desk: dict[str, Channel], clock: Any
+) -> None:
+    outage = incident(workspace)
+    first = publish_bulletin(lead, outage, "en", BULLETIN, NOW)
+    # Given the bulletin's X post is still waiting (the account's sending limit, say)
+    x_post = first.posts.get(channel=desk["x"])
+    SandboxDelivery.objects.filter(network_message_id=x_post.network_id).delete()
+    x_post.network_id = ""
+    x_post.save(update_fields=["network_id"])
+    later = NOW + timedelta(minutes=10)
+    OutboxItem.objects.filter(post=x_post).update(status="pending", next_attempt_at=later, sent_at=None)
+    # When the update is published
+    update = publish_bulletin(lead, outage, "en", "Update: most cells are back.", NOW)
+    x_update = OutboxItem.objects.get(post__in=update.posts.all(), channel=desk["x"])
+    # Then it waits rather than start a thread of its own
+    assert (x_update.status, x_update.last_error) == (
+        "pending",
+        "the post this one continues is not published yet",
+    )
+    assert not SandboxDelivery.objects.filter(channel=desk["x"]).exists()
+    # And once the bulletin is out, the update answers it
+    clock.move_to(later + timedelta(seconds=5))
+    outbox_tick(later + timedelta(seconds=5))
+    x_post.refresh_from_db()
+    assert list(
+        SandboxDelivery.objects.filter(channel=desk["x"]).order_by("pk").values_list("text", "in_reply_to")
+    ) == [
+        (first.text, ""),
+        ("Update: most cells are back.", x_post.network_id),
+    ]

@@ -77,8 +77,13 @@ def _policy(actor: User | None, incident: Incident, refusal: str) -> Policy:
 
 
 def _linked(incident: Incident, stage: str) -> list[Conversation]:
-    """Linked conversations not yet answered at this stage (so running it again answers nobody twice)."""
-    done = IncidentAnswer.objects.filter(incident=incident, stage=stage).values("conversation_id")
+    """Linked conversations not yet answered at this stage, so running it again answers nobody twice;
+    those the gate held are asked again (the lead may have added their language since)."""
+    done = (
+        IncidentAnswer.objects.filter(incident=incident, stage=stage)
+        .exclude(how=AnswerHow.HELD)
+        .values("conversation_id")
+    )
     return list(
         Conversation.objects.filter(incident=incident)
         .exclude(pk__in=done)
@@ -96,12 +101,20 @@ def _answer(
     why: str,
     now: datetime,
 ) -> tuple[str, str]:
-    """Pass the gate and queue one person's message; record it (once: a concurrent run loses the
-    unique row and rolls its message back). Returns (how, the gate's reason)."""
+    """Pass the gate and queue one person's message; record it (once: a concurrent run finds the row
+    locked or loses the unique insert, and rolls its message back). Returns (how, the gate's reason),
+    ("", ...) when someone else answered first."""
     verdict = incident_message(policy, conversation, now, texts, why)
     how = (AnswerHow.FIXED if stage == FIXED_STAGE else AnswerHow.POINTER) if verdict.send else AnswerHow.HELD
     try:
         with transaction.atomic():
+            earlier = (
+                IncidentAnswer.objects.select_for_update()
+                .filter(incident=incident, conversation=conversation, stage=stage)
+                .first()
+            )
+            if earlier is not None and earlier.how != AnswerHow.HELD:
+                return "", "answered already"
             message = None
             if verdict.send:
                 message = queue_outbound(
@@ -113,14 +126,11 @@ def _answer(
                     language=verdict.language,
                     now=now,
                 )
-            IncidentAnswer.objects.create(
+            IncidentAnswer.objects.update_or_create(
                 incident=incident,
                 conversation=conversation,
                 stage=stage,
-                how=how,
-                reason=verdict.reason[:300],
-                message=message,
-                at=now,
+                defaults={"how": how, "reason": verdict.reason[:300], "message": message, "at": now},
             )
     except IntegrityError:
         return "", "answered already"

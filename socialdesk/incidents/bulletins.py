@@ -38,11 +38,11 @@ def status_link(incident: Incident) -> str:
 
 
 def bulletin_channels(policy: Policy, workspace_id: int) -> list[Channel]:
-    """The brand accounts the policy has post bulletins, on networks that let the desk publish (a
-    sandbox channel counts as the network it simulates)."""
+    """The connected, active brand accounts the policy has post bulletins, on networks that let the
+    desk publish (a sandbox channel counts as the network it simulates)."""
     named = {(a.network, a.handle.lower()) for a in policy.channels.accounts if a.bulletins}
     found = []
-    for channel in Channel.objects.filter(workspace_id=workspace_id).order_by("pk"):
+    for channel in Channel.objects.filter(workspace_id=workspace_id, is_active=True).order_by("pk"):
         if (channel.effective_network, channel.handle.lower()) not in named:
             continue
         if Capability.PUBLISH in spec_for(channel.network).capabilities:

@@ -69,6 +69,20 @@ def _message(item: OutboxItem) -> Message:
     return item.message
 
 
+WAITING_FOR_EARLIER = "the post this one continues is not published yet"
+
+
+def earlier_post_due(item_id: int, now: datetime) -> datetime | None:
+    """When to try a post again whose thread's earlier post is still on its way (just after that one
+    is due), or None if it is not waiting: an update must not overtake the bulletin it answers."""
+    continued = OutboxItem.objects.filter(pk=item_id).values("post__continues_id")
+    waiting = OutboxItem.objects.filter(
+        post_id__in=continued, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).values_list("next_attempt_at", flat=True)
+    due = waiting.first()
+    return None if due is None else max(due, now) + timedelta(seconds=1)
+
+
 def _continues(post: Post) -> str:
     """The network id of the brand's earlier post this one answers. While that post is still on its
     way the update waits for it (an update must not open a thread of its own); if it never went out,
@@ -81,10 +95,8 @@ def _continues(post: Post) -> str:
     waiting = OutboxItem.objects.filter(
         post=earlier, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
     ).exists()
-    if waiting:
-        raise DeliveryError(
-            "the post this one continues is not published yet", permanent=False, retry_after=5
-        )
+    if waiting:  # claimed in the instant between the check in send_item and now: try again soon
+        raise DeliveryError(WAITING_FOR_EARLIER, permanent=False, retry_after=5)
     return ""
 
 
@@ -104,6 +116,10 @@ def send_item(item_id: int, now: datetime | None = None) -> str:
     wait = paced_until(*ahead, now) if ahead else None
     if wait is not None:
         due.update(next_attempt_at=wait, last_error="waiting for the network's sending limit")
+        return OutboxStatus.PENDING
+    earlier = earlier_post_due(item_id, now) if ahead and ahead[2] == OutboxKind.POST else None
+    if earlier is not None:
+        due.update(next_attempt_at=earlier, last_error=WAITING_FOR_EARLIER)
         return OutboxStatus.PENDING
     claimed = OutboxItem.objects.filter(
         pk=item_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
