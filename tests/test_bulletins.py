@@ -177,6 +177,12 @@ def test_the_end_tells_everyone_resolves_the_rest_in_bulk_and_can_be_undone(
         network_message_id="p5b", text="also, why was I charged twice?", sent_at=T0 + timedelta(minutes=5),
         delivery_status="received", category="billing", intent="question", triage={"flags": ["question"]},
     )  # fmt: skip
+    # Another already had an acknowledgment and the pointer: the policy's most automatic messages
+    for n, text in enumerate(("Hi, thanks for writing.", "We know: see the bulletin.")):
+        Message.objects.create(
+            workspace=workspace, conversation=one, channel=desk["x"], direction="out", kind="reply",
+            text=text, sent_at=T0 + timedelta(minutes=n), delivery_status="sent", automatic=True,
+        )  # fmt: skip
     with pytest.raises(DeskError, match="only leads and admins resolve incidents"):
         resolve_with_fixed_message(agent, outage, texts=FIXED, now=NOW)
     outcome = resolve_with_fixed_message(lead, outage, texts=FIXED, now=NOW)
@@ -187,6 +193,10 @@ def test_the_end_tells_everyone_resolves_the_rest_in_bulk_and_can_be_undone(
         later.pk: "a later message asks about billing",
     }
     assert outcome.resolved == 2
+    link = f"http://localhost:8000/status/acme/#incident-{outage.pk}"
+    assert Message.objects.filter(conversation=one, automatic=True).latest("pk").text == (
+        f"Data is back in central Madrid. Thanks for your patience! {link}"
+    )
     statuses = dict(Conversation.objects.values_list("pk", "status"))
     assert statuses == {
         one.pk: Status.RESOLVED, spanish.pk: Status.OPEN, masto.pk: Status.RESOLVED,
