@@ -136,6 +136,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Where the public reaches this desk (the status page's links in bulletins), e.g. https://help.nimbus.example
+SOCIALDESK_PUBLIC_URL = (env("SOCIALDESK_PUBLIC_URL") or "http://localhost:8000").rstrip("/")
+
 # Where each network's API is reached: its public host unless set (a proxy, or a local fake in tests).
 SOCIALDESK_API_BASES = api_bases()  # SOCIALDESK_<NAME>_API_BASE, e.g. SOCIALDESK_X_API_BASE
 

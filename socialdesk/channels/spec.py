@@ -60,12 +60,15 @@ class NetworkRules(BaseModel):
 
 
 class Capability(StrEnum):
-    """What the desk can do on the network through the adapter (room for publish, like, poll later)."""
+    """What the desk can do on the network through the adapter (room for like, poll later)."""
 
     REPLY = "reply"
     PRIVATE_MESSAGE = "private_message"
     HIDE = "hide"
     DELETE = "delete"
+    # The brand posts on its own account (a bulletin) and continues its own post's thread (an update);
+    # the adapter is then also a `Publisher`.
+    PUBLISH = "publish"
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,19 @@ class NetworkAdapter(Protocol):
         ...
 
 
+class Publisher(Protocol):
+    """A network adapter whose spec has Capability.PUBLISH."""
+
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        """Post `text` on the brand's own account; `continues` is the network id of the brand's own
+        earlier post this one answers ("" to start a thread). Returns the network's id for the post."""
+        ...
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        """After a crash mid-send: like `reconcile`, for a post."""
+        ...
+
+
 WebhookView = Callable[["HttpRequest", int], "HttpResponse"]
 # A poller stores what is new for one channel and returns how many events; None: this channel does
 # not poll (an X account with a registered webhook).
@@ -142,6 +158,11 @@ class NetworkSpec:
 
     def load_adapter(self) -> NetworkAdapter:
         return cast("NetworkAdapter", _imported(f"{self.package}.adapter.ADAPTER"))
+
+    def load_publisher(self) -> Publisher:
+        if Capability.PUBLISH not in self.capabilities:
+            raise LookupError(f"{self.display_name} does not let the desk publish posts")
+        return cast("Publisher", _imported(f"{self.package}.adapter.ADAPTER"))
 
     def webhook_view(self) -> WebhookView | None:
         return cast("WebhookView", _imported(f"{self.package}.receiver.webhook")) if self.webhook else None

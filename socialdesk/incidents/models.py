@@ -1,12 +1,14 @@
-"""Incidents: many people hit by the same problem at once (the policy's crisis rule opens one).
+"""Incidents: many people hit by the same problem at once (a burst of alike posts or the policy's crisis rule opens one).
 Conversations about it point at the incident, so the desk can treat them as one."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from socialdesk.conversations.models import Message
+from socialdesk.conversations.models import Conversation, Message
+from socialdesk.outbox.models import Post
 from socialdesk.workspaces.models import Workspace
 
 
@@ -75,3 +77,76 @@ class PostMeaning(models.Model):
 
     def __str__(self) -> str:
         return f"meaning of message {self.message_id}"
+
+
+class Bulletin(models.Model):
+    """What the brand tells everyone about an incident, in one language: the first bulletin, then
+    updates (which continue its thread on each network), then the "fixed" message. A draft until a
+    lead publishes it; published text is never edited (a correction is an update)."""
+
+    class Kind(models.TextChoices):
+        BULLETIN = "bulletin", "Bulletin"
+        UPDATE = "update", "Update"
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="bulletins")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.BULLETIN)
+    language = models.CharField(max_length=8)
+    text = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    published_at = models.DateTimeField(null=True, blank=True)
+    # One post per brand account it went to (through the outbox).
+    posts = models.ManyToManyField(Post, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["incident", "published_at"], name="bulletin_published")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} ({self.language})"
+
+
+class AnswerHow(models.TextChoices):
+    POINTER = "pointer", "Replied with a pointer to the bulletin"
+    COVERED = "covered", "Covered by the bulletin"
+    FIXED = "fixed", "Told it is fixed"
+    HELD = "held", "Held back by the automatic-message gate"
+
+
+class IncidentAnswer(models.Model):
+    """How one linked conversation was answered for the incident, once per stage (`fixed` is the
+    resolve stage; the others the bulletin stage), so answering everyone twice answers nobody twice."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="answers")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10)  # "bulletin" or "fixed"
+    how = models.CharField(max_length=10, choices=AnswerHow.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "conversation", "stage"], name="one_answer_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id}: {self.how}"
+
+
+class BulkResolution(models.Model):
+    """The conversations an incident's end resolved in one go, with what they were before, so a lead
+    can undo it."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="bulk_resolutions")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+    # [[conversation id, status before, resolved_at before (ISO) or null], ...]
+    before = models.JSONField(default=list)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"resolution {self.pk} of incident {self.incident_id}"

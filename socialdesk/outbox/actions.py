@@ -22,7 +22,7 @@ from socialdesk.channels.registry import adapter_for, spec_for
 from socialdesk.channels.spec import NetworkRules
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
 from socialdesk.faults import checkpoint
-from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus
+from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus, Post
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.networks import effective_rules
 
@@ -62,6 +62,52 @@ def _rules(message: Message) -> NetworkRules:
     return effective_rules(version, message.channel.effective_network)
 
 
+def _message(item: OutboxItem) -> Message:
+    """Replies and moderation always name a message (only posts do not)."""
+    if item.message is None:
+        raise DeliveryError(f"outbox item {item.idempotency_key} names no message", permanent=True)
+    return item.message
+
+
+WAITING_FOR_EARLIER = "the post this one continues is not published yet"
+
+
+def earlier_post_due(item_id: int, now: datetime) -> datetime | None:
+    """When to try a post again whose thread's earlier post is still on its way (just after that one
+    is due), or None if it is not waiting: an update must not overtake the bulletin it answers."""
+    continued = OutboxItem.objects.filter(pk=item_id).values("post__continues_id")
+    waiting = OutboxItem.objects.filter(
+        post_id__in=continued, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).values_list("next_attempt_at", flat=True)
+    due = waiting.first()
+    return None if due is None else max(due, now) + timedelta(seconds=1)
+
+
+def _continues(post: Post) -> str:
+    """The network id of the brand's earlier post this one answers. While that post is still on its
+    way the update waits for it (an update must not open a thread of its own); if it never went out,
+    the update starts a thread rather than not go out at all."""
+    earlier = post.continues
+    if earlier is None:
+        return ""
+    if earlier.network_id:
+        return earlier.network_id
+    waiting = OutboxItem.objects.filter(
+        post=earlier, status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING]
+    ).exists()
+    if waiting:  # claimed in the instant between the check in send_item and now: try again soon
+        raise DeliveryError(WAITING_FOR_EARLIER, permanent=False, retry_after=5)
+    return ""
+
+
+def _publish(item: OutboxItem) -> str:
+    post = item.post
+    if post is None:
+        raise DeliveryError(f"outbox item {item.idempotency_key} names no post", permanent=True)
+    publisher = spec_for(item.channel.network).load_publisher()
+    return publisher.publish(item.channel, post.text, item.idempotency_key, _continues(post))
+
+
 def send_item(item_id: int, now: datetime | None = None) -> str:
     """Send one due item once; returns its status afterwards."""
     now = now or timezone.now()
@@ -71,19 +117,28 @@ def send_item(item_id: int, now: datetime | None = None) -> str:
     if wait is not None:
         due.update(next_attempt_at=wait, last_error="waiting for the network's sending limit")
         return OutboxStatus.PENDING
+    earlier = earlier_post_due(item_id, now) if ahead and ahead[2] == OutboxKind.POST else None
+    if earlier is not None:
+        due.update(next_attempt_at=earlier, last_error=WAITING_FOR_EARLIER)
+        return OutboxStatus.PENDING
     claimed = OutboxItem.objects.filter(
         pk=item_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now
     ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_until=now + LEASE)
-    item = OutboxItem.objects.select_related("channel", "message__conversation__contact").get(pk=item_id)
+    item = OutboxItem.objects.select_related(
+        "channel", "message__conversation__contact", "post__continues"
+    ).get(pk=item_id)
     if not claimed:
         return str(item.status)
     checkpoint("outbox-claimed")
     adapter = adapter_for(item.channel.network)
     try:
-        if item.kind in MESSAGE_KINDS:
-            network_id = adapter.deliver(item.message, item.idempotency_key, _rules(item.message))
+        if item.kind == OutboxKind.POST:
+            network_id = _publish(item)
+        elif item.kind in MESSAGE_KINDS:
+            message = _message(item)
+            network_id = adapter.deliver(message, item.idempotency_key, _rules(message))
         else:
-            adapter.moderate(item.message, item.kind, item.idempotency_key)
+            adapter.moderate(_message(item), item.kind, item.idempotency_key)
             network_id = ""
     except DeliveryError as exc:
         return _attempt_failed(item, exc, now)
@@ -102,9 +157,11 @@ def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
         done = OutboxItem.objects.filter(pk=item.pk, status=OutboxStatus.SENDING).update(
             status=OutboxStatus.SENT, network_id=network_id, sent_at=now, claimed_until=None, last_error=""
         )
+        if done and item.kind == OutboxKind.POST:
+            Post.objects.filter(outbox=item).update(network_id=network_id)
         if not done or item.kind not in MESSAGE_KINDS:
             return
-        message = item.message
+        message = _message(item)
         Message.objects.filter(pk=message.pk).update(
             delivery_status=DeliveryStatus.SENT, network_message_id=network_id or None, delivery_error=""
         )
@@ -135,13 +192,15 @@ def _fail(item: OutboxItem, reason: str, status: str = OutboxStatus.FAILED) -> N
     """The agent is told why: on the message for replies; moderation is undone in the desk."""
     with transaction.atomic():
         OutboxItem.objects.filter(pk=item.pk).update(status=status, claimed_until=None, last_error=reason)
+        if item.kind == OutboxKind.POST:
+            return  # the bulletin shows its post's outbox row, reason included
         if item.kind in MESSAGE_KINDS:
-            Message.objects.filter(pk=item.message_id).update(
+            Message.objects.filter(outbox=item).update(
                 delivery_status=DeliveryStatus.FAILED, delivery_error=reason
             )
         else:
             field = "hidden" if item.kind == OutboxKind.HIDE else "deleted"
-            Message.objects.filter(pk=item.message_id).update(**{field: False})
+            Message.objects.filter(outbox=item).update(**{field: False})
 
 
 def recover_stale(now: datetime | None = None) -> int:
@@ -149,13 +208,12 @@ def recover_stale(now: datetime | None = None) -> int:
     now = now or timezone.now()
     stale = list(
         OutboxItem.objects.filter(status=OutboxStatus.SENDING, claimed_until__lt=now)
-        .select_related("channel", "message")
+        .select_related("channel", "message", "post__continues")
         .order_by("pk")[:100]
     )
     for item in stale:
-        adapter = adapter_for(item.channel.network)
         try:
-            found = adapter.reconcile(item.message, item.kind, item.idempotency_key)
+            found = _reconcile(item)
         except CannotReconcile as unknown:
             _fail(
                 item,
@@ -174,6 +232,16 @@ def recover_stale(now: datetime | None = None) -> int:
                 status=OutboxStatus.PENDING, next_attempt_at=now, claimed_until=None
             )
     return len(stale)
+
+
+def _reconcile(item: OutboxItem) -> str | None:
+    if item.kind != OutboxKind.POST:
+        return adapter_for(item.channel.network).reconcile(_message(item), item.kind, item.idempotency_key)
+    post = item.post
+    if post is None:
+        return None
+    publisher = spec_for(item.channel.network).load_publisher()
+    return publisher.find_post(item.channel, post.text, item.idempotency_key, _continues(post))
 
 
 @dataclass

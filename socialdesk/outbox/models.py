@@ -17,6 +17,7 @@ class OutboxKind(models.TextChoices):
     PRIVATE = "private", "Private message"
     HIDE = "hide", "Hide"
     DELETE = "delete", "Delete"
+    POST = "post", "Post on the brand's account"
 
 
 class OutboxStatus(models.TextChoices):
@@ -29,12 +30,31 @@ class OutboxStatus(models.TextChoices):
     UNCERTAIN = "uncertain", "Check on the network"
 
 
+class Post(models.Model):
+    """A post the brand publishes on its own account (an incident bulletin), outside any conversation.
+    `continues` is the brand's own earlier post on the same account that this one answers, so an
+    update stays in the bulletin's thread; its network id is read when this one is sent."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    continues = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    network_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"post {self.pk} on {self.channel_id}"
+
+
 class OutboxItem(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=OutboxKind.choices)
-    # The outbound message for replies; the customer's message for moderation.
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="outbox")
+    # The outbound message for replies; the customer's message for moderation; None for a post.
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox")
     idempotency_key = models.CharField(max_length=80, unique=True)
     status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

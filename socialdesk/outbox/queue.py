@@ -18,7 +18,7 @@ from socialdesk.conversations.actions import first
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message
 from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.outbox.actions import MESSAGE_KINDS
-from socialdesk.outbox.models import OutboxItem, OutboxStatus
+from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus, Post
 from socialdesk.outbox.tasks import send_outbox_item_task
 
 
@@ -35,13 +35,32 @@ def enqueue(message: Message, kind: str, key: str, now: datetime | None = None) 
         idempotency_key=key,
         next_attempt_at=send_at,
     )
+    _send_after_commit(item, send_at)
+    return item
+
+
+def enqueue_post(post: Post, now: datetime | None = None) -> OutboxItem:
+    """The brand's post's row (idempotency key: the post id), sent after commit or at `now`."""
+    send_at = now or timezone.now()
+    item = OutboxItem.objects.create(
+        workspace_id=post.workspace_id,
+        channel_id=post.channel_id,
+        kind=OutboxKind.POST,
+        post=post,
+        idempotency_key=f"post-{post.pk}",
+        next_attempt_at=send_at,
+    )
+    _send_after_commit(item, send_at)
+    return item
+
+
+def _send_after_commit(item: OutboxItem, send_at: datetime) -> None:
     item_id = item.pk
     wait = max(0.0, (send_at - timezone.now()).total_seconds())
     if wait:
         transaction.on_commit(lambda: send_outbox_item_task.apply_async((item_id,), countdown=wait))
     else:
         transaction.on_commit(lambda: send_outbox_item_task.delay(item_id))
-    return item
 
 
 def enqueue_delivery(message: Message, not_before: datetime | None = None) -> None:
@@ -126,7 +145,7 @@ def resend(item: OutboxItem) -> None:
             pk=item.pk, status__in=[OutboxStatus.UNCERTAIN, OutboxStatus.FAILED]
         ).update(status=OutboxStatus.PENDING, next_attempt_at=timezone.now(), attempts=0, last_error="")
         if updated and item.kind in MESSAGE_KINDS:
-            Message.objects.filter(pk=item.message_id).update(
+            Message.objects.filter(outbox=item).update(
                 delivery_status=DeliveryStatus.QUEUED, delivery_error=""
             )
         if updated:

@@ -9,6 +9,7 @@ preview (`preview`) call the same functions, so what the preview lists is what t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -287,6 +288,39 @@ def _update(
     templates = policy.sla.still_working_templates()
     promised = conversation.next_response_due_at or conversation.resolution_due_at
     return _compose(UPDATE, policy, conversation, templates, at, why, zone, promised)
+
+
+INCIDENT = "incident"
+
+
+def incident_message(
+    policy: Policy, conversation: Conversation, now: datetime, texts: Mapping[str, str], why: str
+) -> Verdict:
+    """One of the many people an incident hit, told where to read about it (or that it is fixed): the
+    lead wrote the words once per language; the gate still decides per person, as for any automatic
+    message (never to spam, abuse, legal threats, held cases or where triage is in doubt; in the
+    customer's language; public or private as the network allows; within its length)."""
+    past = history(conversation)
+    # The cap on automatic messages keeps the desk from talking on its own; these words a lead wrote
+    # and sent to these people, so an acknowledgment and a pointer do not silence the "fixed" message.
+    reason = never(policy, conversation, replace(past, automatic=0))
+    if reason is None and past.latest is not None:
+        reason = doubt(past.latest)
+    if reason is not None:
+        return Verdict(INCIDENT, now, False, reason)
+    language = conversation.language or "unknown"
+    text = texts.get(language)
+    if not text:
+        return Verdict(INCIDENT, now, False, f"no text in the customer's language ({language})")
+    private, refusal = _visibility(policy, conversation, now)
+    if private is None:
+        return Verdict(INCIDENT, now, False, refusal)
+    network = conversation.channel.effective_network
+    used, limit = length_budget(policy, text, network=network, private=private)
+    if limit is not None and used > limit:
+        return Verdict(INCIDENT, now, False, f"too long for {network} ({used} of {limit})")
+    where = "privately" if private else "in public"
+    return Verdict(INCIDENT, now, True, f"{why}; in {language}, {where}", text, language, private)
 
 
 @dataclass(frozen=True)

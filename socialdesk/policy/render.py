@@ -307,9 +307,14 @@ def render_internal(policy: Policy) -> str:
     return "\n".join(lines) + "\n"
 
 
+def html_fragment(markdown: str) -> str:
+    """The document as HTML to put inside a page; raw HTML inside the policy text is escaped."""
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+
+
 def to_html(markdown: str, title: str) -> str:
     """A standalone HTML page; raw HTML inside the policy text is escaped, never passed through."""
-    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
+    body = html_fragment(markdown)
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

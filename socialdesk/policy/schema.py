@@ -111,6 +111,11 @@ class Account(Strict):
         default=False,
         description="Questions reaching this brand account are answered from the support account.",
     )
+    bulletins: bool = Field(
+        default=False,
+        description="Incident bulletins and their updates are posted on this account (where the "
+        "network lets the desk publish).",
+    )
 
 
 class OfflineChannel(Strict):

@@ -4,6 +4,7 @@ from socialdesk.web import (
     approval_views,
     automation_views,
     bulk_views,
+    bulletin_views,
     channel_views,
     draft_views,
     inbox_views,
@@ -11,6 +12,7 @@ from socialdesk.web import (
     member_views,
     notification_views,
     policy_views,
+    status_views,
     token_views,
     views,
     webhook_views,
@@ -43,6 +45,14 @@ urlpatterns = [
     path("incidents/<int:pk>/", incident_views.incident_detail, name="incident"),
     path("incidents/<int:pk>/public/", incident_views.incident_publish, name="incident_publish"),
     path("incidents/<int:pk>/resolve/", incident_views.incident_resolve, name="incident_resolve"),
+    path("incidents/<int:pk>/bulletins/", bulletin_views.publish, name="bulletin_publish"),
+    path("incidents/<int:pk>/answer/", bulletin_views.answer, name="incident_answer"),
+    path("incidents/<int:pk>/fixed/", bulletin_views.fixed, name="incident_fixed"),
+    path(
+        "incidents/<int:pk>/resolutions/<int:resolution_id>/undo/",
+        bulletin_views.undo,
+        name="resolution_undo",
+    ),
     path("channels/", channel_views.channels, name="channels"),
     path("channels/<int:channel_id>/toggle/", channel_views.toggle_channel, name="toggle_channel"),
     path("members/", member_views.members, name="members"),
@@ -71,4 +81,6 @@ urlpatterns = [
     path("automation/switch/", automation_views.switch_automation, name="automation_switch"),
     path("policy/", policy_views.editor, name="policy"),
     path("policy/<str:document>/", policy_views.document, name="policy_document"),
+    # Public, no login: the workspace's incidents and bulletins, and its public policy.
+    path("status/<slug:slug>/", status_views.status_page, name="status_page"),
 ]

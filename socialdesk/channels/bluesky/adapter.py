@@ -46,5 +46,11 @@ class BlueskyAdapter:
             raise CannotReconcile("a chat message cannot be told apart from an earlier one by the desk")
         return client.find_reply(message.channel, message.in_reply_to, message.text)
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        return client.post(channel, text, continues)
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        return client.find_post(channel, text, continues)
+
 
 ADAPTER = BlueskyAdapter()

@@ -76,6 +76,37 @@ def reply(channel: Channel, text: str, root: dict[str, str], parent: dict[str, s
     return str(created.uri)
 
 
+def post(channel: Channel, text: str, continues: str) -> str:
+    """A post on the brand's account; with `continues` (the brand's own post's at:// URI), a reply to
+    it that keeps it as the thread's root, so every update hangs under the bulletin."""
+    client = client_for(channel)
+    did = str(channel.config.get("did", ""))
+    refs = None
+    if continues:
+        found = call(lambda: client.app.bsky.feed.get_posts(params={"uris": [continues]})).posts
+        if not found:
+            raise DeliveryError("Bluesky: the bulletin this update continues is gone", permanent=True)
+        ref = models.ComAtprotoRepoStrongRef.Main(uri=found[0].uri, cid=found[0].cid)
+        refs = models.AppBskyFeedPost.ReplyRef(root=ref, parent=ref)
+    created = call(lambda: client.send_post(text=text, reply_to=refs, profile_identify=did))
+    return str(created.uri)
+
+
+def find_post(channel: Channel, text: str, continues: str) -> str | None:
+    """Our post with exactly this text (answering `continues`, or a thread's start when ""), if the
+    brand's newest 50 posts have it."""
+    client = client_for(channel)
+    did = str(channel.config.get("did", ""))
+    feed = call(lambda: client.app.bsky.feed.get_author_feed(params={"actor": did, "limit": 50}))
+    for item in feed.feed:
+        record = item.post.record
+        parent = getattr(getattr(record, "reply", None), "parent", None)
+        answered = parent.uri if parent is not None else ""
+        if getattr(record, "text", None) == text and answered == continues:
+            return str(item.post.uri)
+    return None
+
+
 def chat(channel: Channel, did: str, text: str) -> str:
     """A chat message, only if the person's allowIncoming lets the brand write."""
     client = client_for(channel)

@@ -14,7 +14,8 @@ SPEC = NetworkSpec(
         dm_eligibility="user_wrote_first", messaging_window_hours=24, human_agent_tag_days=7,
         private_reply_to_comment_days=7, can_hide=True, can_delete_others=True,
     ),
-    capabilities=frozenset(Capability),
+    # Instagram publishes only posts with an image or video: no text bulletins.
+    capabilities=frozenset(Capability) - {Capability.PUBLISH},
     webhook=True,
     setup_fields=ACCOUNT_FIELDS,
 )  # fmt: skip

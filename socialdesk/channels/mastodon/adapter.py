@@ -46,5 +46,11 @@ class MastodonAdapter:
         # Sending again with the same Idempotency-Key returns the status Mastodon already has.
         return None
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        return post_status(channel, text, continues, False, idempotency_key)
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        return None  # as for replies: the Idempotency-Key makes a second post the same status
+
 
 ADAPTER = MastodonAdapter()

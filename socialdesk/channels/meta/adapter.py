@@ -44,6 +44,21 @@ class MetaCommentsAdapter:
             return send.send_message(message, owner, {"id": send.recipient(message)}, extra)
         return send.send_message(message, owner, {"comment_id": message.in_reply_to}, {})
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        """A post on the Page's feed; an update is the Page's comment under its own bulletin post."""
+        owner = str(channel.config.get(self.owner_key, ""))
+        edge = f"{continues}/{self.reply_edge}" if continues else f"{owner}/feed"
+        return str(graph(channel, "POST", edge, body={"message": text})["id"])
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        owner = str(channel.config.get(self.owner_key, ""))
+        edge = f"{continues}/{self.reply_edge}" if continues else f"{owner}/feed"
+        answer = graph(channel, "GET", edge, params={"fields": "id,message,from"})
+        for item in answer.get("data") or []:
+            if item.get("message") == text and (item.get("from") or {}).get("id") == owner:
+                return str(item["id"])
+        return None
+
     def moderate(self, message: Message, action: str, idempotency_key: str) -> None:
         if message.is_private or not message.network_message_id:
             raise DeliveryError(f"{self.display}: only comments can be hidden or deleted", permanent=True)

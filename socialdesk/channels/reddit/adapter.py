@@ -59,5 +59,38 @@ class RedditAdapter:
             )
         return client.find_reply(message.channel, message.in_reply_to, message.text)
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        """A text post in the subreddit the brand moderates (its rules are the brand's to set); an
+        update is the brand's comment under it."""
+        if continues:
+            return client.reply(channel, continues, text)
+        subreddit = _bulletin_subreddit(channel)
+        return client.submit(channel, subreddit, _title(text), text)
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        if continues:
+            return client.find_reply(channel, continues, text)
+        return client.find_submission(channel, _bulletin_subreddit(channel), text)
+
+
+def _bulletin_subreddit(channel: Channel) -> str:
+    subreddit = str(channel.config.get("subreddit", "")).strip().removeprefix("r/")
+    if not subreddit or subreddit.lower() not in client.moderated_subreddits(channel):
+        raise DeliveryError(
+            "Reddit: bulletins go only to a subreddit the brand account moderates (set the "
+            "channel's subreddit)",
+            permanent=True,
+        )
+    return subreddit
+
+
+def _title(text: str) -> str:
+    """Reddit posts need a title: the bulletin's first sentence (at most 300 characters)."""
+    first = text.strip().split("\n", 1)[0]
+    for stop in (". ", "! ", "? "):
+        if stop in first:
+            first = first.split(stop, 1)[0] + stop.strip()
+    return first[:300]
+
 
 ADAPTER = RedditAdapter()

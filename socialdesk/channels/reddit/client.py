@@ -107,6 +107,41 @@ def find_reply(channel: Channel, parent: str, text: str) -> str | None:
     return None
 
 
+def moderated_subreddits(channel: Channel) -> set[str]:
+    """The subreddits the brand account moderates (lower case)."""
+    client = reddit(channel)
+    listing = call(
+        lambda: client.request(method="GET", path="/subreddits/mine/moderator", params={"limit": "100"})
+    )
+    return {str(t["data"]["display_name"]).lower() for t in listing.get("data", {}).get("children", [])}
+
+
+def submit(channel: Channel, subreddit: str, title: str, text: str) -> str:
+    """A text post in the subreddit; returns its fullname (t3_...)."""
+    client = reddit(channel)
+    form = {"sr": subreddit, "kind": "self", "title": title, "text": text, "api_type": "json"}
+    answer = call(lambda: client.request(method="POST", path="/api/submit", data=form))
+    body = answer.get("json", {})
+    if body.get("errors"):
+        raise DeliveryError(f"Reddit refused the post: {body['errors']}", permanent=True)
+    return str(body["data"]["name"])
+
+
+def find_submission(channel: Channel, subreddit: str, text: str) -> str | None:
+    client = reddit(channel)
+    me = str(channel.credentials.get("username", ""))
+    listing = call(
+        lambda: client.request(
+            method="GET", path=f"/user/{me}/submitted", params={"limit": "25", "raw_json": "1"}
+        )
+    )
+    for thing in listing.get("data", {}).get("children", []):
+        data = thing["data"]
+        if str(data.get("subreddit", "")).lower() == subreddit.lower() and data.get("selftext") == text:
+            return str(data["name"])
+    return None
+
+
 def check_account(channel: Channel) -> tuple[str, dict[str, str]]:
     """Account setup: u/username once Reddit accepts the app and the login."""
     redditor = call(lambda: reddit(channel).user.me())

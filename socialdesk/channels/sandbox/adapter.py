@@ -30,5 +30,11 @@ class SandboxAdapter:
     def reconcile(self, message: Message, kind: str, idempotency_key: str) -> str | None:
         return client.find(idempotency_key)
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        return client.publish(channel.pk, text, idempotency_key, continues)
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        return client.find(idempotency_key)
+
 
 ADAPTER = SandboxAdapter()

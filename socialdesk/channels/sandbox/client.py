@@ -26,6 +26,22 @@ def deliver(message: Message, idempotency_key: str) -> str:
     return delivery.network_message_id
 
 
+def publish(channel_id: int, text: str, idempotency_key: str, continues: str) -> str:
+    """A post on the sandbox brand's account, stored like a delivery (idempotent on the key)."""
+    delivery, _ = SandboxDelivery.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "channel_id": channel_id,
+            "network_message_id": f"sbx-post-{idempotency_key}",
+            "in_reply_to": continues,
+            "is_private": False,
+            "recipient": "",
+            "text": text,
+        },
+    )
+    return delivery.network_message_id
+
+
 def moderate(message: Message, action: str, idempotency_key: str) -> None:
     """The sandbox records moderation like a delivery, so the outbox treats every kind alike."""
     SandboxDelivery.objects.get_or_create(

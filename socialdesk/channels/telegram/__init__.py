@@ -11,7 +11,9 @@ SPEC = NetworkSpec(
         public_reply=True, public_max=4096, private_max=4096, dm_eligibility="user_wrote_first",
         can_delete_others=True, delete_max_age_hours=48,
     ),
-    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.DELETE}),
+    capabilities=frozenset(
+        {Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.DELETE, Capability.PUBLISH}
+    ),
     webhook=True,
     setup_fields=(
         SetupField("bot_token", "Bot token (from @BotFather)", secret=True),

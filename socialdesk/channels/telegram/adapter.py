@@ -47,5 +47,25 @@ class TelegramAdapter:
             return None  # deleting again answers "message to delete not found": settled as failed, harmless
         raise CannotReconcile("the Bot API keeps no history a bot can read")
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        """Into the brand's Telegram channel (the bot is one of its admins); an update replies to the
+        bulletin's message there."""
+        if continues:
+            chat_id, message_id = client.split_key(continues)
+            return client.send(channel, chat_id, text, message_id)
+        broadcast = str(channel.config.get("broadcast_chat", "")).strip()
+        if not broadcast:
+            raise DeliveryError(
+                "Telegram: this bot has no channel to post bulletins in (set broadcast_chat, e.g. "
+                "@nimbus_status, and make the bot an admin there)",
+                permanent=True,
+            )
+        return client.send(
+            channel, int(broadcast) if broadcast.lstrip("-").isdigit() else broadcast, text, None
+        )
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        raise CannotReconcile("the Bot API keeps no history a bot can read")
+
 
 ADAPTER = TelegramAdapter()

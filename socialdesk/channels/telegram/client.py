@@ -62,7 +62,7 @@ def split_key(key: str) -> tuple[int, int]:
     return int(chat), int(message)
 
 
-def send(channel: Channel, chat_id: int, text: str, reply_to: int | None) -> str:
+def send(channel: Channel, chat_id: int | str, text: str, reply_to: int | None) -> str:
     params: dict[str, Any] = {"chat_id": chat_id, "text": text}
     if reply_to is not None:
         params["reply_parameters"] = telegram.ReplyParameters(

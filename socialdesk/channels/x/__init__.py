@@ -13,7 +13,9 @@ SPEC = NetworkSpec(
         public_reply=True, public_max=280, public_unit="x_weighted", private_max=10_000,
         dm_eligibility="follows_or_open_dms", can_hide=True,
     ),
-    capabilities=frozenset({Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.HIDE}),
+    capabilities=frozenset(
+        {Capability.REPLY, Capability.PRIVATE_MESSAGE, Capability.HIDE, Capability.PUBLISH}
+    ),
     webhook=True,
     poller="poll",
     setup_fields=(
@@ -23,5 +25,10 @@ SPEC = NetworkSpec(
         SetupField("access_token_secret", "Access token secret", secret=True),
     ),
     # DESIGN: X DMs, 15 per 15 minutes per account; the outbox waits its turn instead of a 429.
-    send_limits=(SendLimit("private", 15, timedelta(minutes=15)),),
+    # POST /2/tweets: 100 per 15 minutes per user (replies and posts each kept under it).
+    send_limits=(
+        SendLimit("private", 15, timedelta(minutes=15)),
+        SendLimit("reply", 100, timedelta(minutes=15)),
+        SendLimit("post", 100, timedelta(minutes=15)),
+    ),
 )  # fmt: skip

@@ -46,5 +46,12 @@ class XAdapter:
             return client.find_dm(message.channel, _recipient(message), message.text)
         return client.find_reply(message.channel, message.in_reply_to, message.text)
 
+    def publish(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str:
+        # A reply to the brand's own post is allowed on every plan: updates thread under the bulletin.
+        return client.reply(channel, text, continues)
+
+    def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:
+        return client.find_post(channel, text, continues)
+
 
 ADAPTER = XAdapter()

@@ -133,6 +133,22 @@ def find_reply(channel: Channel, in_reply_to: str, text: str) -> str | None:
     return None
 
 
+def find_post(channel: Channel, text: str, continues: str) -> str | None:
+    """Our post with exactly this text (answering `continues`, or no post when ""), if X has it."""
+    client = client_for(channel)
+    brand = str(channel.config.get("user_id", ""))
+    response = call(
+        lambda: client.get_users_tweets(
+            id=brand, max_results=100, tweet_fields=["referenced_tweets"], user_auth=True
+        )
+    )
+    for tweet in data(response) or []:
+        answered = [r["id"] for r in tweet.get("referenced_tweets") or [] if r["type"] == "replied_to"]
+        if tweet.get("text") == text and answered == ([continues] if continues else []):
+            return str(tweet["id"])
+    return None
+
+
 def find_dm(channel: Channel, recipient_id: str, text: str) -> str | None:
     client = client_for(channel)
     brand = str(channel.config.get("user_id", ""))

@@ -128,6 +128,14 @@ class FakePds(FakeServer):
                 "sender": {"did": BRAND_DID},
             }
             return 200, {**sent, "sentAt": now_iso()}
+        if method == "app.bsky.feed.getPosts":
+            wanted = set(query.get("uris", "").split(","))
+            found = [
+                {**p, "author": self._brand(), "indexedAt": now_iso()}
+                for p in self.posts
+                if p["uri"] in wanted
+            ]
+            return 200, {"posts": found}
         if method == "app.bsky.feed.getAuthorFeed":
             feed = [{"post": {**p, "author": self._brand(), "indexedAt": now_iso()}} for p in self.posts]
             return 200, {"feed": feed}

@@ -21,6 +21,7 @@ class FakeGraph(FakeServer):
     page_id: str = "1001"
     ig_user_id: str = "2002"
     phone_number_id: str = "3003"
+    feed: dict[str, str] = field(default_factory=dict)  # the Page's own posts: id -> message
     comments: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> {"message", "from", "parent"}
     messages: list[dict[str, Any]] = field(default_factory=list)
     hidden: set[str] = field(default_factory=set)
@@ -70,6 +71,15 @@ class FakeGraph(FakeServer):
             owner = self.page_id if segments[1] == "comments" else self.ig_user_id
             self.comments[new_id] = {"message": body["message"], "from": {"id": owner}, "parent": segments[0]}
             return 200, {"id": new_id}
+        if len(segments) == 2 and segments[1] == "feed" and segments[0] == self.page_id:
+            if method == "POST":
+                new_id = f"{self.page_id}_{next(self.ids)}"
+                self.feed[new_id] = body["message"]
+                return 200, {"id": new_id}
+            mine = [
+                {"id": i, "message": m, "from": {"id": self.page_id}} for i, m in reversed(self.feed.items())
+            ]
+            return 200, {"data": mine}
         if method == "GET" and len(segments) == 2 and segments[1] in {"comments", "replies"}:
             data = [
                 {"id": cid, "message": c["message"], "text": c["message"], "from": c["from"]}

@@ -23,6 +23,7 @@ class FakeReddit(FakeServer):
     inbox: list[dict[str, Any]] = field(default_factory=list)  # newest first, as Reddit lists them
     comments: list[dict[str, Any]] = field(default_factory=list)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    submitted: list[dict[str, Any]] = field(default_factory=list)  # the account's own posts, newest first
     removed: list[tuple[str, bool]] = field(default_factory=list)
     moderated: set[str] = field(default_factory=lambda: {"NimbusMobile"})
     errors: list[tuple[str, list[list[str]]]] = field(default_factory=list)
@@ -114,6 +115,25 @@ class FakeReddit(FakeServer):
             return 200, self.listing([{"kind": "t4", "data": d} for d in self.sent])
         if path == f"/user/{self.username}/comments":
             return 200, self.listing([{"kind": "t1", "data": d} for d in self.comments])
+        if path == "/subreddits/mine/moderator":
+            return 200, self.listing(
+                [{"kind": "t5", "data": {"display_name": s}} for s in sorted(self.moderated)]
+            )
+        if path == "/api/submit" and method == "POST":
+            post_id = f"p{next(self.ids)}"
+            data = {
+                "id": post_id,
+                "name": f"t3_{post_id}",
+                "title": form["title"],
+                "selftext": form["text"],
+                "subreddit": form["sr"],
+                "author": self.username,
+            }
+            self.submitted.insert(0, data)
+            url = f"https://www.reddit.com/r/{form['sr']}/comments/{post_id}/"
+            return 200, {"json": {"errors": [], "data": {"url": url, "id": post_id, "name": data["name"]}}}
+        if path == f"/user/{self.username}/submitted":
+            return 200, self.listing([{"kind": "t3", "data": d} for d in self.submitted])
         if path == "/api/remove" and method == "POST":
             subreddit = next(
                 (t["data"].get("subreddit") for t in self.inbox if t["data"]["name"] == form["id"]), ""

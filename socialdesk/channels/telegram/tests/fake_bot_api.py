@@ -23,6 +23,8 @@ class FakeBotApi(FakeServer):
     deleted: list[tuple[int, int]] = field(default_factory=list)
     failures: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(900))
+    # Public channels the bot administers, by @username: the id Telegram answers with.
+    channels: dict[str, int] = field(default_factory=dict)
 
     def fail_next(self, method: str, code: int, description: str, retry_after: int | None = None) -> None:
         error: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
@@ -52,14 +54,18 @@ class FakeBotApi(FakeServer):
             return {"ok": True, "result": {"id": self.bot_id, "is_bot": True, "first_name": "Nimbus",
                                            "username": "NimbusHelpBot"}}  # fmt: skip
         if method == "sendMessage":
-            chat_id = int(params["chat_id"])
+            named = str(params["chat_id"])
+            if named.startswith("@") and named not in self.channels:
+                return {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
+            chat_id = self.channels[named] if named.startswith("@") else int(named)
             if chat_id > 0 and chat_id not in self.started:
                 return {"ok": False, "error_code": 403,
                         "description": "Forbidden: bot can't initiate conversation with a user"}  # fmt: skip
             message_id = next(self.ids)
             replied = (params.get("reply_parameters") or {}).get("message_id")
             self.sent.append({"chat_id": chat_id, "text": params["text"], "reply_to": replied})
-            chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+            kind = "channel" if chat_id in self.channels.values() else "supergroup"
+            chat = {"id": chat_id, "type": "private" if chat_id > 0 else kind}
             result = {
                 "message_id": message_id,
                 "date": int(time.time()),
