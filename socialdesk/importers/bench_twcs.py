@@ -28,7 +28,7 @@ def main(path: Path, triage: bool) -> dict[str, object]:
     elapsed = time.perf_counter() - started
     return {
         "engine": connection.vendor,
-        "triage": "latest customer tweet per conversation" if triage else "none",
+        "triage": "every customer tweet" if triage else "none",
         "rows": result.rows,
         "seconds": round(elapsed, 1),
         "rows_per_second": round(result.rows / elapsed),

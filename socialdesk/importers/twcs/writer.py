@@ -1,17 +1,15 @@
 """Writing a planned import: accounts, contacts and conversations first, then the messages in batches
-(one transaction and one bulk insert per batch), triaged on the fast path as they go.
+(one transaction and one bulk insert per batch), every customer tweet triaged on the fast path.
 
 History does not go through the live pipeline message by message: that path (thread, triage, route,
 acknowledge) costs milliseconds a message and would schedule acknowledgments for tweets years old.
-Triage runs once per batch, on each conversation's latest customer tweet only: what the desk shows
-and routes on now. The fast path costs about a millisecond a tweet here, so triaging every tweet of
-a million-row file would take longer than everything else together (docs/benchmarks.md).
+Triage runs once per batch (`place` the batch, triage `to_triage`'s texts, possibly in another
+process, then build its `messages`), and folds each tweet into its conversation as live triage would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,33 +31,20 @@ from socialdesk.importers.twcs.reader import Tweet
 from socialdesk.importers.twcs.rows import RowWriter
 from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
 from socialdesk.triage.actions import result_fields
-from socialdesk.triage.engine import Result, Settings, triage_many
+from socialdesk.triage.engine import Result
 from socialdesk.workspaces.models import Workspace
 
 NETWORK = "x"
-# The conversation fields triage sets, in the order of the labels UPDATE.
-LABELS = ("intent", "category", "language", "sentiment", "legal_threat", "has_personal_data")
 CHUNK = 5000
-
-
-@dataclass
-class Labels:
-    """What triage found for one conversation (from its latest customer tweet), as the conversation's
-    fields that `triage.actions.record_triage` sets."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-
-    def fold(self, result: Result) -> None:
-        self.values.update(
-            intent=result.intent,
-            category=result.category,
-            language=result.language,
-            sentiment=result.sentiment,
-            needs_response=result.needs_response,
-            legal_threat=result.legal_threat,
-            has_personal_data=bool(result.personal_data),  # tweets are public
-            priority_score=result.priority_score,
-        )
+Placed = tuple[Tweet, int, int, str]  # a tweet, its graph row, its thread, its message id there
+SUBJECT = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
+FIRST = "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s WHERE id = %s"
+LATEST = "UPDATE conversations_conversation SET sentiment = %s, needs_response = %s WHERE id = %s"
+FOLD = (
+    "UPDATE conversations_conversation SET legal_threat = (legal_threat OR %s), "
+    "has_personal_data = (has_personal_data OR %s), "
+    "priority_score = CASE WHEN priority_score < %s THEN %s ELSE priority_score END WHERE id = %s"
+)
 
 
 class Writer:
@@ -80,8 +65,12 @@ class Writer:
         self.contacts: dict[str, int] = {}
         self.created: set[int] = set()  # threads whose conversation this import opened
         self.touched: set[int] = set()  # threads that received a message in this import
-        self.labels: dict[int, Labels] = {}
+        # Gathered per batch, written by `insert`: thread -> subject, first tweet's labels, latest
+        # tweet's labels, (legal threat, personal data, highest score) of its tweets.
         self.subjects: dict[int, str] = {}
+        self.first: dict[int, tuple[str, str, str]] = {}
+        self.latest: dict[int, tuple[str, bool]] = {}
+        self.folds: dict[int, tuple[bool, bool, int]] = {}
         self.rows = RowWriter(Message)
         self.conversations = RowWriter(Conversation)
         self.triage = triage
@@ -113,6 +102,7 @@ class Writer:
                 ids[index] = known[(channel_id, key)]
                 continue
             status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
+            waiting_since = self._waiting_since(thread)
             fresh.append(
                 (
                     index,
@@ -130,6 +120,8 @@ class Writer:
                         first_response_at=(
                             graph.time(thread.first_response) if thread.first_response != NONE else None
                         ),
+                        waiting=waiting_since is not None,
+                        waiting_since=waiting_since,
                     ),
                 )
             )
@@ -151,6 +143,10 @@ class Writer:
         for index, row in fresh:
             ids[index] = found[(row["channel_id"], row["thread_key"])]
             self.created.add(index)
+
+    def _waiting_since(self, thread: Thread) -> datetime | None:
+        """When the customer started waiting for an answer (the inbox puts the longest wait first)."""
+        return self.plan.graph.time(thread.waiting_from) if thread.waiting_from != NONE else None
 
     def _last(self, thread: Thread) -> int:
         times = self.plan.graph.times
@@ -192,11 +188,11 @@ class Writer:
         found.update(made)
         return found
 
-    def messages(self, tweets: list[Tweet], settings: Settings) -> Iterator[dict[str, Any]]:
-        """The batch's new messages (and whether each is inbound), triaged; already imported ones are
-        counted by the caller from what is missing."""
+    def place(self, tweets: list[Tweet]) -> list[Placed]:
+        """The batch's tweets as messages still to write, one per thread each is in (those a previous
+        import wrote are left out; the caller counts them from what is missing)."""
         plan, graph = self.plan, self.plan.graph
-        rows: list[tuple[Tweet, int, int, str]] = []
+        placed: list[Placed] = []
         for tweet in tweets:
             row = graph.row_of.get(tweet.tweet_id, NONE)
             if row == NONE or graph.lines[row] != tweet.line:
@@ -205,21 +201,26 @@ class Writer:
                 thread = plan.threads[index]
                 if (self.channel_ids[thread.brand], message_id) in self.existing:
                     continue
-                rows.append((tweet, row, index, message_id))
-        wanted = [
-            i
-            for i, (tweet, row, index, _) in enumerate(rows)
-            if self.triage and tweet.inbound and row == plan.threads[index].last_in
-        ]
-        results = dict(zip(wanted, triage_many([rows[i][0].text for i in wanted], settings), strict=True))
-        for i, (tweet, row, index, message_id) in enumerate(rows):
+                placed.append((tweet, row, index, message_id))
+        return placed
+
+    def to_triage(self, placed: list[Placed]) -> list[str]:
+        """The texts triage reads: every customer tweet of the batch (none without triage)."""
+        return [tweet.text for tweet, _, _, _ in placed if self.triage and tweet.inbound]
+
+    def messages(self, placed: list[Placed], results: list[Result]) -> Iterator[dict[str, Any]]:
+        """The batch's messages, customer tweets with their triage (`results`, in `to_triage` order);
+        the conversations' labels are gathered for `insert`."""
+        plan, graph = self.plan, self.plan.graph
+        found = iter(results)
+        for tweet, row, index, message_id in placed:
             thread = plan.threads[index]
             fields: dict[str, Any] = {}
-            result = results.get(i)
-            if result is not None:
+            if self.triage and tweet.inbound:
+                result = next(found)
                 fields = result_fields(result)
                 fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
-                self.labels.setdefault(index, Labels()).fold(result)
+                self._fold(index, row, result)
             if row == thread.root:
                 self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
             self.touched.add(index)
@@ -240,40 +241,43 @@ class Writer:
                 **fields,
             )
 
+    def _fold(self, index: int, row: int, result: Result) -> None:
+        """A customer tweet's triage into its conversation, as live triage folds messages in order
+        (`triage.actions.record_triage`): intent, category and language from the first, sentiment and
+        needs-response from the latest, a legal threat or personal data from any, the highest score."""
+        thread = self.plan.threads[index]
+        if row == thread.first_in:
+            self.first[index] = (result.intent, result.category, result.language)
+        if row == thread.last_in:
+            # History the brand answered needs nothing more.
+            self.latest[index] = (result.sentiment, result.needs_response and self._open_now(index))
+        legal, personal, score = self.folds.get(index, (False, False, 0))
+        self.folds[index] = (
+            legal or result.legal_threat,
+            personal or bool(result.personal_data),  # tweets are public
+            max(score, result.priority_score),
+        )
+
     def insert(self, messages: list[dict[str, Any]]) -> None:
         """The batch's messages, then its conversations' subjects and triage labels."""
         self.rows.insert(messages)
-        subject = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
-        labels = (
-            "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s, "
-            "sentiment = %s, legal_threat = %s, has_personal_data = %s, needs_response = %s, "
-            "priority_score = %s WHERE id = %s"
-        )
         ids = self.conversation_ids
         with connection.cursor() as cursor:
-            cursor.executemany(subject, [(text, ids[index]) for index, text in self.subjects.items()])
+            cursor.executemany(SUBJECT, [(text, ids[i]) for i, text in self.subjects.items()])
+            cursor.executemany(FIRST, [(*labels, ids[i]) for i, labels in self.first.items()])
+            cursor.executemany(LATEST, [(*labels, ids[i]) for i, labels in self.latest.items()])
             cursor.executemany(
-                labels,
-                [
-                    (
-                        *(v[name] for name in LABELS),
-                        # History the brand answered needs nothing more.
-                        v["needs_response"] and self._open_now(index),
-                        v["priority_score"],
-                        ids[index],
-                    )
-                    for index, v in ((i, lab.values) for i, lab in self.labels.items())
-                ],
+                FOLD, [(legal, personal, score, score, ids[i]) for i, (legal, personal, score) in self.folds.items()]
             )
-        self.subjects.clear()
-        self.labels.clear()
+        for gathered in (self.subjects, self.first, self.latest, self.folds):
+            gathered.clear()
 
     def _open_now(self, index: int) -> bool:
         return derived_status(self.plan, self.plan.threads[index], self.now, self.quiet)[0] == Status.OPEN
 
     def finish(self) -> None:
-        """A re-import that added messages to a conversation it opened before brings its clocks and
-        status up to date (the ones opened now were written with them)."""
+        """A re-import that added messages to a conversation it opened before brings its clocks,
+        status and wait up to date (the ones opened now were written with them)."""
         plan, graph = self.plan, self.plan.graph
         stamp = connection.ops.adapt_datetimefield_value
         rows: list[tuple[Any, ...]] = []
@@ -281,10 +285,13 @@ class Writer:
             thread = plan.threads[index]
             status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
             answered = thread.first_response != NONE
+            waiting_since = self._waiting_since(thread)
             rows.append(
                 (
                     status,
                     stamp(resolved_at),
+                    waiting_since is not None,
+                    stamp(waiting_since),
                     status == Status.OPEN,
                     thread.inbound,
                     stamp(graph.time(thread.first_in)),
@@ -295,8 +302,8 @@ class Writer:
                 )
             )
         sql = (
-            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, "
-            "needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
+            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, waiting = %s, "
+            "waiting_since = %s, needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
             "last_inbound_at = %s, last_message_at = %s, first_response_at = %s WHERE id = %s"
         )
         with connection.cursor() as cursor:
