@@ -26,8 +26,7 @@ from socialdesk.importers.twcs.threads import Graph, plan
 from socialdesk.importers.twcs.writer import Placed, Writer
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.triage.actions import settings_for
-from socialdesk.triage.engine import Result
-from socialdesk.triage.parallel import TriagePool
+from socialdesk.triage.parallel import Stored, TriagePool
 from socialdesk.workspaces.actions import create_workspace
 
 __all__ = ["COLUMNS", "ImportResult", "TwcsError", "import_twcs_file"]
@@ -120,13 +119,12 @@ def import_twcs_file(
         writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk), triage=triage)
         writer.open_conversations()
     settings = settings_for(workspace.pk)
-    placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))
     if parallel is None:
         parallel = triage and result.rows >= PARALLEL_FROM
     # One batch is triaged (in the worker, with `parallel`) while the one before it is written and
     # the one after it read: at most three batches in memory.
     with bulk_load(workspace.pk), TriagePool(settings, parallel=parallel) as pool:
-        waiting: tuple[list[Placed], Future[list[Result]], int] | None = None
+        waiting: tuple[list[Placed], Future[list[Stored]], int] | None = None
         for tweets, size in _batches(path, result.rows):
             ready = writer.place(tweets)
             triaged = pool.submit(writer.to_triage(ready))
@@ -137,7 +135,7 @@ def import_twcs_file(
             _write(writer, *waiting, result, progress)
         with transaction.atomic():
             writer.finish()
-    result.already_imported = placed - result.inbound - result.outbound
+    result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)
     return result
@@ -164,7 +162,7 @@ def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
 def _write(
     writer: Writer,
     ready: list[Placed],
-    triaged: Future[list[Result]],
+    triaged: Future[list[Stored]],
     size: int,
     result: ImportResult,
     progress: Callable[[int], None] | None,

@@ -9,7 +9,9 @@ process, then build its `messages`), and folds each tweet into its conversation 
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +19,6 @@ from django.db import connection
 
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.conversations.actions import subject_of
-from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import (
     Contact,
     ContactHandle,
@@ -30,21 +31,49 @@ from socialdesk.conversations.models import (
 from socialdesk.importers.twcs.reader import Tweet
 from socialdesk.importers.twcs.rows import RowWriter
 from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
-from socialdesk.triage.actions import result_fields
-from socialdesk.triage.engine import Result
+from socialdesk.triage.fields import JSON_FIELDS
+from socialdesk.triage.parallel import Stored
 from socialdesk.workspaces.models import Workspace
 
 NETWORK = "x"
 CHUNK = 5000
 Placed = tuple[Tweet, int, int, str]  # a tweet, its graph row, its thread, its message id there
-SUBJECT = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
-FIRST = "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s WHERE id = %s"
-LATEST = "UPDATE conversations_conversation SET sentiment = %s, needs_response = %s WHERE id = %s"
-FOLD = (
-    "UPDATE conversations_conversation SET legal_threat = (legal_threat OR %s), "
-    "has_personal_data = (has_personal_data OR %s), "
+# A conversation's subject and what triage found in its tweets, written once its last message is:
+# NULL leaves a field as it is (a re-import that brings no first or latest tweet).
+LABELS = (
+    "UPDATE conversations_conversation SET subject = COALESCE(%s, subject), "
+    "intent = COALESCE(%s, intent), category = COALESCE(%s, category), language = COALESCE(%s, language), "
+    "sentiment = COALESCE(%s, sentiment), needs_response = COALESCE(%s, needs_response), "
+    "legal_threat = (legal_threat OR %s), has_personal_data = (has_personal_data OR %s), "
     "priority_score = CASE WHEN priority_score < %s THEN %s ELSE priority_score END WHERE id = %s"
 )
+
+
+@dataclass
+class Labels:
+    """One conversation's subject and triage, gathered from its messages until the last is written."""
+
+    subject: str | None = None
+    first: tuple[str, str, str] | None = None  # intent, category, language of the first customer tweet
+    latest: tuple[str, bool] | None = None  # sentiment, needs response, of the latest
+    legal_threat: bool = False
+    personal_data: bool = False
+    priority_score: int = 0
+
+    def row(self, conversation_id: int) -> tuple[Any, ...]:
+        first = self.first or (None, None, None)
+        latest = self.latest or (None, None)
+        score = self.priority_score
+        return (
+            self.subject,
+            *first,
+            *latest,
+            self.legal_threat,
+            self.personal_data,
+            score,
+            score,
+            conversation_id,
+        )
 
 
 class Writer:
@@ -65,13 +94,17 @@ class Writer:
         self.contacts: dict[str, int] = {}
         self.created: set[int] = set()  # threads whose conversation this import opened
         self.touched: set[int] = set()  # threads that received a message in this import
-        # Gathered per batch, written by `insert`: thread -> subject, first tweet's labels, latest
-        # tweet's labels, (legal threat, personal data, highest score) of its tweets.
-        self.subjects: dict[int, str] = {}
-        self.first: dict[int, tuple[str, str, str]] = {}
-        self.latest: dict[int, tuple[str, bool]] = {}
-        self.folds: dict[int, tuple[bool, bool, int]] = {}
-        self.rows = RowWriter(Message)
+        # Each thread's messages still to write, and what its written ones gave it so far: one UPDATE
+        # a conversation, once its last message is in (conversations are widely indexed).
+        self.remaining = array("l", [0]) * len(plan.threads)
+        self.placements = 0  # messages the file places, imported before or not
+        for row in range(len(graph.ids)):
+            for index, message_id in plan.placements(row):
+                self.placements += 1
+                if (self.channel_ids[plan.threads[index].brand], message_id) not in self.existing:
+                    self.remaining[index] += 1
+        self.labels: dict[int, Labels] = {}
+        self.rows = RowWriter(Message, json_text=JSON_FIELDS)
         self.conversations = RowWriter(Conversation)
         self.triage = triage
 
@@ -208,21 +241,22 @@ class Writer:
         """The texts triage reads: every customer tweet of the batch (none without triage)."""
         return [tweet.text for tweet, _, _, _ in placed if self.triage and tweet.inbound]
 
-    def messages(self, placed: list[Placed], results: list[Result]) -> Iterator[dict[str, Any]]:
-        """The batch's messages, customer tweets with their triage (`results`, in `to_triage` order);
-        the conversations' labels are gathered for `insert`."""
+    def messages(self, placed: list[Placed], results: list[Stored]) -> Iterator[dict[str, Any]]:
+        """The batch's messages, customer tweets with their triage (`results`, in `to_triage` order:
+        each one's stored fields and whether it holds personal data); the conversations' labels are
+        gathered for `insert`."""
         plan, graph = self.plan, self.plan.graph
         found = iter(results)
         for tweet, row, index, message_id in placed:
             thread = plan.threads[index]
+            labels = self.labels.setdefault(index, Labels())
             fields: dict[str, Any] = {}
             if self.triage and tweet.inbound:
-                result = next(found)
-                fields = result_fields(result)
-                fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
-                self._fold(index, row, result)
+                fields, personal = next(found)
+                self._fold(labels, thread, row, fields, personal)
             if row == thread.root:
-                self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
+                labels.subject = subject_of(fields.get("masked_text") or tweet.text)
+            self.remaining[index] -= 1
             self.touched.add(index)
             yield dict(
                 workspace_id=self.workspace.pk,
@@ -241,43 +275,33 @@ class Writer:
                 **fields,
             )
 
-    def _fold(self, index: int, row: int, result: Result) -> None:
+    def _fold(self, labels: Labels, thread: Thread, row: int, fields: dict[str, Any], personal: bool) -> None:
         """A customer tweet's triage into its conversation, as live triage folds messages in order
         (`triage.actions.record_triage`): intent, category and language from the first, sentiment and
         needs-response from the latest, a legal threat or personal data from any, the highest score."""
-        thread = self.plan.threads[index]
         if row == thread.first_in:
-            self.first[index] = (result.intent, result.category, result.language)
+            labels.first = (fields["intent"], fields["category"], fields["language"])
         if row == thread.last_in:
             # History the brand answered needs nothing more.
-            self.latest[index] = (result.sentiment, result.needs_response and self._open_now(index))
-        legal, personal, score = self.folds.get(index, (False, False, 0))
-        self.folds[index] = (
-            legal or result.legal_threat,
-            personal or bool(result.personal_data),  # tweets are public
-            max(score, result.priority_score),
-        )
+            open_now = derived_status(self.plan, thread, self.now, self.quiet)[0] == Status.OPEN
+            labels.latest = (fields["sentiment"], fields["needs_response"] and open_now)
+        labels.legal_threat = labels.legal_threat or fields["legal_threat"]
+        labels.personal_data = labels.personal_data or personal  # tweets are public
+        labels.priority_score = max(labels.priority_score, fields["priority_score"])
 
-    def insert(self, messages: list[dict[str, Any]]) -> None:
-        """The batch's messages, then its conversations' subjects and triage labels."""
+    def insert(self, messages: list[dict[str, Any]], *, flush: bool = False) -> None:
+        """The batch's messages, then the labels of the conversations whose last message was among
+        them (all gathered ones with `flush`)."""
         self.rows.insert(messages)
-        ids = self.conversation_ids
+        ids, remaining = self.conversation_ids, self.remaining
+        done = [i for i in self.labels if flush or remaining[i] <= 0]
         with connection.cursor() as cursor:
-            cursor.executemany(SUBJECT, [(text, ids[i]) for i, text in self.subjects.items()])
-            cursor.executemany(FIRST, [(*labels, ids[i]) for i, labels in self.first.items()])
-            cursor.executemany(LATEST, [(*labels, ids[i]) for i, labels in self.latest.items()])
-            cursor.executemany(
-                FOLD, [(legal, personal, score, score, ids[i]) for i, (legal, personal, score) in self.folds.items()]
-            )
-        for gathered in (self.subjects, self.first, self.latest, self.folds):
-            gathered.clear()
-
-    def _open_now(self, index: int) -> bool:
-        return derived_status(self.plan, self.plan.threads[index], self.now, self.quiet)[0] == Status.OPEN
+            cursor.executemany(LABELS, [self.labels.pop(i).row(ids[i]) for i in done])
 
     def finish(self) -> None:
         """A re-import that added messages to a conversation it opened before brings its clocks,
         status and wait up to date (the ones opened now were written with them)."""
+        self.insert([], flush=True)  # labels still gathered (none, unless a thread was cut short)
         plan, graph = self.plan, self.plan.graph
         stamp = connection.ops.adapt_datetimefield_value
         rows: list[tuple[Any, ...]] = []
