@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import csv
 import itertools
-import json
 import os
 import platform
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,6 +23,7 @@ from typing import Any
 
 from rich.console import Console
 
+from socialdesk.bench.child import fresh_database, run_in_child
 from socialdesk.bench.sections import write_section
 
 SECTION = "## TWCS import"
@@ -170,22 +168,10 @@ def run_import_benchmark(rows: int, seed: int, output: Path, console: Console) -
         generate(csv_path, rows, seed)
         console.print(f"generated {rows:,} rows in {time.perf_counter() - started:.0f} s")
         for flags in ([], ["--no-triage"]):
-            database = Path(tmp) / "bench.sqlite3"
-            database.unlink(missing_ok=True)
-            env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "SOCIALDESK_DATA_DIR": tmp}
-            env.pop("SOCIALDESK_BROKER_URL", None)
+            url = fresh_database("sqlite", Path(tmp), "bench")
             console.print(f"importing {' '.join(flags)} ...")
-            done = subprocess.run(  # noqa: S603 (our own interpreter and module)
-                [sys.executable, "-m", "socialdesk.importers.bench_twcs", str(csv_path), *flags],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode != 0:
-                console.print(f"[red]bench failed:[/red]\n{done.stderr[-3000:]}")
-                raise SystemExit(1)
-            row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+            module, args = "socialdesk.importers.bench_twcs", [str(csv_path), *flags]
+            row: dict[str, Any] = run_in_child(module, args, url, Path(tmp), console)
             console.print(row)
             results.append(row)
     write_section(SECTION, _section(results, seed), output)
