@@ -8,10 +8,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+
+LOAD_EVERY = 10  # seconds
 
 
 def fresh_database(database: str, folder: Path, name: str) -> str:
@@ -39,17 +42,31 @@ def _fresh_postgres(url: str) -> None:
 
 def run_in_child(module: str, args: list[str], database_url: str, data_dir: Path, console: Console) -> Any:
     """`python -m module *args` against `database_url` (no broker: tasks run in the process); the JSON
-    its last line of output prints. A failed child stops the benchmark with its error shown."""
+    its last line of output prints, with `load_average` ([min, mean, max] of the one-minute load,
+    sampled every LOAD_EVERY seconds) added to a JSON object. A failed child stops the benchmark with
+    its error shown."""
     env = {**os.environ, "DATABASE_URL": database_url, "SOCIALDESK_DATA_DIR": str(data_dir)}
     env.pop("SOCIALDESK_BROKER_URL", None)
-    done = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", module, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0:
-        console.print(f"[red]bench failed:[/red]\n{done.stderr[-3000:]}")
+    loads: list[float] = []
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", module, *args], env=env, stdout=out, stderr=err, text=True
+        )
+        while True:
+            loads.append(os.getloadavg()[0])  # the machine is shared: how busy it was, said with the figure
+            try:
+                child.wait(timeout=LOAD_EVERY)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if child.returncode != 0:
+        console.print(f"[red]bench failed:[/red]\n{stderr[-3000:]}")
         raise SystemExit(1)
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    found = json.loads(stdout.strip().splitlines()[-1])
+    if isinstance(found, dict):
+        mean = sum(loads) / len(loads)
+        found["load_average"] = [round(min(loads), 1), round(mean, 1), round(max(loads), 1)]
+    return found

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 import numpy as np
 from scipy import sparse
@@ -78,7 +79,7 @@ class Hasher:
         for form in forms:
             tokens = TOKEN.findall(form)
             columns += [token(t) for t in tokens]
-            columns += [token(f"{a} {b}") for a, b in zip(tokens, tokens[1:], strict=False)]
+            columns += [token(f"{a} {b}") for a, b in pairwise(tokens)]
             for w in form.split():
                 columns += word(w)
             indptr.append(len(columns))

@@ -104,7 +104,9 @@ def _mixed_with(texts: list[str], codes: list[str]) -> list[str]:
     """A long post whose two halves are each confidently in a different language is mixed
     (code-switching); the whole-text guess hides it. The halves of every long post in one call."""
     out = [""] * len(texts)
-    long = [i for i, text in enumerate(texts) if codes[i] != UNKNOWN and len(text.split()) >= MIXED_MIN_WORDS * 2]
+    long = [
+        i for i, text in enumerate(texts) if codes[i] != UNKNOWN and len(text.split()) >= MIXED_MIN_WORDS * 2
+    ]
     halves: list[str] = []
     for i in long:
         words = texts[i].split()

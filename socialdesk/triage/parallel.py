@@ -25,7 +25,7 @@ _settings = Settings()
 
 
 def _start(settings: Settings) -> None:
-    global _settings  # noqa: PLW0603 - one worker process, one workspace's settings
+    global _settings
     _settings = settings
     triage_many(["warm up"], settings)  # load the models before the first batch arrives
 

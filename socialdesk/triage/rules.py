@@ -10,9 +10,8 @@ accent-folded words, so "demandaré", "DEMANDARE" and "demandare" are one word.
 
 from __future__ import annotations
 
-import unicodedata
-
 import re
+import unicodedata
 
 from socialdesk.triage.text import for_models
 

@@ -9,8 +9,8 @@ needs nothing here.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -46,6 +46,7 @@ class RowWriter:
                 self.adapters.append(None)
         self.base: list[Any] | None = None
         self.at: dict[str, int] = {}
+        self.shapes: dict[tuple[str, ...], list[tuple[int, Callable[[Any], Any] | None]]] = {}
         marks = ", ".join(["%s"] * len(columns))
         table = ops.quote_name(model._meta.db_table)
         # Names from the model's own metadata; values only through parameters.
@@ -58,18 +59,20 @@ class RowWriter:
 
     def _adapt(self, row: dict[str, Any]) -> tuple[Any, ...]:
         # Defaults are adapted once (they are the same for every row); only named values go through
-        # the adapters.
+        # the adapters. Rows built alike name the same fields in the same order: where each goes and
+        # its adapter are looked up once per such shape, not per value.
         if self.base is None:
             self.base = [
                 adapter(default) if adapter is not None and default is not None else default
                 for default, adapter in zip(self.defaults, self.adapters, strict=True)
             ]
             self.at = {name: i for i, name in enumerate(self.names)}
+        shape = tuple(row)
+        slots = self.shapes.get(shape)
+        if slots is None:
+            slots = self.shapes[shape] = [(self.at[name], self.adapters[self.at[name]]) for name in shape]
         values = self.base.copy()
-        at, adapters = self.at, self.adapters
-        for name, value in row.items():
-            i = at[name]
-            adapter = adapters[i]
+        for (i, adapter), value in zip(slots, row.values(), strict=True):
             values[i] = adapter(value) if adapter is not None and value is not None else value
         return tuple(values)
 

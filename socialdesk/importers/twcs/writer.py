@@ -327,8 +327,9 @@ class Writer:
             )
         sql = (
             "UPDATE conversations_conversation SET status = %s, resolved_at = %s, waiting = %s, "
-            "waiting_since = %s, needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
-            "last_inbound_at = %s, last_message_at = %s, first_response_at = %s WHERE id = %s"
+            "waiting_since = %s, needs_response = needs_response AND %s, message_count = %s, "
+            "first_inbound_at = %s, last_inbound_at = %s, last_message_at = %s, first_response_at = %s "
+            "WHERE id = %s"
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
