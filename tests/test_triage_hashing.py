@@ -70,6 +70,6 @@ def test_memos_are_dropped_past_their_limit(monkeypatch: object) -> None:
     again = hasher.counts(["four"])
 
     assert (sorted(hasher.words), sorted(hasher.tokens)) == (["four"], ["four"])
-    # " f" "fo" "ou" "ur" "r " " fo" "fou" "our" "ur " " fou" "four" "our " " four" "four ": the token
-    # "four" is the 4-gram "four" again, so one column more than nothing.
+    # " f" "fo" "ou" "ur" "r " " fo" "fou" "our" "ur " " fou" "four" "our " " four" "four ": 14
+    # n-grams, and the token "four" lands in the column of the 4-gram "four".
     assert again.nnz == 14

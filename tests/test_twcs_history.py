@@ -12,8 +12,9 @@ from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import Conversation, Direction, Message
 from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.importers.twcs import import_twcs_file
-from socialdesk.triage.actions import result_fields, settings_for
+from socialdesk.triage.actions import settings_for
 from socialdesk.triage.engine import triage
+from socialdesk.triage.fields import result_fields
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "twcs_sample.csv"
@@ -98,6 +99,14 @@ def test_conversations_fold_their_tweets_as_live_triage_does() -> None:
     assert flight.subject == "@AmericanAir my flight got cancelled"
 
 
+def at(day: int, hour: int, minute: int) -> datetime:
+    return datetime(2017, 11, day, hour, minute, tzinfo=UTC)
+
+
+def _inbox_order() -> list[str]:
+    return list(ordered(Conversation.objects.all(), "waiting").values_list("thread_key", flat=True))
+
+
 @time_machine.travel(CLOCK, tick=False)
 def test_status_wait_and_clocks_come_from_the_history() -> None:
     import_twcs_file("twcs", THREADS)
@@ -106,7 +115,6 @@ def test_status_wait_and_clocks_come_from_the_history() -> None:
         c.thread_key: (c.status, c.waiting, c.waiting_since, c.first_response_at, c.resolved_at)
         for c in Conversation.objects.all()
     }
-    at = lambda day, hour, minute: datetime(2017, 11, day, hour, minute, tzinfo=UTC)  # noqa: E731
     assert found == {
         # Answered, quiet for the policy's time since: resolved when the brand last spoke.
         "root:100": ("resolved", False, None, at(1, 10, 5), at(1, 10, 22)),
@@ -123,13 +131,12 @@ def test_status_wait_and_clocks_come_from_the_history() -> None:
 @time_machine.travel(CLOCK, tick=False)
 def test_the_inbox_puts_the_longest_waiting_imported_customer_first() -> None:
     import_twcs_file("twcs", THREADS)
-    order = lambda: list(ordered(Conversation.objects.all(), "waiting").values_list("thread_key", flat=True))  # noqa: E731
     expected = ["root:200", "root:302", "root:301", "root:103", "root:100"]
 
-    assert order() == expected
+    assert _inbox_order() == expected
     # The live rule (conversations.waiting) reads the imported threads the same way.
     refresh_waiting(Conversation.objects.all())
-    assert order() == expected
+    assert _inbox_order() == expected
     assert Conversation.objects.get(thread_key="root:200").waiting_since == datetime(
         2017, 11, 2, 9, 20, tzinfo=UTC
     )

@@ -30,7 +30,7 @@ _INT32_MIN = -(2**31)
 
 def column(feature: str) -> int:
     """The column scikit-learn's hashing puts `feature` in (its `_hashing_fast.transform`)."""
-    h = murmurhash3_32(feature, seed=0)
+    h = int(murmurhash3_32(feature, seed=0))
     if h == _INT32_MIN:
         return (2**31 - 1 - (N_FEATURES - 1)) % N_FEATURES
     return abs(h) % N_FEATURES
