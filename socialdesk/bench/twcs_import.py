@@ -33,8 +33,9 @@ WHAT_LIMITS = (
     "while the importing process writes the batch before and reads the one after; the importing process "
     "reads the file twice (validate and thread, then write) and does SQLite's inserts. Seconds and rows/s "
     "are wall-clock time on a machine other work shares: the CPU columns say how much each process "
-    "actually ran, and `rows / max(CPU)` is the rate the import would reach with its two cores to itself "
-    "(the slower of the two processes sets the pace). The full-text index is filled once at the end for "
+    "actually ran, and `rows / max(CPU)` estimates the rate with two cores to itself (the slower of the two "
+    "processes sets the pace; CPU time itself stretches on an oversubscribed machine, so it is no upper "
+    "bound). The full-text index is filled once at the end for "
     "the imported workspace (its insert trigger skips that workspace meanwhile and is restored in a "
     "`finally`), and contacts and conversations are written as plain rows."
 )
