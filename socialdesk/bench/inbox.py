@@ -9,7 +9,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+
+from socialdesk.bench.child import fresh_database, run_in_child
 
 WORDS = (
     "signal",
@@ -235,30 +236,14 @@ def run_child(conversations: int, repeat: int) -> None:
 def run_inbox_benchmark(
     conversations: int, databases: list[str], repeat: int, output: Path, console: Console
 ) -> list[dict[str, Any]]:
-    from socialdesk.bench.ingest import _fresh_postgres
-
     results = []
     for database in databases:
         with tempfile.TemporaryDirectory(prefix="socialdesk-inbox-") as tmp:
-            if database == "sqlite":
-                url = f"sqlite:///{Path(tmp) / 'inbox.sqlite3'}"
-            else:
-                url = database
-                _fresh_postgres(url)
-            env = {**os.environ, "DATABASE_URL": url, "SOCIALDESK_DATA_DIR": tmp}
-            env.pop("SOCIALDESK_BROKER_URL", None)
+            url = fresh_database(database, Path(tmp), "inbox")
             console.print(f"inbox bench: {database.split(':')[0]}, {conversations:,} conversations ...")
-            done = subprocess.run(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "socialdesk.bench.inbox", str(conversations), str(repeat)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            result = run_in_child(
+                "socialdesk.bench.inbox", [str(conversations), str(repeat)], url, Path(tmp), console
             )
-            if done.returncode != 0:
-                console.print(f"[red]bench failed:[/red]\n{done.stderr[-3000:]}")
-                raise SystemExit(1)
-            result = json.loads(done.stdout.strip().splitlines()[-1])
             for row in result["rows"]:
                 console.print(
                     f"{row['engine']:>10} {row['query']:<22} p50 {row['p50_ms']:>7} ms"

@@ -17,7 +17,6 @@ import os
 import platform
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+
+from socialdesk.bench.child import fresh_database, run_in_child
 
 PAGE = 100
 POLICY_EXAMPLES = Path(__file__).parents[1] / "policy" / "examples"
@@ -113,18 +114,6 @@ def run_one(size: int, mode: str) -> dict[str, Any]:
     }
 
 
-def _fresh_postgres(url: str) -> None:
-    import psycopg
-
-    from socialdesk.config import parse_database_url
-
-    db = parse_database_url(url)
-    server = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"], "password": db["PASSWORD"]}
-    with psycopg.connect(**server, dbname="postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
-
-
 def run_ingest_benchmarks(
     sizes: list[int],
     databases: list[str],
@@ -137,25 +126,9 @@ def run_ingest_benchmarks(
         for size in sizes:
             for mode in modes:
                 with tempfile.TemporaryDirectory(prefix="socialdesk-bench-") as tmp:
-                    if database == "sqlite":
-                        url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-                    else:
-                        url = database
-                        _fresh_postgres(url)
-                    env = {**os.environ, "DATABASE_URL": url, "SOCIALDESK_DATA_DIR": tmp}
-                    env.pop("SOCIALDESK_BROKER_URL", None)
+                    url = fresh_database(database, Path(tmp), "bench")
                     console.print(f"ingest bench: {database.split(':')[0]} {size:,} messages, {mode} ...")
-                    done = subprocess.run(  # noqa: S603 (our own interpreter and module)
-                        [sys.executable, "-m", "socialdesk.bench.ingest", str(size), mode],
-                        env=env,
-                        capture_output=True,
-                        text=True,
-                        check=False,
-                    )
-                    if done.returncode != 0:
-                        console.print(f"[red]bench failed:[/red]\n{done.stderr[-3000:]}")
-                        raise SystemExit(1)
-                    row = json.loads(done.stdout.strip().splitlines()[-1])
+                    row = run_in_child("socialdesk.bench.ingest", [str(size), mode], url, Path(tmp), console)
                     console.print(row)
                     rows.append(row)
     _append_markdown(rows, output)

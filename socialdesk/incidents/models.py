@@ -1,5 +1,6 @@
-"""Incidents: many people hit by the same problem at once (a burst of alike posts or the policy's crisis rule opens one).
-Conversations about it point at the incident, so the desk can treat them as one."""
+"""Incidents: many people hit by the same problem at once (a burst of alike posts or the policy's
+crisis rule opens one). Conversations about it point at the incident, so the desk can treat them as
+one."""
 
 from __future__ import annotations
 

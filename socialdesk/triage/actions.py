@@ -21,6 +21,7 @@ from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Policy
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.engine import INTENTS, Result, Settings, triage_many
+from socialdesk.triage.fields import result_fields
 from socialdesk.triage.heads import Array, embedder
 from socialdesk.triage.models import CategoryModel, CorrectionField, TriageCorrection
 from socialdesk.workspaces.actions import require_member
@@ -89,32 +90,6 @@ def settings_for(workspace_id: int, found: tuple[int, Policy] | None = _UNSET) -
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return settings
-
-
-def result_fields(result: Result) -> dict[str, Any]:
-    """A triage result as Message fields."""
-    return {
-        "language": result.language,
-        "sentiment": result.sentiment,
-        "intent": result.intent,
-        "category": result.category,
-        "personal_data": result.personal_data,
-        "legal_threat": result.legal_threat,
-        "abusive": result.abusive,
-        "needs_response": result.needs_response,
-        "priority_score": result.priority_score,
-        "triage": {
-            "path": result.path,
-            "language_confidence": result.language_confidence,
-            "mixed_with": result.mixed_with,
-            "sentiment_scores": result.sentiment_scores,
-            "complaint_score": result.complaint_score,
-            "offensive_score": result.offensive_score,
-            "category_score": result.category_score,
-            "personal_spans": [list(span) for span in result.personal_spans],
-            "flags": result.flags,
-        },
-    }
 
 
 def triage_message(message: Message, found: tuple[int, Policy] | None = _UNSET) -> Result:

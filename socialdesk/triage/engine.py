@@ -20,6 +20,7 @@ from socialdesk.triage import pii, rules
 from socialdesk.triage.category import CategoryIndex
 from socialdesk.triage.heads import embedder, heads
 from socialdesk.triage.language import detect_languages
+from socialdesk.triage.text import for_models
 
 INTENTS = ("complaint", "question", "praise", "spam", "abuse", "other")
 COMPLAINT_AT = 0.5
@@ -62,8 +63,17 @@ class Result:
     flags: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Cues:
+    """What the word lists find in one post, each looked up once."""
+
+    spam: bool
+    thanks: bool
+    problem: bool
+
+
 def _intent(
-    text: rules.Folded,
+    cues: Cues,
     complaint: float,
     sentiment: Sequence[float],
     abusive: bool,
@@ -71,21 +81,20 @@ def _intent(
     legal: bool,
 ) -> str:
     """complaint: the complaint head's score; sentiment: [negative, neutral, positive]."""
-    if rules.spam(text):
+    if cues.spam:
         return "spam"
     if legal:
         return "complaint"  # a legal threat is a complaint, whatever its wording
     if abusive and complaint < STRONG_COMPLAINT and not question:
         return "abuse"
-    if rules.thanks(text) and sentiment[2] >= 0.5 and complaint < STRONG_COMPLAINT:
+    if cues.thanks and sentiment[2] >= 0.5 and complaint < STRONG_COMPLAINT:
         return "praise"
-    cue = rules.problem(text)
-    problem = complaint >= COMPLAINT_AT or cue or sentiment[0] >= NEGATIVE_AT
-    if question and not (complaint >= STRONG_COMPLAINT and cue):
+    problem = complaint >= COMPLAINT_AT or cues.problem or sentiment[0] >= NEGATIVE_AT
+    if question and not (complaint >= STRONG_COMPLAINT and cues.problem):
         return "question"
     if problem:
         return "complaint"
-    if sentiment[2] >= PRAISE_AT or rules.thanks(text):
+    if sentiment[2] >= PRAISE_AT or cues.thanks:
         return "praise"
     return "other"
 
@@ -120,7 +129,8 @@ def triage_many(
     if not texts:
         return []
     model = heads()
-    features = model.features(texts)
+    forms = [for_models(t) for t in texts]  # read by the hashing, the word lists and the question cue
+    features = model.features(texts, forms)
     fast = model.fast_logits(features)
     embeddings = embedder().embed(texts) if settings.accurate else None
     e5 = model.e5_logits(embeddings) if embeddings is not None else None
@@ -137,11 +147,12 @@ def triage_many(
         sentiment = sentiment_classes[int(np.argmax(sentiment_row))]
         complaint = float(probs["complaint"][i][1])
         offensive = float(probs["offensive"][i][1])
-        folded = rules.folded(text)
+        folded = rules.Folded(rules.fold_form(forms[i]))
         abusive = rules.abusive_words(folded) or offensive >= OFFENSIVE_AT
-        question = rules.asks_question(folded, text)
+        question = rules.asks_question(folded, text, forms[i])
         legal = rules.legal_threat(folded)
-        intent = _intent(folded, complaint, sentiment_row, abusive, question, legal)
+        cues = Cues(spam=rules.spam(folded), thanks=rules.thanks(folded), problem=rules.problem(folded))
+        intent = _intent(cues, complaint, sentiment_row, abusive, question, legal)
         needs_response = intent in {"complaint", "question"} or legal or (is_private and intent == "other")
         findings = pii.find_personal_data(text, regions=settings.phone_regions, patterns=settings.patterns)
         kinds = pii.kinds(findings)
@@ -153,13 +164,12 @@ def triage_many(
         if kinds and not is_private:
             flags.append("move_to_private")
         # Cues the desk's own voice weighs before speaking (socialdesk.policy.automation).
-        cue = rules.problem(folded)
-        flags += [name for name, present in (("question", question), ("problem", cue)) if present]
+        flags += [name for name, present in (("question", question), ("problem", cues.problem)) if present]
         if rules.closes(folded):
             flags.append("closes")
-        if rules.thanks(folded):
+        if cues.thanks:
             flags.append("thanks")
-        if not cue and any(mark in text for mark in rules.CHEERFUL_EMOJI):
+        if not cues.problem and any(mark in text for mark in rules.CHEERFUL_EMOJI):
             flags.append("cheerful")
         out.append(
             Result(

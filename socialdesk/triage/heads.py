@@ -21,49 +21,36 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from socialdesk.triage.hashing import N_FEATURES, Hasher
 from socialdesk.triage.text import for_embedding, for_models
 
-N_FEATURES = 2**18
+__all__ = [
+    "E5_DIM",
+    "N_FEATURES",
+    "WEIGHTS",
+    "Array",
+    "Embedder",
+    "Head",
+    "Heads",
+    "embedder",
+    "hashed_counts",
+    "heads",
+    "probabilities",
+    "tfidf",
+]
 WEIGHTS = Path(__file__).parent / "weights" / "heads.npz"
 E5_DIM = 384
 Array = NDArray[np.float32]
 
 
-def _analyzers() -> tuple[Any, Any]:
-    # Deferred: scikit-learn is slow to import; only the first triage pays for it.
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    words = HashingVectorizer(
-        analyzer="word",
-        ngram_range=(1, 2),
-        lowercase=False,
-        token_pattern=r"(?u)\b\w+\b|[^\w\s]",  # noqa: S106 - a regex, not a password
-    ).build_analyzer()
-    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), lowercase=False).build_analyzer()
-    return words, chars
+_HASHER = Hasher()
 
 
-def _hasher() -> Any:
-    """One hashing pass over word 1-2-grams and character 2-5-grams (within word boundaries)."""
-    # Deferred: scikit-learn is slow to import; only the first triage pays for it.
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    words, chars = _analyzers()
-    return HashingVectorizer(
-        n_features=N_FEATURES,
-        analyzer=lambda doc: words(doc) + chars(doc),
-        alternate_sign=False,
-        norm=None,
-        dtype=np.float32,
-    )
-
-
-_HASHER = _hasher()
-
-
-def hashed_counts(texts: Sequence[str]) -> sparse.csr_matrix:
-    counts: sparse.csr_matrix = _HASHER.transform([for_models(t) for t in texts])
-    return counts
+def hashed_counts(texts: Sequence[str], forms: Sequence[str] | None = None) -> sparse.csr_matrix:
+    """Word 1-2-gram and character 2-5-gram counts (within word boundaries), hashed into N_FEATURES
+    columns exactly as scikit-learn's HashingVectorizer would (see `triage.hashing`). `forms`: the
+    texts already through `for_models`, when the caller has them."""
+    return _HASHER.counts(forms if forms is not None else [for_models(t) for t in texts])
 
 
 def tfidf(counts: sparse.csr_matrix, idf: Array) -> sparse.csr_matrix:
@@ -115,8 +102,8 @@ class Heads:
             for name, h in self.meta["heads"].items()
         }
 
-    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        return tfidf(hashed_counts(texts), self.idf)
+    def features(self, texts: Sequence[str], forms: Sequence[str] | None = None) -> sparse.csr_matrix:
+        return tfidf(hashed_counts(texts, forms), self.idf)
 
     def fast_logits(self, features: sparse.csr_matrix) -> Array:
         """features @ fast_w + b, as a gather and a segmented sum (scipy's sparse x dense product

@@ -69,10 +69,10 @@ def detect_languages(texts: list[str], expected: Iterable[str] = ()) -> list[Lan
     expected_set = frozenset(c.lower() for c in expected)
     cleaned = [for_language(t) for t in texts]
     labels, probs = _fasttext().predict([t or " " for t in cleaned], k=10)
-    out = []
+    codes: list[tuple[str, float] | None] = []
     for text, labs, prob in zip(cleaned, labels, probs, strict=True):
         if not _has_letters(text):
-            out.append(LanguageGuess(UNKNOWN, 0.0))
+            codes.append(None)
             continue
         scores: dict[str, float] = {}
         for label, p in zip(labs, prob, strict=True):
@@ -92,19 +92,31 @@ def detect_languages(texts: list[str], expected: Iterable[str] = ()) -> list[Lan
                 found = detector.detect_language_of(text)
                 if found is not None:
                     code = found.iso_code_639_1.name.lower()
-        out.append(LanguageGuess(code, round(confidence, 3), _mixed_with(text, code)))
-    return out
+        codes.append((code, confidence))
+    mixed = _mixed_with(cleaned, [c[0] if c else UNKNOWN for c in codes])
+    return [
+        LanguageGuess(c[0], round(c[1], 3), mixed[i]) if c else LanguageGuess(UNKNOWN, 0.0)
+        for i, c in enumerate(codes)
+    ]
 
 
-def _mixed_with(text: str, code: str) -> str:
+def _mixed_with(texts: list[str], codes: list[str]) -> list[str]:
     """A long post whose two halves are each confidently in a different language is mixed
-    (code-switching); the whole-text guess hides it."""
-    words = text.split()
-    if len(words) < MIXED_MIN_WORDS * 2:
-        return ""
-    half = len(words) // 2
-    labels, probs = _fasttext().predict([" ".join(words[:half]), " ".join(words[half:])], k=1)
-    halves = [(lab[0].removeprefix("__label__"), float(p[0])) for lab, p in zip(labels, probs, strict=True)]
-    if all(p >= MIXED_HALF_CONFIDENCE for _, p in halves) and halves[0][0] != halves[1][0]:
-        return next((c for c, _ in halves if c != code), "")
-    return ""
+    (code-switching); the whole-text guess hides it. The halves of every long post in one call."""
+    out = [""] * len(texts)
+    long = [
+        i for i, text in enumerate(texts) if codes[i] != UNKNOWN and len(text.split()) >= MIXED_MIN_WORDS * 2
+    ]
+    halves: list[str] = []
+    for i in long:
+        words = texts[i].split()
+        half = len(words) // 2
+        halves += [" ".join(words[:half]), " ".join(words[half:])]
+    if not halves:
+        return out
+    labels, probs = _fasttext().predict(halves, k=1)
+    for n, i in enumerate(long):
+        pair = [(labels[j][0].removeprefix("__label__"), float(probs[j][0])) for j in (2 * n, 2 * n + 1)]
+        if all(p >= MIXED_HALF_CONFIDENCE for _, p in pair) and pair[0][0] != pair[1][0]:
+            out[i] = next((c for c, _ in pair if c != codes[i]), "")
+    return out

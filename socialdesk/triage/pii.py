@@ -49,6 +49,9 @@ ADDRESS_CUE = re.compile(
     r"endereço|moro na|moro em|adresse|j'habite|wohne in|indirizzo|abito in)\b"
 )
 PHONE_CANDIDATE = re.compile(r"(?<![\w@/])\+?\(?\d[\d ().-]{6,}\d(?!\w)")
+# Cards, ids, phone numbers and street addresses all hold a digit, and an email an @: a post with
+# neither (most of them) skips those patterns.
+DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -148,38 +151,42 @@ def find_personal_data(
         findings.append(Finding(kind, start, end))
         taken.append((start, end))
 
-    for m in EMAIL.finditer(text):
-        add("email", m.start(), m.end())
-    for m in CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group(0))
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
-            add("card", m.start(), m.end())
-    # Ids that pass their check first (the span is the id alone, "DNI" stays readable), then ids
-    # after a cue word that do not overlap them.
-    for m in SPANISH_ID.finditer(text):
-        if spanish_id_ok(*m.groups()) and not _overlaps(m, taken):
-            add("national_id", m.start(), m.end())
-    for m in CPF.finditer(text):
-        if cpf_ok(m.group(0)) and not _overlaps(m, taken):
-            add("national_id", m.start(), m.end())
-    for m in NATIONAL_ID.finditer(text):
-        if not _overlaps(m, taken):
-            add("national_id", m.start(), m.end())
+    if "@" in text:
+        for m in EMAIL.finditer(text):
+            add("email", m.start(), m.end())
+    has_digit = DIGIT.search(text) is not None
+    if has_digit:
+        for m in CARD.finditer(text):
+            digits = re.sub(r"\D", "", m.group(0))
+            if 13 <= len(digits) <= 19 and luhn_ok(digits):
+                add("card", m.start(), m.end())
+        # Ids that pass their check first (the span is the id alone, "DNI" stays readable), then ids
+        # after a cue word that do not overlap them.
+        for m in SPANISH_ID.finditer(text):
+            if spanish_id_ok(*m.groups()) and not _overlaps(m, taken):
+                add("national_id", m.start(), m.end())
+        for m in CPF.finditer(text):
+            if cpf_ok(m.group(0)) and not _overlaps(m, taken):
+                add("national_id", m.start(), m.end())
+        for m in NATIONAL_ID.finditer(text):
+            if not _overlaps(m, taken):
+                add("national_id", m.start(), m.end())
     for name, pattern in patterns:
         for m in pattern.finditer(text):
             if not any(s <= m.start() < e for s, e in taken):
                 add(name, m.start(), m.end())
-    for finding in _phones(text, regions, taken):
-        add(finding.kind, finding.start, finding.end)
-    for m in STREET.finditer(text):
-        add("address", m.start(), m.end())
+    if has_digit:
+        for finding in _phones(text, regions, taken):
+            add(finding.kind, finding.start, finding.end)
+        for m in STREET.finditer(text):
+            add("address", m.start(), m.end())
     if use_model and NAME_CUE.search(text):
         for finding in _names(text):
             add(finding.kind, finding.start, finding.end)
     if (
         use_model
+        and has_digit
         and ADDRESS_CUE.search(text)
-        and re.search(r"\d", text)
         and not any(f.kind == "address" for f in findings)
     ):
         with _nlp_lock:

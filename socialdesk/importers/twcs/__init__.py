@@ -10,7 +10,8 @@ Importing the same file again adds nothing and says so.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -22,14 +23,16 @@ from socialdesk.conversations.models import Direction
 from socialdesk.conversations.search_index import bulk_load, restore_search_triggers
 from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
 from socialdesk.importers.twcs.threads import Graph, plan
-from socialdesk.importers.twcs.writer import Writer
+from socialdesk.importers.twcs.writer import Placed, Writer
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.triage.actions import settings_for
-from socialdesk.triage.engine import Settings
+from socialdesk.triage.parallel import Stored, TriagePool
 from socialdesk.workspaces.actions import create_workspace
 
 __all__ = ["COLUMNS", "ImportResult", "TwcsError", "import_twcs_file"]
 BATCH = 5000
+# From this many rows the import triages in a worker process (starting one costs about two seconds).
+PARALLEL_FROM = 20_000
 # Answered and quiet this long -> resolved, when the workspace has no policy to say otherwise.
 DEFAULT_QUIET = timedelta(hours=24)
 SHOWN_MALFORMED = 20
@@ -84,9 +87,12 @@ def import_twcs_file(
     limit: int | None = None,
     progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    parallel: bool | None = None,
 ) -> ImportResult:
     """Import into the workspace `slug` (created once the whole file has been read and validated).
-    Without `triage`, messages and conversations carry no triage labels (measuring what triage costs)."""
+    Without `triage`, messages and conversations carry no triage labels (measuring what triage costs).
+    `parallel`: triage in a second process while this one reads and writes (by default for files of
+    PARALLEL_FROM rows or more)."""
     result = ImportResult()
     graph = Graph()
     for record in Reader(path):
@@ -113,35 +119,59 @@ def import_twcs_file(
         writer = Writer(workspace, planned, timezone.now(), quiet_time(workspace.pk), triage=triage)
         writer.open_conversations()
     settings = settings_for(workspace.pk)
-    placed = sum(1 for r in range(len(graph.ids)) for _ in planned.placements(r))
-    with bulk_load(workspace.pk):
-        batch: list[Tweet] = []
-        for seen, record in enumerate(Reader(path)):
-            if seen >= result.rows:
-                break
-            if isinstance(record, Tweet):
-                batch.append(record)
-            if len(batch) >= BATCH:
-                _write(writer, batch, settings, result)
-                if progress:
-                    progress(len(batch))
-                batch = []
-        if batch:
-            _write(writer, batch, settings, result)
-            if progress:
-                progress(len(batch))
+    if parallel is None:
+        parallel = triage and result.rows >= PARALLEL_FROM
+    # One batch is triaged (in the worker, with `parallel`) while the one before it is written and
+    # the one after it read: at most three batches in memory.
+    with bulk_load(workspace.pk), TriagePool(settings, parallel=parallel) as pool:
+        waiting: tuple[list[Placed], Future[list[Stored]], int] | None = None
+        for tweets, size in _batches(path, result.rows):
+            ready = writer.place(tweets)
+            triaged = pool.submit(writer.to_triage(ready))
+            if waiting is not None:
+                _write(writer, *waiting, result, progress)
+            waiting = (ready, triaged, size)
+        if waiting is not None:
+            _write(writer, *waiting, result, progress)
         with transaction.atomic():
             writer.finish()
-    result.already_imported = placed - result.inbound - result.outbound
+    result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)
     return result
 
 
-def _write(writer: Writer, batch: list[Tweet], settings: Settings, result: ImportResult) -> None:
+def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
+    """The file's tweets again, BATCH records at a time (and how many records that was), up to the
+    `rows` records the first pass read."""
+    batch: list[Tweet] = []
+    seen = 0
+    for seen, record in enumerate(Reader(path), 1):
+        if seen > rows:
+            seen = rows
+            break
+        if isinstance(record, Tweet):
+            batch.append(record)
+        if seen % BATCH == 0:
+            yield batch, BATCH
+            batch = []
+    if seen % BATCH:
+        yield batch, seen % BATCH
+
+
+def _write(
+    writer: Writer,
+    ready: list[Placed],
+    triaged: Future[list[Stored]],
+    size: int,
+    result: ImportResult,
+    progress: Callable[[int], None] | None,
+) -> None:
+    messages = list(writer.messages(ready, triaged.result()))
+    inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
     with transaction.atomic():
-        messages = list(writer.messages(batch, settings))
-        inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
-        result.inbound += inbound
-        result.outbound += len(messages) - inbound
         writer.insert(messages)
+    result.inbound += inbound
+    result.outbound += len(messages) - inbound
+    if progress:
+        progress(size)

@@ -8,19 +8,24 @@ needs nothing here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
 from django.utils import timezone
 
 
 class RowWriter:
-    """Inserts rows of one model given as {field name: value}; unnamed fields take their default."""
+    """Inserts rows of one model given as {field name: value}; unnamed fields take their default.
+    `json_text`: JSON fields whose values come already encoded (JSON text, which PostgreSQL casts)."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], json_text: Iterable[str] = ()) -> None:
         ops = connection.ops
         now = timezone.now()
+        encoded = set(json_text)
         self.names: list[str] = []
         columns: list[str] = []
         self.defaults: list[Any] = []
@@ -31,15 +36,17 @@ class RowWriter:
             self.names.append(field.attname)
             columns.append(ops.quote_name(field.column or field.attname))
             auto = getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False)
-            self.defaults.append(now if auto else field.get_default())
+            default = now if auto else field.get_default()
+            self.defaults.append(json.dumps(default) if field.attname in encoded else default)
             if isinstance(field, models.DateTimeField):
-                self.adapters.append(ops.adapt_datetimefield_value)
-            elif isinstance(field, models.JSONField):
+                self.adapters.append(_datetime())
+            elif isinstance(field, models.JSONField) and field.attname not in encoded:
                 self.adapters.append(_json(field))
             else:
                 self.adapters.append(None)
         self.base: list[Any] | None = None
         self.at: dict[str, int] = {}
+        self.shapes: dict[tuple[str, ...], list[tuple[int, Callable[[Any], Any] | None]]] = {}
         marks = ", ".join(["%s"] * len(columns))
         table = ops.quote_name(model._meta.db_table)
         # Names from the model's own metadata; values only through parameters.
@@ -52,18 +59,20 @@ class RowWriter:
 
     def _adapt(self, row: dict[str, Any]) -> tuple[Any, ...]:
         # Defaults are adapted once (they are the same for every row); only named values go through
-        # the adapters.
+        # the adapters. Rows built alike name the same fields in the same order: where each goes and
+        # its adapter are looked up once per such shape, not per value.
         if self.base is None:
             self.base = [
                 adapter(default) if adapter is not None and default is not None else default
                 for default, adapter in zip(self.defaults, self.adapters, strict=True)
             ]
             self.at = {name: i for i, name in enumerate(self.names)}
+        shape = tuple(row)
+        slots = self.shapes.get(shape)
+        if slots is None:
+            slots = self.shapes[shape] = [(self.at[name], self.adapters[self.at[name]]) for name in shape]
         values = self.base.copy()
-        at, adapters = self.at, self.adapters
-        for name, value in row.items():
-            i = at[name]
-            adapter = adapters[i]
+        for (i, adapter), value in zip(slots, row.values(), strict=True):
             values[i] = adapter(value) if adapter is not None and value is not None else value
         return tuple(values)
 
@@ -71,5 +80,22 @@ class RowWriter:
 def _json(field: models.JSONField[Any]) -> Callable[[Any], Any]:
     def adapt(value: Any) -> Any:
         return connection.ops.adapt_json_value(value, field.encoder)
+
+    return adapt
+
+
+def _datetime() -> Callable[[Any], Any]:
+    """The backend's datetime adapter; on SQLite a shorter path for aware values (the backend's own
+    checks settings and awareness for each of a million timestamps): the same text, UTC, naive."""
+    ops = connection.ops
+    if connection.vendor != "sqlite" or not settings.USE_TZ:
+        return ops.adapt_datetimefield_value
+    zone = connection.timezone
+    fallback = ops.adapt_datetimefield_value
+
+    def adapt(value: Any) -> Any:
+        if isinstance(value, datetime) and value.utcoffset() is not None:
+            return str(value.astimezone(zone).replace(tzinfo=None))
+        return fallback(value)
 
     return adapt

@@ -87,6 +87,9 @@ class Thread:
     last_in: int = NONE
     last_out: int = NONE
     first_response: int = NONE
+    # The customer's oldest tweet no brand tweet came after (conversations.waiting's rule): the
+    # conversation waits since then. NONE: every customer tweet was answered.
+    waiting_from: int = NONE
 
 
 @dataclass
@@ -234,15 +237,23 @@ def _measure(plan: Plan) -> None:
                 thread.first_response == NONE or times[row] < times[thread.first_response]
             ):
                 thread.first_response = row
+    for row in range(len(graph.ids)):
+        if not graph.inbound[row] or plan.home[row] == NONE:
+            continue
+        thread = threads[plan.home[row]]
+        # A brand tweet sent at the same second or later answers it (as `waiting.ANSWER` counts).
+        unanswered = thread.last_out == NONE or times[row] > times[thread.last_out]
+        if unanswered and (thread.waiting_from == NONE or times[row] < times[thread.waiting_from]):
+            thread.waiting_from = row
 
 
 def derived_status(
     plan: Plan, thread: Thread, now: datetime, quiet: timedelta
 ) -> tuple[str, datetime | None]:
-    """(status, resolved_at) from the history: the customer had the last word -> open; answered and
-    quiet since for `quiet` -> resolved at the brand's last reply; answered more recently -> pending."""
-    times = plan.graph.times
-    if thread.last_out == NONE or times[thread.last_out] < times[thread.last_in]:
+    """(status, resolved_at) from the history: the customer had the last word -> open (and waiting
+    since `thread.waiting_from`); answered and quiet since for `quiet` -> resolved at the brand's last
+    reply; answered more recently -> pending."""
+    if thread.waiting_from != NONE:
         return "open", None
     last = plan.graph.time(thread.last_out)
     if now - last >= quiet:

@@ -1,17 +1,17 @@
 """Writing a planned import: accounts, contacts and conversations first, then the messages in batches
-(one transaction and one bulk insert per batch), triaged on the fast path as they go.
+(one transaction and one bulk insert per batch), every customer tweet triaged on the fast path.
 
 History does not go through the live pipeline message by message: that path (thread, triage, route,
 acknowledge) costs milliseconds a message and would schedule acknowledgments for tweets years old.
-Triage runs once per batch, on each conversation's latest customer tweet only: what the desk shows
-and routes on now. The fast path costs about a millisecond a tweet here, so triaging every tweet of
-a million-row file would take longer than everything else together (docs/benchmarks.md).
+Triage runs once per batch (`place` the batch, triage `to_triage`'s texts, possibly in another
+process, then build its `messages`), and folds each tweet into its conversation as live triage would.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,6 @@ from django.db import connection
 
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.conversations.actions import subject_of
-from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import (
     Contact,
     ContactHandle,
@@ -32,33 +31,48 @@ from socialdesk.conversations.models import (
 from socialdesk.importers.twcs.reader import Tweet
 from socialdesk.importers.twcs.rows import RowWriter
 from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
-from socialdesk.triage.actions import result_fields
-from socialdesk.triage.engine import Result, Settings, triage_many
+from socialdesk.triage.fields import JSON_FIELDS
+from socialdesk.triage.parallel import Stored
 from socialdesk.workspaces.models import Workspace
 
 NETWORK = "x"
-# The conversation fields triage sets, in the order of the labels UPDATE.
-LABELS = ("intent", "category", "language", "sentiment", "legal_threat", "has_personal_data")
 CHUNK = 5000
+Placed = tuple[Tweet, int, int, str]  # a tweet, its graph row, its thread, its message id there
+# A conversation's subject and what triage found in its tweets, written once its last message is:
+# NULL leaves a field as it is (a re-import that brings no first or latest tweet).
+LABELS = (
+    "UPDATE conversations_conversation SET subject = COALESCE(%s, subject), "
+    "intent = COALESCE(%s, intent), category = COALESCE(%s, category), language = COALESCE(%s, language), "
+    "sentiment = COALESCE(%s, sentiment), needs_response = COALESCE(%s, needs_response), "
+    "legal_threat = (legal_threat OR %s), has_personal_data = (has_personal_data OR %s), "
+    "priority_score = CASE WHEN priority_score < %s THEN %s ELSE priority_score END WHERE id = %s"
+)
 
 
 @dataclass
 class Labels:
-    """What triage found for one conversation (from its latest customer tweet), as the conversation's
-    fields that `triage.actions.record_triage` sets."""
+    """One conversation's subject and triage, gathered from its messages until the last is written."""
 
-    values: dict[str, Any] = field(default_factory=dict)
+    subject: str | None = None
+    first: tuple[str, str, str] | None = None  # intent, category, language of the first customer tweet
+    latest: tuple[str, bool] | None = None  # sentiment, needs response, of the latest
+    legal_threat: bool = False
+    personal_data: bool = False
+    priority_score: int = 0
 
-    def fold(self, result: Result) -> None:
-        self.values.update(
-            intent=result.intent,
-            category=result.category,
-            language=result.language,
-            sentiment=result.sentiment,
-            needs_response=result.needs_response,
-            legal_threat=result.legal_threat,
-            has_personal_data=bool(result.personal_data),  # tweets are public
-            priority_score=result.priority_score,
+    def row(self, conversation_id: int) -> tuple[Any, ...]:
+        first = self.first or (None, None, None)
+        latest = self.latest or (None, None)
+        score = self.priority_score
+        return (
+            self.subject,
+            *first,
+            *latest,
+            self.legal_threat,
+            self.personal_data,
+            score,
+            score,
+            conversation_id,
         )
 
 
@@ -80,9 +94,17 @@ class Writer:
         self.contacts: dict[str, int] = {}
         self.created: set[int] = set()  # threads whose conversation this import opened
         self.touched: set[int] = set()  # threads that received a message in this import
+        # Each thread's messages still to write, and what its written ones gave it so far: one UPDATE
+        # a conversation, once its last message is in (conversations are widely indexed).
+        self.remaining = array("l", [0]) * len(plan.threads)
+        self.placements = 0  # messages the file places, imported before or not
+        for row in range(len(graph.ids)):
+            for index, message_id in plan.placements(row):
+                self.placements += 1
+                if (self.channel_ids[plan.threads[index].brand], message_id) not in self.existing:
+                    self.remaining[index] += 1
         self.labels: dict[int, Labels] = {}
-        self.subjects: dict[int, str] = {}
-        self.rows = RowWriter(Message)
+        self.rows = RowWriter(Message, json_text=JSON_FIELDS)
         self.conversations = RowWriter(Conversation)
         self.triage = triage
 
@@ -113,6 +135,7 @@ class Writer:
                 ids[index] = known[(channel_id, key)]
                 continue
             status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
+            waiting_since = self._waiting_since(thread)
             fresh.append(
                 (
                     index,
@@ -130,6 +153,8 @@ class Writer:
                         first_response_at=(
                             graph.time(thread.first_response) if thread.first_response != NONE else None
                         ),
+                        waiting=waiting_since is not None,
+                        waiting_since=waiting_since,
                     ),
                 )
             )
@@ -151,6 +176,10 @@ class Writer:
         for index, row in fresh:
             ids[index] = found[(row["channel_id"], row["thread_key"])]
             self.created.add(index)
+
+    def _waiting_since(self, thread: Thread) -> datetime | None:
+        """When the customer started waiting for an answer (the inbox puts the longest wait first)."""
+        return self.plan.graph.time(thread.waiting_from) if thread.waiting_from != NONE else None
 
     def _last(self, thread: Thread) -> int:
         times = self.plan.graph.times
@@ -192,11 +221,11 @@ class Writer:
         found.update(made)
         return found
 
-    def messages(self, tweets: list[Tweet], settings: Settings) -> Iterator[dict[str, Any]]:
-        """The batch's new messages (and whether each is inbound), triaged; already imported ones are
-        counted by the caller from what is missing."""
+    def place(self, tweets: list[Tweet]) -> list[Placed]:
+        """The batch's tweets as messages still to write, one per thread each is in (those a previous
+        import wrote are left out; the caller counts them from what is missing)."""
         plan, graph = self.plan, self.plan.graph
-        rows: list[tuple[Tweet, int, int, str]] = []
+        placed: list[Placed] = []
         for tweet in tweets:
             row = graph.row_of.get(tweet.tweet_id, NONE)
             if row == NONE or graph.lines[row] != tweet.line:
@@ -205,23 +234,29 @@ class Writer:
                 thread = plan.threads[index]
                 if (self.channel_ids[thread.brand], message_id) in self.existing:
                     continue
-                rows.append((tweet, row, index, message_id))
-        wanted = [
-            i
-            for i, (tweet, row, index, _) in enumerate(rows)
-            if self.triage and tweet.inbound and row == plan.threads[index].last_in
-        ]
-        results = dict(zip(wanted, triage_many([rows[i][0].text for i in wanted], settings), strict=True))
-        for i, (tweet, row, index, message_id) in enumerate(rows):
+                placed.append((tweet, row, index, message_id))
+        return placed
+
+    def to_triage(self, placed: list[Placed]) -> list[str]:
+        """The texts triage reads: every customer tweet of the batch (none without triage)."""
+        return [tweet.text for tweet, _, _, _ in placed if self.triage and tweet.inbound]
+
+    def messages(self, placed: list[Placed], results: list[Stored]) -> Iterator[dict[str, Any]]:
+        """The batch's messages, customer tweets with their triage (`results`, in `to_triage` order:
+        each one's stored fields and whether it holds personal data); the conversations' labels are
+        gathered for `insert`."""
+        plan, graph = self.plan, self.plan.graph
+        found = iter(results)
+        for tweet, row, index, message_id in placed:
             thread = plan.threads[index]
+            labels = self.labels.setdefault(index, Labels())
             fields: dict[str, Any] = {}
-            result = results.get(i)
-            if result is not None:
-                fields = result_fields(result)
-                fields["masked_text"] = masked_text(tweet.text, result.personal_spans)
-                self.labels.setdefault(index, Labels()).fold(result)
+            if self.triage and tweet.inbound:
+                fields, personal = next(found)
+                self._fold(labels, thread, row, fields, personal)
             if row == thread.root:
-                self.subjects[index] = subject_of(fields.get("masked_text") or tweet.text)
+                labels.subject = subject_of(fields.get("masked_text") or tweet.text)
+            self.remaining[index] -= 1
             self.touched.add(index)
             yield dict(
                 workspace_id=self.workspace.pk,
@@ -240,40 +275,33 @@ class Writer:
                 **fields,
             )
 
-    def insert(self, messages: list[dict[str, Any]]) -> None:
-        """The batch's messages, then its conversations' subjects and triage labels."""
-        self.rows.insert(messages)
-        subject = "UPDATE conversations_conversation SET subject = %s WHERE id = %s"
-        labels = (
-            "UPDATE conversations_conversation SET intent = %s, category = %s, language = %s, "
-            "sentiment = %s, legal_threat = %s, has_personal_data = %s, needs_response = %s, "
-            "priority_score = %s WHERE id = %s"
-        )
-        ids = self.conversation_ids
-        with connection.cursor() as cursor:
-            cursor.executemany(subject, [(text, ids[index]) for index, text in self.subjects.items()])
-            cursor.executemany(
-                labels,
-                [
-                    (
-                        *(v[name] for name in LABELS),
-                        # History the brand answered needs nothing more.
-                        v["needs_response"] and self._open_now(index),
-                        v["priority_score"],
-                        ids[index],
-                    )
-                    for index, v in ((i, lab.values) for i, lab in self.labels.items())
-                ],
-            )
-        self.subjects.clear()
-        self.labels.clear()
+    def _fold(self, labels: Labels, thread: Thread, row: int, fields: dict[str, Any], personal: bool) -> None:
+        """A customer tweet's triage into its conversation, as live triage folds messages in order
+        (`triage.actions.record_triage`): intent, category and language from the first, sentiment and
+        needs-response from the latest, a legal threat or personal data from any, the highest score."""
+        if row == thread.first_in:
+            labels.first = (fields["intent"], fields["category"], fields["language"])
+        if row == thread.last_in:
+            # History the brand answered needs nothing more.
+            open_now = derived_status(self.plan, thread, self.now, self.quiet)[0] == Status.OPEN
+            labels.latest = (fields["sentiment"], fields["needs_response"] and open_now)
+        labels.legal_threat = labels.legal_threat or fields["legal_threat"]
+        labels.personal_data = labels.personal_data or personal  # tweets are public
+        labels.priority_score = max(labels.priority_score, fields["priority_score"])
 
-    def _open_now(self, index: int) -> bool:
-        return derived_status(self.plan, self.plan.threads[index], self.now, self.quiet)[0] == Status.OPEN
+    def insert(self, messages: list[dict[str, Any]], *, flush: bool = False) -> None:
+        """The batch's messages, then the labels of the conversations whose last message was among
+        them (all gathered ones with `flush`)."""
+        self.rows.insert(messages)
+        ids, remaining = self.conversation_ids, self.remaining
+        done = [i for i in self.labels if flush or remaining[i] <= 0]
+        with connection.cursor() as cursor:
+            cursor.executemany(LABELS, [self.labels.pop(i).row(ids[i]) for i in done])
 
     def finish(self) -> None:
-        """A re-import that added messages to a conversation it opened before brings its clocks and
-        status up to date (the ones opened now were written with them)."""
+        """A re-import that added messages to a conversation it opened before brings its clocks,
+        status and wait up to date (the ones opened now were written with them)."""
+        self.insert([], flush=True)  # labels still gathered (none, unless a thread was cut short)
         plan, graph = self.plan, self.plan.graph
         stamp = connection.ops.adapt_datetimefield_value
         rows: list[tuple[Any, ...]] = []
@@ -281,10 +309,13 @@ class Writer:
             thread = plan.threads[index]
             status, resolved_at = derived_status(plan, thread, self.now, self.quiet)
             answered = thread.first_response != NONE
+            waiting_since = self._waiting_since(thread)
             rows.append(
                 (
                     status,
                     stamp(resolved_at),
+                    waiting_since is not None,
+                    stamp(waiting_since),
                     status == Status.OPEN,
                     thread.inbound,
                     stamp(graph.time(thread.first_in)),
@@ -295,9 +326,10 @@ class Writer:
                 )
             )
         sql = (
-            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, "
-            "needs_response = needs_response AND %s, message_count = %s, first_inbound_at = %s, "
-            "last_inbound_at = %s, last_message_at = %s, first_response_at = %s WHERE id = %s"
+            "UPDATE conversations_conversation SET status = %s, resolved_at = %s, waiting = %s, "
+            "waiting_since = %s, needs_response = needs_response AND %s, message_count = %s, "
+            "first_inbound_at = %s, last_inbound_at = %s, last_message_at = %s, first_response_at = %s "
+            "WHERE id = %s"
         )
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
