@@ -40,9 +40,11 @@ def test_render_writes_both_documents_in_markdown_and_html(tmp_path: Path) -> No
         (tmp_path / "public.md").read_text(encoding="utf-8").startswith("# Nimbus Mobile on social media\n")
     )
     assert "<h2>Problem-solving protocol</h2>" in (tmp_path / "internal.html").read_text(encoding="utf-8")
-    assert "Crisis: 12 negative conversations about the same category within 1 hour." in (
-        tmp_path / "internal.md"
-    ).read_text(encoding="utf-8")
+    assert (
+        "Crisis: 12 negative conversations about the same category within 1 hour; "
+        "or at least 5 alike posts in half an hour, above the usual rate."
+        in (tmp_path / "internal.md").read_text(encoding="utf-8")
+    )
 
 
 def test_delivery_example_validates_and_renders(tmp_path: Path) -> None:
@@ -52,9 +54,11 @@ def test_delivery_example_validates_and_renders(tmp_path: Path) -> None:
     result = runner.invoke(app, ["policy", "render", str(EXAMPLES / "delivery.yaml"), "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "public.md").read_text(encoding="utf-8").startswith("# Pronto on social media\n")
-    assert "Crisis: 8 negative conversations about the same category within 30 minutes." in (
-        tmp_path / "internal.md"
-    ).read_text(encoding="utf-8")
+    assert (
+        "Crisis: 8 negative conversations about the same category within 30 minutes; "
+        "or at least 5 alike posts in half an hour, above the usual rate."
+        in (tmp_path / "internal.md").read_text(encoding="utf-8")
+    )
 
 
 def test_schema_is_json_schema(tmp_path: Path) -> None:

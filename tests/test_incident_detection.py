@@ -15,6 +15,7 @@ from socialdesk.conversations.models import Message
 from socialdesk.incidents.detection import spike_needs, usual_count
 from socialdesk.incidents.models import DetectedBy, Incident, PostMeaning
 from socialdesk.ingest.actions import receive_event
+from socialdesk.notifications.models import Notification
 from socialdesk.policy.actions import save_policy
 from socialdesk.policy.loader import load_policy
 from tests.helpers import T0, post
@@ -92,6 +93,9 @@ def test_a_burst_of_alike_posts_opens_one_incident_with_a_draft(telecom: Any, x_
     assert incident.title.endswith(f"({opened_with} posts)")
     assert "nimbus" not in incident.title.lower()
     assert incident.summary.splitlines()[0].startswith(f"{opened_with} posts in {2 * (opened_with - 1)} min")
+    # and the leads are told once
+    told = Notification.objects.filter(kind="incident_opened")
+    assert [(n.incident_id, n.text) for n in told] == [(incident.pk, incident.title)]
 
 
 def test_look_alikes_do_not_join_and_alike_posts_do(telecom: Any, x_channel: Any) -> None:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from socialdesk.conversations.models import Conversation
 from socialdesk.errors import DeskError
-from socialdesk.incidents.models import Incident, IncidentStatus
+from socialdesk.incidents.models import DetectedBy, Incident, IncidentStatus
 from socialdesk.notifications.models import Kind
 from socialdesk.notifications.notify import notify
 from socialdesk.policy.schema import Policy
@@ -60,7 +60,10 @@ def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> I
         return None
     key = conversation.category if crisis.same_category else ""
     incident = Incident.objects.filter(
-        workspace_id=conversation.workspace_id, category=key, status=IncidentStatus.OPEN
+        workspace_id=conversation.workspace_id,
+        category=key,
+        status=IncidentStatus.OPEN,
+        detected_by=DetectedBy.CRISIS_RULE,
     ).first()
     if incident is None:
         if not in_crisis(policy, conversation, at):
@@ -69,6 +72,7 @@ def join_incident(policy: Policy, conversation: Conversation, at: datetime) -> I
             workspace_id=conversation.workspace_id,
             category=key,
             status=IncidentStatus.OPEN,
+            detected_by=DetectedBy.CRISIS_RULE,
             defaults={"title": incident_title(policy, key), "opened_at": at},
         )
         crisis_window(policy, conversation, at).filter(incident__isnull=True).update(incident=incident)

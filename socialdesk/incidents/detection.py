@@ -37,6 +37,8 @@ from socialdesk.incidents.likeness import (
 )
 from socialdesk.incidents.models import DetectedBy, Incident, IncidentStatus, PostMeaning
 from socialdesk.incidents.places import City, cities_in
+from socialdesk.notifications.models import Kind
+from socialdesk.notifications.notify import notify
 from socialdesk.policy.schema import Policy
 from socialdesk.workspaces.models import Workspace
 
@@ -57,7 +59,7 @@ MEMBERS_COMPARED = 80
 DEFAULT_MIN_POSTS = 5
 # Growing the first group compares a post with a handful of others, a noisier judgement than joining
 # an incident of many posts (what the join model was trained on): only clear likeness founds one.
-FOUNDING_PROBABILITY = 0.75
+FOUNDING_PROBABILITY = 0.6
 FOUNDING_SPAN = timedelta(minutes=15)
 
 
@@ -232,8 +234,13 @@ def spike_needs(policy: Policy, usual: float) -> int:
 def _open_on_burst(policy: Policy, message: Message, at: datetime, embed: Embed) -> Incident | None:
     window = _window_posts(message.workspace_id, at)
     # Nothing is embedded unless the half hour holds the policy's minimum and more than it usually does.
-    if len(window) < min_posts(policy) or len(window) <= usual_count(message.workspace_id, at):
+    if len(window) < min_posts(policy):
         return None
+    usual = usual_count(message.workspace_id, at)
+    if len(window) <= usual:
+        return None
+    if len(window) >= spike_needs(policy, usual):
+        _tell_spike(message.workspace_id, len(window), usual, at)
     background = list(
         Message.objects.filter(
             workspace_id=message.workspace_id,
@@ -273,7 +280,28 @@ def _open_on_burst(policy: Policy, message: Message, at: datetime, embed: Embed)
             centre=centre.tobytes(),
         )
         _link(incident, [m.conversation_id for m in members], at)
+        notify(
+            incident.workspace_id,
+            Kind.INCIDENT_OPENED,
+            incident.title,
+            incident=incident,
+            key=f"incident_opened:{incident.pk}",
+            at=at,
+        )
     return incident if message in members else None
+
+
+def _tell_spike(workspace_id: int, posts: int, usual: float, at: datetime) -> None:
+    """Far more posts than usual, whatever they are about: the leads hear once per half hour."""
+    bucket = int(at.timestamp() // BURST.total_seconds())
+    notify(
+        workspace_id,
+        Kind.SPIKE,
+        f"{posts} customer posts in the last 30 minutes; usually about {usual:.0f}",
+        link="/",
+        key=f"spike:{bucket}",
+        at=at,
+    )
 
 
 def _usual_alike(

@@ -248,7 +248,8 @@ def render_internal(policy: Policy) -> str:
         lines += [
             "",
             f"Crisis: {policy.crisis.min_conversations} negative conversations{same} within "
-            f"{humanize_minutes(policy.crisis.window_minutes)}.",
+            f"{humanize_minutes(policy.crisis.window_minutes)}; or at least "
+            f"{policy.crisis.min_similar_posts} alike posts in half an hour, above the usual rate.",
         ]
     lines += [
         "",
