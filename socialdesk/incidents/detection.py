@@ -61,6 +61,7 @@ DEFAULT_MIN_POSTS = 5
 # an incident of many posts (what the join model was trained on): only clear likeness founds one.
 FOUNDING_PROBABILITY = 0.6
 FOUNDING_SPAN = timedelta(minutes=15)
+STILL_BURSTING = 3
 
 
 def min_posts(policy: Policy) -> int:
@@ -106,14 +107,13 @@ def _candidate(message: Message) -> bool:
 
 
 def _join_active(policy: Policy, message: Message, at: datetime, embed: Embed) -> Incident | None:
-    active = list(
-        Incident.objects.filter(
-            workspace_id=message.workspace_id,
-            status=IncidentStatus.OPEN,
-            detected_by=DetectedBy.BURST,
-            last_post_at__gte=at - ACTIVE_GAP,
-        )
+    recent = Incident.objects.filter(
+        workspace_id=message.workspace_id,
+        status=IncidentStatus.OPEN,
+        detected_by=DetectedBy.BURST,
+        last_post_at__gte=at - ACTIVE_GAP,
     )
+    active = [incident for incident in recent if _still_bursting(incident, at)]
     if not active:
         return None
     model = join_model()
@@ -171,13 +171,27 @@ def _sweep(policy: Policy, incident: Incident, at: datetime, embed: Embed) -> No
         _link(incident, alike, at)
 
 
+def _still_bursting(incident: Incident, at: datetime) -> bool:
+    """People are still posting about it: at least STILL_BURSTING of its customer posts in the last
+    BURST. A lone post now and then keeps nothing open (each would pull the next one in)."""
+    return (
+        Message.objects.filter(
+            conversation__incident=incident,
+            direction=Direction.INBOUND,
+            sent_at__gt=at - BURST,
+            sent_at__lte=at,
+        ).count()
+        >= STILL_BURSTING
+    )
+
+
 def _member_messages(incident: Incident) -> list[Message]:
-    """The incident's latest customer posts (one per conversation: the one that linked it, or its
-    first)."""
+    """The incident's first customer posts, one per conversation: a new post is compared with what the
+    incident was about when it opened, so that a few posts wrongly taken in cannot drift it away."""
     rows = (
         Message.objects.filter(conversation__incident=incident, direction=Direction.INBOUND)
         .exclude(intent="spam")
-        .order_by("-sent_at")[: MEMBERS_COMPARED * 2]
+        .order_by("sent_at")[: MEMBERS_COMPARED * 2]
     )
     seen: set[int] = set()
     members: list[Message] = []
