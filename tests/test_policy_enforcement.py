@@ -289,7 +289,13 @@ def test_invalid_policy_is_refused_and_the_active_one_stays(telecom: Any) -> Non
 
 
 def test_a_crisis_escalates_new_conversations_to_the_leads(telecom: Any, x_channel: Any) -> None:
-    # The telecom policy: 12 negative line-problem conversations within an hour are a crisis.
+    # The telecom policy: 12 negative line-problem conversations within an hour are a crisis (the crisis
+    # rule alone here: burst detection would open an incident at the fifth alike post).
+    source = (EXAMPLES / "telecom.yaml").read_text(encoding="utf-8")
+    save_policy(
+        telecom,
+        source.replace("  min_conversations: 12\n", "  min_conversations: 12\n  min_similar_posts: 1000\n"),
+    )
     for i in range(13):
         text = "@NimbusMobile no signal, my calls keep dropping"
         receive_event(x_channel, str(i), post(f"o{i}", text, author=f"u{i}", minutes=i * 5))

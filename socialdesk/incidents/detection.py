@@ -54,7 +54,7 @@ TRAILING = timedelta(hours=6)
 # Posts before the burst that set the usual post's vector (the centre), at most this many.
 BACKGROUND_POSTS = 60
 MIN_BACKGROUND = 10
-# The incident's latest posts a new post is compared with.
+# The incident's first posts a new post is compared with (one per conversation).
 MEMBERS_COMPARED = 80
 DEFAULT_MIN_POSTS = 5
 # Growing the first group compares a post with a handful of others, a noisier judgement than joining
