@@ -106,6 +106,7 @@ class Delivery(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)  # in-app only
 
     class Meta:
+        verbose_name_plural = "deliveries"
         indexes = [
             models.Index(
                 fields=["user", "-created_at"], name="notification_inbox", condition=Q(medium="in_app")

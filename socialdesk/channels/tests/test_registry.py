@@ -56,7 +56,12 @@ HOMONYMS = {
         "web/member_views.py",  # the invited person's email address
         "api/members.py",  # a member's email address
         "web/templates/web/members.html",  # the invited person's email address
-    }
+        "notifications/models.py",  # email as a way to tell a member (a notification medium)
+        "notifications/centre.py",  # the same medium, in the preferences
+    },
+    "x": {
+        "web/static/web/desk.js",  # the x key ticks an inbox row (bulk actions)
+    },
 }
 FIXTURE_NAME = re.compile(r"^[a-z0-9_]+__[a-z0-9_]+\.(json|eml)$")
 
