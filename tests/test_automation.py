@@ -31,7 +31,7 @@ from socialdesk.policy.promises import expected_response
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
 from socialdesk.scenarios.run import RunResult, run_scenario
-from socialdesk.scenarios.score import IncidentScore, score_run
+from socialdesk.scenarios.score import IncidentScore, Score, score_run
 from socialdesk.workspaces.actions import create_user, set_automation
 from socialdesk.workspaces.models import Workspace
 from tests.helpers import T0, post
@@ -737,6 +737,25 @@ def test_a_scenario_day_played_on_the_simulated_clock_and_scored(telecom: Worksp
     again = run_scenario(telecom, scenario)
     assert (again.stored, again.automatic["acknowledgments"]) == (0, 0)
     assert Message.objects.filter(automatic=True).count() == 3
+
+
+def test_incident_linking_below_target_or_a_look_alike_incident_fails_the_check() -> None:
+    score = Score(
+        "day",
+        posts=400,
+        messages_found=400,
+        incidents=[
+            IncidentScore("outage", 50, 40, "Madrid: red, cobertura", 48, 40 / 48, 0.8),
+            IncidentScore("card-payments", 30, 29, "pago, tarjeta", 31, 29 / 31, 29 / 30),
+            # One labelled post is no burst to find: scored, not held to the targets
+            IncidentScore("one-post", 1, 0, "", 0, None, 0.0),
+        ],
+        stray_incidents=["Valencia: lento (9 posts)"],
+    )
+    assert score.failures() == [
+        "incident outage: linking precision 0.83 recall 0.80 (at least 0.9 and 0.85)",
+        "1 desk incident(s) opened for look-alikes: ['Valencia: lento (9 posts)']",
+    ]
 
 
 def test_read_scenario_file_names_the_bad_line_and_replies_to_unknown_posts(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from socialdesk.incidents.cues import long_standing, not_the_incident, other_problem
-from socialdesk.incidents.places import cities_in
+from socialdesk.incidents.likeness import Post, elsewhere
+from socialdesk.incidents.places import cities_in, countries_in
 
 BRAND = frozenset({"nimbus", "pronto"})
 
@@ -33,6 +34,35 @@ def test_nearby_cities_are_one_place_for_an_outage() -> None:
     assert getafe.near(madrid)
     assert not barcelona.near(madrid)
     assert round(barcelona.km_to(madrid)) == 504
+
+
+def test_countries_by_their_names_in_the_desk_s_languages() -> None:
+    assert countries_in("can I use a Pronto account from Spain when I'm in Italy?", BRAND) == ["ES", "IT"]
+    assert countries_in("Vivo en España, mi hija en los Países Bajos y mi hermano en Alemanha") == [
+        "ES",
+        "NL",
+        "DE",
+    ]
+    # People's names that are also countries' are not places; neither is a lower-case word
+    assert countries_in("Jordan and Chad ordered in portugal") == []
+    assert cities_in("Lisboa")[0].country == "PT"
+
+
+def _post(text: str) -> Post:
+    return Post(meaning=None, chars=None, cities=cities_in(text, BRAND), countries=countries_in(text, BRAND))  # type: ignore[arg-type]
+
+
+def test_a_post_is_about_another_place_by_the_first_city_or_only_other_countries() -> None:
+    lisbon = cities_in("Lisboa")[0]
+    # The first city named is where the writer is; another named later does not make it this one
+    assert elsewhere(_post("pedido a las 20:10, Madrid, Tetuán. Ni Lisboa ni nada, aquí también"), lisbon)
+    assert not elsewhere(_post("em Lisboa, o meu irmão em Madrid tem o mesmo"), lisbon)
+    # No city: countries say it, when none is the incident's
+    assert elsewhere(_post("can I use an account from Spain when I'm in Italy?"), lisbon)
+    assert not elsewhere(_post("Portugal inteiro sem estafetas?"), lisbon)
+    # Nothing named, or no place for the incident: nothing says it is elsewhere
+    assert not elsewhere(_post("encomenda parada há 40 minutos"), lisbon)
+    assert not elsewhere(_post("Madrid sin pagos"), None)
 
 
 @pytest.mark.parametrize(

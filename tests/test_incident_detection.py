@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from socialdesk.conversations.models import Message
-from socialdesk.incidents.detection import spike_needs, usual_count
+from socialdesk.incidents.detection import busiest, spike_needs, usual_count
 from socialdesk.incidents.models import DetectedBy, Incident, PostMeaning
 from socialdesk.ingest.actions import receive_event
 from socialdesk.notifications.models import Notification
@@ -138,3 +138,27 @@ def test_the_usual_rate_comes_from_the_workspace_history(telecom: Any, x_channel
     # a spike is the usual count, plus three standard deviations, and at least the policy's five
     assert spike_needs(policy, 3.0) == 9
     assert spike_needs(policy, 25.0) == 40
+
+
+def test_the_busiest_half_hour_of_a_set_of_times() -> None:
+    minutes = [0, 5, 10, 29, 31, 60, 61, 62, 63, 64, 89]
+    assert busiest([T0 + timedelta(minutes=m) for m in minutes]) == 6  # 60-89 (30 minutes is the next)
+    assert busiest([]) == 0
+
+
+def test_an_incident_ends_when_its_posts_fall_far_below_their_peak(telecom: Any, x_channel: Any) -> None:
+    _send(x_channel, MORNING, start=0, every=10, prefix="m")
+    # Sixteen reports in half an hour (minutes 125-155): the busiest half hour holds 15 of them
+    _send(x_channel, OUTAGE + OUTAGE, start=125, every=2, prefix="o")
+    incident = Incident.objects.get()
+    assert incident.conversation_count == 16
+    # Twenty minutes on, two more join while the half hour still holds a quarter of that peak
+    tail = _send(x_channel, [OUTAGE[0], OUTAGE[1]], start=175, every=5, prefix="t")
+    assert [_incident_of(p) for p in tail] == [incident, incident]
+    # At minute 183 the last half hour holds three of its posts, under a quarter of 15: the burst is
+    # over, and an alike post three minutes later is not taken in (a busy desk's trickle of look-alikes
+    # would otherwise keep an incident open all day)
+    late = _send(x_channel, [OUTAGE[2]], start=183, every=1, prefix="z")
+    assert _incident_of(late[0]) is None
+    incident.refresh_from_db()
+    assert incident.conversation_count == 18

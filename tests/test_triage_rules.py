@@ -73,6 +73,12 @@ def test_spam_and_questions() -> None:
     assert rules.spam("Earn $500 a day from home, link in bio")
     assert rules.spam("free followers for 10 minutes!!")
     assert not rules.spam("my bill is 500 euros this month")
+    assert rules.spam("💸 Gana 500€ al día desde casa con solo tu móvil!! Escríbeme 💸")
+    assert rules.spam("Verdien tot €300 per dag vanuit huis")
+    assert rules.spam("Subject: Boost Acme's Google ranking by 300%. We noticed your website")
+    # Money and earning words in a customer's own words are not offers
+    assert not rules.spam("me cobráis 2€ al día de roaming y gano 900 € al mes, no me da")
+    assert not rules.spam("I make 20 orders a month and the 5€ fee adds up")
     assert rules.asks_question("@NimbusMobile how do I set up eSIM")
     assert rules.asks_question("¿Se ha caído la red")
     assert rules.asks_question("alguien sabe si hay avería en Madrid")

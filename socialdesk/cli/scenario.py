@@ -203,8 +203,6 @@ def _print(score: Score) -> None:
     console.print(
         "[red]FAILED:[/red] " + "; ".join(failures) if failures else "[green]thresholds hold[/green]"
     )
-    for missed in score.targets_missed():
-        console.print(f"  [yellow]target not met yet[/yellow] {missed}", highlight=False, soft_wrap=True)
 
 
 def _pct(value: object) -> str:

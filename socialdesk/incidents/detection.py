@@ -29,6 +29,7 @@ from socialdesk.incidents.cues import fold, other_problem
 from socialdesk.incidents.likeness import (
     JoinModel,
     Post,
+    elsewhere,
     features,
     join_model,
     lexical_form,
@@ -62,6 +63,10 @@ DEFAULT_MIN_POSTS = 5
 FOUNDING_PROBABILITY = 0.6
 FOUNDING_SPAN = timedelta(minutes=15)
 STILL_BURSTING = 3
+# An incident is over when its last BURST holds less than this share of its busiest BURST: measured on
+# the scenario days (docs/incident-detection.md), a quarter ends the lunch-time card outage before the
+# evening's delivery complaints and keeps a two-hour outage open to its last posts.
+PEAK_SHARE = 0.25
 
 
 def min_posts(policy: Policy) -> int:
@@ -172,17 +177,27 @@ def _sweep(policy: Policy, incident: Incident, at: datetime, embed: Embed) -> No
 
 
 def _still_bursting(incident: Incident, at: datetime) -> bool:
-    """People are still posting about it: at least STILL_BURSTING of its customer posts in the last
-    BURST. A lone post now and then keeps nothing open (each would pull the next one in)."""
-    return (
-        Message.objects.filter(
-            conversation__incident=incident,
-            direction=Direction.INBOUND,
-            sent_at__gt=at - BURST,
-            sent_at__lte=at,
-        ).count()
-        >= STILL_BURSTING
+    """People are still posting about it: in the last BURST, at least STILL_BURSTING of its customer
+    posts and PEAK_SHARE of its busiest BURST so far. A lone post now and then keeps nothing open (each
+    would pull the next one in), and neither does the trickle of look-alikes a busy desk always has
+    once the burst has passed: an incident is over when its rate falls far below its peak."""
+    times = list(
+        Message.objects.filter(conversation__incident=incident, direction=Direction.INBOUND, sent_at__lte=at)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
     )
+    now = sum(1 for sent in times if sent > at - BURST)
+    return now >= max(STILL_BURSTING, PEAK_SHARE * busiest(times))
+
+
+def busiest(times: Sequence[datetime]) -> int:
+    """The most of `times` (sorted) within any one BURST."""
+    most, start = 0, 0
+    for end, sent in enumerate(times):
+        while sent - times[start] >= BURST:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def _member_messages(incident: Incident) -> list[Message]:
@@ -387,7 +402,7 @@ def densest_group(posts: Sequence[Post], times: Sequence[datetime]) -> list[int]
     # A post that joined before the group's place was clear, about another city, is not of it.
     place = main_place([posts[i] for i in group])
     if place is not None:
-        group = [i for i in group if not posts[i].cities or any(c.near(place) for c in posts[i].cities)]
+        group = [i for i in group if not elsewhere(posts[i], place)]
     return sorted(group)
 
 

@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from socialdesk.incidents.cues import fold
-from socialdesk.incidents.places import City, cities_in
+from socialdesk.incidents.places import City, cities_in, countries_in
 
 WEIGHTS = Path(__file__).with_name("weights") / "join.json"
 FEATURES = ("e5_nearest", "e5_mean", "chars_nearest", "chars_mean", "other_place")
@@ -43,6 +43,7 @@ class Post:
     meaning: Vector  # e5, centred on the usual post and unit length
     chars: Vector  # hashed character n-grams, unit length (dense: posts are few at a time)
     cities: list[City] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO codes
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,10 @@ def posts_from(
     centred = np.asarray(meanings, dtype=np.float32) - centre
     centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
     chars = _chars.transform([lexical_form(t, brand_words) for t in texts]).toarray().astype(np.float32)
-    return [Post(centred[i], chars[i], cities_in(text, brand_words)) for i, text in enumerate(texts)]
+    return [
+        Post(centred[i], chars[i], cities_in(text, brand_words), countries_in(text, brand_words))
+        for i, text in enumerate(texts)
+    ]
 
 
 def features(post: Post, members: Sequence[Post], place: City | None) -> NDArray[np.float64]:
@@ -93,9 +97,7 @@ def features(post: Post, members: Sequence[Post], place: City | None) -> NDArray
     meaning = np.asarray([m.meaning for m in members]) @ post.meaning
     chars = np.asarray([m.chars for m in members]) @ post.chars
     nearest = min(NEAREST, len(members))
-    # Naming the incident's city says little (many posts do not name one); naming only other cities
-    # says a lot.
-    other = bool(place is not None and post.cities and not any(city.near(place) for city in post.cities))
+    other = elsewhere(post, place)
     return np.asarray(
         [
             np.sort(meaning)[::-1][:nearest].mean(),
@@ -106,6 +108,17 @@ def features(post: Post, members: Sequence[Post], place: City | None) -> NDArray
         ],
         dtype=np.float64,
     )
+
+
+def elsewhere(post: Post, place: City | None) -> bool:
+    """The post is about another place than the incident's: naming the incident's city says little
+    (many posts name none), naming another place says a lot. People name where they are first ("Madrid.
+    Not Lisbon, here too"); a post that names no city but other countries is not about this one."""
+    if place is None:
+        return False
+    if post.cities:
+        return not post.cities[0].near(place)
+    return bool(post.countries) and place.country not in post.countries
 
 
 def main_place(posts: Sequence[Post], *, share: float = 0.25, at_least: int = 2) -> City | None:

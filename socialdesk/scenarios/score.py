@@ -28,6 +28,7 @@ LANGUAGE_SHARE_AT_LEAST = 0.98
 # Issue 16: each incident's posts linked to one desk incident, and that incident mostly its posts.
 INCIDENT_PRECISION_AT_LEAST = 0.9
 INCIDENT_RECALL_AT_LEAST = 0.85
+INCIDENT_SCORED_FROM = 10
 TRIAGE_FIELDS = ("lang", "intent", "sentiment", "category")
 
 
@@ -118,13 +119,16 @@ class Score:
         p99 = self.ack_delay_minutes.get("p99")
         if p99 is not None and p99 > self.ack_limit_minutes:
             out.append(f"acknowledgment delay p99 {p99} min exceeds {self.ack_limit_minutes} min")
-        return out
+        return [*out, *self.incident_failures()]
 
-    def targets_missed(self) -> list[str]:
-        """Issue 16's incident-linking targets, reported but not yet enforced by `--check`: detection
-        does not reach them on every day yet (docs/incident-detection.md)."""
+    def incident_failures(self) -> list[str]:
+        """Issue 16: each incident's posts in one desk incident that is mostly theirs, and no incident
+        opened for look-alikes. An incident of fewer than INCIDENT_SCORED_FROM posts is no burst the
+        desk could see (a test day's single labelled post): it is scored, not held to the targets."""
         out = []
         for incident in self.incidents:
+            if incident.posts < INCIDENT_SCORED_FROM:
+                continue
             precision = incident.precision or 0.0
             if precision < INCIDENT_PRECISION_AT_LEAST or incident.recall < INCIDENT_RECALL_AT_LEAST:
                 out.append(
@@ -141,7 +145,6 @@ class Score:
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
         data["failures"] = self.failures()
-        data["targets_missed"] = self.targets_missed()
         return data
 
 

@@ -86,7 +86,14 @@ SPAM = re.compile(
     r"\d+ ?% off today|today only|solo hoy|oferta exclusiva|check (my|the) (bio|profile)|mira mi perfil|"
     r"private photos|fotos privadas|can we be friends|"
     r"single (girls|ladies|women|moms)|chicas solteras|quick loans?|loans? in \d+ minutes|"
-    r"prestamos? (rapidos?|en \d+ minutos|sin aval)|sin papeleo|emprestimo rapido|credito rapido)"
+    r"prestamos? (rapidos?|en \d+ minutos|sin aval)|sin papeleo|emprestimo rapido|credito rapido|"
+    # Earning a sum, in the languages of the desk ("Gana 500€ al día", "verdien €300 per dag")
+    r"\b(earn|make|gana|ganar|ganhe|ganhar|gagnez|gagner|verdiene?n?|guadagna(re)?)\s+"
+    r"(up to |hasta |ate |jusqu'a |bis zu |fino a |tot )?"
+    r"([$€£]\s?\d|\d[\d.,]*\s?k?\s?([$€£]|euros?|dollars?))|"
+    # Search-engine offers to the brand
+    r"(google|search) ranking|first page (of|on) google|primera pagina de google|"
+    r"seo (services?|agency|experts?))"
 )
 
 QUESTION_START = re.compile(
