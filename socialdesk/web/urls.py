@@ -55,6 +55,7 @@ urlpatterns = [
     ),
     path("channels/", channel_views.channels, name="channels"),
     path("channels/<int:channel_id>/toggle/", channel_views.toggle_channel, name="toggle_channel"),
+    path("channels/<int:channel_id>/settings/", channel_views.channel_settings, name="channel_settings"),
     path("members/", member_views.members, name="members"),
     path("members/<int:workspace_id>/add/", member_views.add, name="member_add"),
     path("members/<int:workspace_id>/invite/", member_views.invite_by_email, name="member_invite"),
