@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import port_in as _port_in
 from tests.test_browser import CHROMIUM
 from tests.test_crash_recovery import _env
-from tests.test_notification_delivery import _port_in
 from tests.test_server_process import _started, _wait_for
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")

@@ -84,7 +84,7 @@ def test_preferences_are_saved_per_workspace_and_bad_input_is_told(
     assert reset.status_code == 200 and not Preference.objects.filter(user=lead).exists()
 
 
-def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, lead: User) -> None:
+def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, agent: User) -> None:
     client = _client(admin)
     assert client.get("/notifications/webhooks/").status_code == 200
     added = client.post(
@@ -106,13 +106,13 @@ def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, lea
     assert "the webhook URL must be an http:// or https:// address" in bad.content.decode()
     assert client.post(f"/notifications/webhooks/{webhook.pk}/toggle/", {"active": "0"}).status_code == 302
     assert Webhook.objects.get().active is False
-    # A lead is not an admin: refused, and nothing changed
-    as_lead = _client(lead)
-    refused = as_lead.post(f"/notifications/webhooks/{webhook.pk}/remove/")
+    # An agent is neither a lead nor an admin: refused, and nothing changed
+    as_agent = _client(agent)
+    refused = as_agent.post(f"/notifications/webhooks/{webhook.pk}/remove/")
     assert refused.status_code == 403
-    assert "only the workspace's admins manage its webhooks" in unescape(refused.content.decode())
+    assert "only the workspace's leads and admins manage its webhooks" in unescape(refused.content.decode())
     assert (
-        as_lead.post(
+        as_agent.post(
             "/notifications/webhooks/", {"workspace": workspace.pk, "name": "X", "url": "https://x.test"}
         ).status_code
         == 404

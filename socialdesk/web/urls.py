@@ -75,6 +75,7 @@ urlpatterns = [
     path("notifications/webhooks/", webhook_views.webhooks, name="webhooks"),
     path("notifications/webhooks/<int:webhook_id>/toggle/", webhook_views.toggle, name="webhook_toggle"),
     path("notifications/webhooks/<int:webhook_id>/remove/", webhook_views.remove, name="webhook_remove"),
+    path("notifications/webhooks/<int:webhook_id>/test/", webhook_views.test, name="webhook_test"),
     path("tokens/", token_views.tokens, name="tokens"),
     path("tokens/<int:token_id>/revoke/", token_views.revoke_token, name="revoke_token"),
     path("sandbox/outbox/", views.sandbox_outbox, name="sandbox_outbox"),
