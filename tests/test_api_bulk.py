@@ -51,6 +51,7 @@ def test_resolves_in_bulk_and_lists_another_brands_conversation_as_not_found(des
             "summary": "2 resolved, 1 failed",
             "done": [a, b],
             "held": [],
+            "skipped": [],
             "failed": [{"id": z, "code": "not_found", "detail": "not found"}],
         },
     )
@@ -83,6 +84,29 @@ def test_replies_with_a_saved_reply(desk: dict[str, Any]) -> None:
     assert Message.objects.get(conversation_id=desk["a"], direction="out").text == (
         "Name, sorry about the signal. Send us a private message with your postcode so we can check. ^AL"
     )
+
+
+def test_a_conversation_already_answered_is_skipped_with_the_reason(desk: dict[str, Any]) -> None:
+    a, b = desk["a"], desk["b"]
+    _bulk(desk["client"], {"ids": [a], "verb": "reply", "value": "Ask to DM"})
+    code, body = _bulk(desk["client"], {"ids": [a, b], "verb": "reply", "value": "Ask to DM"})
+    assert (code, body) == (
+        200,
+        {
+            "summary": "1 replied with “Ask to DM”, 1 skipped",
+            "done": [b],
+            "held": [],
+            "skipped": [
+                {
+                    "id": a,
+                    "code": "already_answered",
+                    "detail": "already answered by alice since the customer's last message (sent)",
+                }
+            ],
+            "failed": [],
+        },
+    )
+    assert Message.objects.filter(conversation_id=a, direction="out", automatic=False).count() == 1
 
 
 @pytest.mark.parametrize(

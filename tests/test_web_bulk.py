@@ -93,6 +93,18 @@ def test_the_resolve_button_carries_its_status(desk: dict[str, Any]) -> None:
     assert Conversation.objects.get(pk=a).status == "resolved"
 
 
+def test_a_bulk_reply_shows_what_it_skipped_and_why(desk: dict[str, Any]) -> None:
+    client, a, b = desk["client"], desk["a"], desk["b"]
+    client.post("/inbox/bulk/", {"ids": [a], "verb": "reply", "reply": "Ask to DM"})
+    client.get("/")  # the first action's report is read
+    response = client.post("/inbox/bulk/", {"ids": [a, b], "verb": "reply", "reply": "Ask to DM"})
+    assert _shown(client.get(response["Location"]).content.decode()) == [
+        "1 replied with “Ask to DM”, 1 skipped",
+        f"#{a} skipped: already answered by alice since the customer&#x27;s last message (sent)",
+    ]
+    assert Message.objects.filter(conversation_id=a, direction="out", automatic=False).count() == 1
+
+
 @pytest.mark.parametrize(
     ("form", "reason"),
     [
