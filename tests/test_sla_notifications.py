@@ -12,14 +12,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.test import Client
 
 from socialdesk.conversations.models import Alert, Conversation, Message
 from socialdesk.ingest.actions import receive_event
 from socialdesk.notifications.models import Delivery, Notification
 from socialdesk.policy.actions import save_policy
 from socialdesk.policy.timers import policy_tick
-from tests.helpers import post
+from tests.helpers import logged_in, post
 
 TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
     encoding="utf-8"
@@ -121,8 +120,7 @@ def test_breaches_are_told_together_at_most_every_15_minutes(
     assert policy_tick(digest_at + timedelta(minutes=30))["sla_breaches"] == 0
     assert Notification.objects.filter(kind="sla_breach").count() == 2
     # The link shows each of those conversations
-    client = Client()
-    client.force_login(lead)
+    client = logged_in(lead)
     with time_machine.travel(digest_at, tick=False):
         page = client.get(digest.link).content.decode()
     for pk in (a, b, c):

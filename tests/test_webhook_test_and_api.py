@@ -13,14 +13,13 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.test import Client
 
 from socialdesk.notifications.models import Attempt, Delivery, Notification, Webhook
 from socialdesk.notifications.sending import notifications_tick
 from socialdesk.notifications.webhooks import add_webhook
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
-from tests.helpers import T0, Receiver, signed
+from tests.helpers import T0, Receiver, logged_in, signed
 
 TEXT = "Test from Socialdesk, sent by lena: this webhook receives the desk's notifications"
 
@@ -28,12 +27,6 @@ TEXT = "Test from Socialdesk, sent by lena: this webhook receives the desk's not
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
     yield from Receiver().running()
-
-
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_send_test_on_the_page_delivers_a_signed_slack_body(
@@ -44,7 +37,7 @@ def test_send_test_on_the_page_delivers_a_signed_slack_body(
     webhook, secret = add_webhook(lead, workspace, "Slack #leads", f"{receiver.url}/slack", ["spike"])
     # When the lead presses "Send test"
     with time_machine.travel(T0, tick=False):
-        page = _client(lead).post(f"/notifications/webhooks/{webhook.pk}/test/")
+        page = logged_in(lead).post(f"/notifications/webhooks/{webhook.pk}/test/")
     # Then the receiver got one call, signed with the webhook's secret, in Slack's shape
     assert page.status_code == 200
     assert '<p role="status" class="ok">Test delivered to Slack #leads (HTTP 200)</p>' in unescape(
@@ -85,8 +78,8 @@ def test_send_test_on_the_page_delivers_a_signed_slack_body(
     assert [(a.at, a.status_code, a.ok) for a in Attempt.objects.all()] == [(T0, 200, True)]
     assert not Delivery.objects.filter(medium="in_app").exists()
     # And the test is no kind a member or a webhook chooses
-    assert "Webhook test" not in _client(lead).get("/notifications/preferences/").content.decode()
-    assert 'value="test"' not in _client(lead).get("/notifications/webhooks/").content.decode()
+    assert "Webhook test" not in logged_in(lead).get("/notifications/preferences/").content.decode()
+    assert 'value="test"' not in logged_in(lead).get("/notifications/webhooks/").content.decode()
 
 
 def test_a_failing_test_is_shown_and_retried_like_any_delivery(
@@ -95,7 +88,7 @@ def test_a_failing_test_is_shown_and_retried_like_any_delivery(
     webhook, _ = add_webhook(lead, workspace, "Slack", f"{receiver.url}/slack")
     receiver.script["/slack"] = [503]
     with time_machine.travel(T0, tick=False):
-        page = _client(lead).post(f"/notifications/webhooks/{webhook.pk}/test/")
+        page = logged_in(lead).post(f"/notifications/webhooks/{webhook.pk}/test/")
     assert (
         '<p role="status" class="bad">Test to Slack not delivered yet (HTTP 503: no); it is retried</p>'
         in (unescape(page.content.decode()))
@@ -110,7 +103,7 @@ def test_a_failing_test_is_shown_and_retried_like_any_delivery(
 
 def test_an_agent_cannot_send_a_test(workspace: Any, lead: User, agent: User, receiver: Receiver) -> None:
     webhook, _ = add_webhook(lead, workspace, "Slack", f"{receiver.url}/slack")
-    refused = _client(agent).post(f"/notifications/webhooks/{webhook.pk}/test/")
+    refused = logged_in(agent).post(f"/notifications/webhooks/{webhook.pk}/test/")
     assert refused.status_code == 403
     assert "only the workspace's leads and admins manage its webhooks" in unescape(refused.content.decode())
     assert receiver.calls == []
@@ -120,7 +113,7 @@ def test_an_agent_cannot_send_a_test(workspace: Any, lead: User, agent: User, re
 def test_the_api_lists_adds_tests_and_removes_webhooks(
     workspace: Any, other_workspace: Any, lead: User, receiver: Receiver
 ) -> None:
-    client = _client(lead)
+    client = logged_in(lead)
     base = "/api/workspaces/acme/webhooks"
     with time_machine.travel(T0, tick=False):
         made = client.post(
@@ -174,7 +167,7 @@ def test_the_api_refuses_agents_and_other_brands(
     boss = create_user("gina", "globex passphrase here")
     add_member(other_workspace, boss, Role.ADMIN)
     theirs, _ = add_webhook(boss, other_workspace, "Globex", f"{receiver.url}/globex")
-    as_agent = _client(agent)
+    as_agent = logged_in(agent)
     for response in (
         as_agent.get("/api/workspaces/acme/webhooks"),
         as_agent.post(f"/api/workspaces/acme/webhooks/{webhook.pk}/test"),
@@ -184,7 +177,7 @@ def test_the_api_refuses_agents_and_other_brands(
             403,
             {"detail": "only the workspace's leads and admins manage its webhooks", "code": "forbidden"},
         )
-    as_lead = _client(lead)
+    as_lead = logged_in(lead)
     assert as_lead.get("/api/workspaces/globex/webhooks").status_code == 404
     assert as_lead.post(f"/api/workspaces/acme/webhooks/{theirs.pk}/test").status_code == 404
     assert as_lead.delete(f"/api/workspaces/acme/webhooks/{theirs.pk}").status_code == 404
