@@ -92,6 +92,29 @@ def telecom_policy(workspace: Any) -> Any:
 
 
 @pytest.fixture
+def bulk_desk(telecom_policy: Any, other_workspace: Any, x_channel: Any, agent: Any) -> dict[str, Any]:
+    """For the bulk bar and API: Acme (telecom policy) with two customers' posts "a" and "b", Globex
+    with "z"; alice, an agent of Acme only, signed in on a test client. {"client", "a", "b", "z":
+    conversation ids, "globex"}"""
+    from django.test import Client
+
+    from socialdesk.channels.sandbox.receiver import sandbox_channel
+    from socialdesk.conversations.models import Message
+    from socialdesk.ingest.actions import receive_event
+    from tests.helpers import post
+
+    receive_event(x_channel, "1", post("a", "@NimbusMobile my calls keep dropping at home", author="u1"))
+    receive_event(x_channel, "2", post("b", "@NimbusMobile no signal in Porto", author="u2", minutes=1))
+    receive_event(
+        sandbox_channel(other_workspace, "x"), "1", post("z", "@GlobexBank card declined", author="u9")
+    )
+    client = Client()
+    assert client.login(username="alice", password="correct horse battery staple")
+    ids = {str(m.network_message_id): m.conversation_id for m in Message.objects.all()}
+    return {"client": client, **ids, "globex": other_workspace}
+
+
+@pytest.fixture
 def isolated_database_url(tmp_path: Path, settings: Any) -> Iterator[str]:
     """A database of its own for tests that run the CLI in subprocesses, on the engine under test."""
     engine = settings.DATABASES["default"]["ENGINE"]

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +14,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import cli, desk_env, free_port, run_python, serving
 from tests.test_browser import ARTIFACTS, CHROMIUM
-from tests.test_crash_recovery import _cli, _env
-from tests.test_server_process import _started, _wait_for
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -52,36 +48,15 @@ print(json.dumps([Message.objects.get(network_message_id=f"p{n}").conversation_i
 """
 
 
-def _port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise AssertionError("ports 8131-8139 are all taken")
-
-
 @pytest.fixture
 def served_desk(isolated_database_url: str, tmp_path: Path) -> Iterator[tuple[str, list[int]]]:
     """(base URL, conversation ids) of `socialdesk serve` on a fresh database holding the seed."""
-    env = _env(isolated_database_url, tmp_path, PYTHONPATH=str(Path(__file__).parents[1]))
-    migrated = _cli(env, "migrate")
+    env = desk_env(isolated_database_url, tmp_path, PYTHONPATH=str(Path(__file__).parents[1]))
+    migrated = cli(env, "migrate")
     assert migrated.returncode == 0, migrated.stderr
-    seeded = subprocess.run(
-        [sys.executable, "-c", SEED], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert seeded.returncode == 0, seeded.stderr
-    ids = json.loads(seeded.stdout.strip().splitlines()[-1])
-    port = _port()
-    server = _started(["serve", "--port", str(port)], env, tmp_path / "server.log")
-    try:
-        _wait_for(port, server)
-        yield f"http://127.0.0.1:{port}", ids
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    ids = json.loads(run_python(SEED, env).strip().splitlines()[-1])
+    with serving(env, tmp_path / "server.log", free_port(PORTS)) as (base, _):
+        yield base, ids
 
 
 def _statuses(page: Any) -> dict[int, str]:

@@ -17,6 +17,7 @@ from socialdesk.errors import DeskError
 from socialdesk.incidents.models import Incident
 from socialdesk.ingest.actions import receive_event
 from socialdesk.policy.actions import save_policy
+from socialdesk.replies.actions import send_reply
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
 from tests.helpers import T0, post
@@ -256,3 +257,68 @@ def test_ids_no_column_can_hold_are_not_found(desk: dict[str, Any], agent: Any) 
     result = bulk_update(agent, [2**70, -1, desk["a"]], "tag", "x")
     assert [f.id for f in result.failed] == [2**70, -1]
     assert result.done == [desk["a"]]
+
+
+def test_a_bulk_reply_skips_conversations_already_answered_since_the_customer_wrote(
+    desk: dict[str, Any], agent: Any, lead: Any, x_channel: Any
+) -> None:
+    a, b, c = desk["a"], desk["b"], desk["c"]
+    # Given the lead answered b on its page, and c's reply is held for approval
+    Conversation.objects.filter(pk=c).update(requires_approval=True)
+    with time_machine.travel(LATER, tick=False):
+        send_reply(Conversation.objects.get(pk=b), lead, "Lena here: we are on it. ^LE")
+        held = bulk_update(lead, [c], "reply", "Ask to DM")
+    assert (held.done, held.held) == ([c], [c])
+    # When alice replies to all three with a saved reply
+    with time_machine.travel(LATER + timedelta(minutes=1), tick=False):
+        result = bulk_update(agent, [a, b, c], "reply", "Ask to DM")
+    # Then only a is answered; b and c are skipped with who answered them and how
+    assert result == BulkResult(
+        verb="reply",
+        value="Ask to DM",
+        done=[a],
+        skipped=[
+            Failure(
+                b, "already_answered", "already answered by lena since the customer's last message (sent)"
+            ),
+            Failure(
+                c,
+                "already_answered",
+                "already answered by lena since the customer's last message (awaiting approval)",
+            ),
+        ],
+    )
+    assert result.summary() == "1 replied with “Ask to DM”, 2 skipped"
+    replies = Message.objects.filter(direction="out", automatic=False).order_by("pk")
+    assert list(replies.values_list("conversation_id", "author_user__username")) == [
+        (b, "lena"),
+        (c, "lena"),
+        (a, "alice"),
+    ]
+    # And a second lead's bulk reply to the same selection answers nobody twice
+    with time_machine.travel(LATER + timedelta(minutes=2), tick=False):
+        again = bulk_update(lead, [a, b, c], "reply", "Ask to DM")
+    assert (again.done, [s.id for s in again.skipped], again.summary()) == (
+        [],
+        [a, b, c],
+        "0 replied with “Ask to DM”, 3 skipped",
+    )
+    assert again.skipped[0].reason == "already answered by alice since the customer's last message (sent)"
+    assert SandboxDelivery.objects.count() == 2  # b's and a's; c waits for approval
+    # When a's customer writes again, a may be answered again
+    with time_machine.travel(LATER + timedelta(minutes=3), tick=False):
+        receive_event(x_channel, "4", post("a2", "@NimbusMobile still dropping", author="u1", reply_to="a"))
+        assert Message.objects.get(network_message_id="a2").conversation_id == a
+        after = bulk_update(lead, [a, b], "reply", "Ask to DM")
+    assert (after.done, [s.id for s in after.skipped]) == ([a], [b])
+
+
+def test_a_failed_or_automatic_message_is_no_answer(desk: dict[str, Any], agent: Any) -> None:
+    a, b = desk["a"], desk["b"]
+    with time_machine.travel(LATER, tick=False):
+        bulk_update(agent, [a, b], "reply", "Ask to DM")
+    Message.objects.filter(conversation_id=a, direction="out").update(delivery_status=DeliveryStatus.FAILED)
+    Message.objects.filter(conversation_id=b, direction="out").update(automatic=True)
+    with time_machine.travel(LATER + timedelta(minutes=1), tick=False):
+        result = bulk_update(agent, [a, b], "reply", "Ask to DM")
+    assert (result.done, result.skipped) == ([a, b], [])

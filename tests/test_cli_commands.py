@@ -12,7 +12,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from socialdesk.cli import app
-from tests.test_crash_recovery import _cli, _env
+from tests.helpers import cli, desk_env
 
 
 def _command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -37,25 +37,25 @@ def test_every_command_answers_help() -> None:
 
 @pytest.mark.django_db
 def test_token_commands_work_on_a_fresh_install(isolated_database_url: str, tmp_path: Path) -> None:
-    env = _env(isolated_database_url, tmp_path)
-    assert _cli(env, "migrate").returncode == 0
-    made = _cli(env, "manage", "createsuperuser", "--noinput", "--username", "demo", "--email", "d@x.example")
+    env = desk_env(isolated_database_url, tmp_path)
+    assert cli(env, "migrate").returncode == 0
+    made = cli(env, "manage", "createsuperuser", "--noinput", "--username", "demo", "--email", "d@x.example")
     assert made.returncode == 0, made.stderr
 
-    created = _cli(env, "token", "create", "demo", "--name", "ci")
+    created = cli(env, "token", "create", "demo", "--name", "ci")
     assert created.returncode == 0, created.stderr
     assert "token 1 (ci) for demo" in created.stdout
     assert re.search(r"^sd_\S+$|^\S{20,}$", created.stdout.splitlines()[-1])
 
-    listed = _cli(env, "token", "list", "demo")
+    listed = cli(env, "token", "list", "demo")
     assert listed.returncode == 0, listed.stderr
     assert "active" in listed.stdout
 
-    revoked = _cli(env, "token", "revoke", "demo", "1")
+    revoked = cli(env, "token", "revoke", "demo", "1")
     assert revoked.returncode == 0, revoked.stderr
     assert "token 1 revoked" in revoked.stdout
-    assert "revoked" in _cli(env, "token", "list", "demo").stdout
+    assert "revoked" in cli(env, "token", "list", "demo").stdout
 
-    again = _cli(env, "token", "revoke", "demo", "1")
+    again = cli(env, "token", "revoke", "demo", "1")
     assert again.returncode == 2
     assert "demo has no active token 1" in again.stdout

@@ -7,7 +7,6 @@ processing transaction (SOCIALDESK_FAULT_KILL_AT), then restart and count what l
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 
 from socialdesk.demo import SCENARIO_PATH
+from tests.helpers import cli, desk_env
 
 pytestmark = pytest.mark.slow
 
@@ -50,28 +50,6 @@ EVERY_EVENT_ONCE = {
 }
 
 
-def _env(database_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALDESK_FAULT")}
-    env.pop("SOCIALDESK_BROKER_URL", None)
-    env.update(
-        DATABASE_URL=database_url,
-        SOCIALDESK_DATA_DIR=str(tmp_path / "data"),
-        DJANGO_SETTINGS_MODULE="socialdesk.settings",
-        **extra,
-    )
-    return env
-
-
-def _cli(env: dict[str, str], *args: str, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "socialdesk.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
 def _counts(env: dict[str, str]) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, "-c", COUNT_SCRIPT], env=env, capture_output=True, text=True, timeout=120
@@ -84,10 +62,10 @@ def _counts(env: dict[str, str]) -> dict[str, Any]:
 def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
     isolated_database_url: str, tmp_path: Path
 ) -> None:
-    env = _env(isolated_database_url, tmp_path)
-    assert _cli(env, "migrate").returncode == 0
+    env = desk_env(isolated_database_url, tmp_path)
+    assert cli(env, "migrate").returncode == 0
 
-    killed = _cli(
+    killed = cli(
         {**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:150"}, "sandbox", "replay", str(SCENARIO_PATH)
     )
     assert killed.returncode == -signal.SIGKILL
@@ -101,7 +79,7 @@ def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
         "messages_per_event": [0, 1],
     }
 
-    restarted = _cli(env, "sandbox", "replay", str(SCENARIO_PATH))
+    restarted = cli(env, "sandbox", "replay", str(SCENARIO_PATH))
     assert restarted.returncode == 0, restarted.stderr
     assert "304 posts: 154 new, 150 already received; 1 recovered from an earlier run" in restarted.stdout
     assert _counts(env) == EVERY_EVENT_ONCE
@@ -110,18 +88,18 @@ def test_replay_killed_mid_event_then_restarted_processes_each_event_once(
 def test_worker_killed_mid_batch_rolls_back_the_batch_and_resumes(
     isolated_database_url: str, tmp_path: Path
 ) -> None:
-    env = _env(isolated_database_url, tmp_path)
-    assert _cli(env, "migrate").returncode == 0
-    stored = _cli(env, "sandbox", "replay", "--store-only", str(SCENARIO_PATH))
+    env = desk_env(isolated_database_url, tmp_path)
+    assert cli(env, "migrate").returncode == 0
+    stored = cli(env, "sandbox", "replay", "--store-only", str(SCENARIO_PATH))
     assert "304 new raw events stored, not processed" in stored.stdout
 
-    killed = _cli({**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:130"}, "worker", "--batch-size", "100")
+    killed = cli({**env, "SOCIALDESK_FAULT_KILL_AT": "ingest.threaded:130"}, "worker", "--batch-size", "100")
     assert killed.returncode == -signal.SIGKILL
     # Batch one (100 events) committed; batch two died on its 30th event and rolled back whole.
     counts = _counts(env)
     assert (counts["processed"], counts["pending"], counts["messages"]) == (100, 204, 100)
 
-    assert _cli(env, "worker", "--batch-size", "100").returncode == 0
+    assert cli(env, "worker", "--batch-size", "100").returncode == 0
     assert _counts(env) == EVERY_EVENT_ONCE
 
 
@@ -147,10 +125,10 @@ def test_celery_worker_killed_mid_task_then_restarted(
     # A queue of this run's own, so nothing left by another run is consumed and no run on the same broker
     # at the same time (another checkout's suite) takes our tasks: tmp_path's name is the same in every run.
     queue = f"socialdesk-test-{uuid.uuid4().hex}"
-    env = _env(isolated_database_url, tmp_path, SOCIALDESK_BROKER_URL=broker, SOCIALDESK_QUEUE=queue)
-    assert _cli(env, "migrate").returncode == 0
+    env = desk_env(isolated_database_url, tmp_path, SOCIALDESK_BROKER_URL=broker, SOCIALDESK_QUEUE=queue)
+    assert cli(env, "migrate").returncode == 0
     # With a broker the replay only stores and enqueues: processing happens in the worker.
-    replayed = _cli(env, "sandbox", "replay", str(SCENARIO_PATH))
+    replayed = cli(env, "sandbox", "replay", str(SCENARIO_PATH))
     assert replayed.returncode == 0, replayed.stderr
     assert "processing is queued for the workers" in replayed.stdout
     assert _counts(env)["pending"] == 304

@@ -4,15 +4,10 @@ webhook is retried with backoff while the others are delivered; every attempt is
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -29,19 +24,7 @@ from socialdesk.notifications.sending import notifications_tick
 from socialdesk.notifications.webhooks import add_webhook
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
-from tests.helpers import T0
-
-
-def _port_in(ports: range) -> int:
-    """A free port in the range this suite may use (SMTP 8125-8129, HTTP 8112-8119)."""
-    for port in ports:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {ports}")
+from tests.helpers import T0, Receiver, port_in, signed
 
 
 class Mailbox:
@@ -74,7 +57,7 @@ def _use_smtp(settings: Any, port: int) -> None:
 @pytest.fixture
 def smtp(settings: Any) -> Iterator[Mailbox]:
     mailbox = Mailbox()
-    port = _port_in(range(8125, 8130))
+    port = port_in(range(8125, 8130))
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
     _use_smtp(settings, port)
@@ -84,43 +67,9 @@ def smtp(settings: Any) -> Iterator[Mailbox]:
     controller.stop()
 
 
-class Receiver:
-    """A webhook receiver: answers each path with its scripted statuses (then 200), keeps every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, str], bytes]] = []
-        self.script: dict[str, list[int]] = {}
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.calls.append((self.path, dict(self.headers.items()), body))
-                statuses = receiver.script.get(self.path, [])
-                status = statuses.pop(0) if statuses else 200
-                self.send_response(status)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok" if status < 400 else b"no")
-
-            def log_message(self, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", _port_in(range(8112, 8120))), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def paths(self) -> list[str]:
-        return [path for path, _, _ in self.calls]
-
-
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    found = Receiver()
-    thread = threading.Thread(target=found.server.serve_forever, daemon=True)
-    thread.start()
-    yield found
-    found.server.shutdown()
-    found.server.server_close()
+    yield from Receiver().running()
 
 
 @pytest.fixture
@@ -185,7 +134,7 @@ def test_an_incident_is_mailed_to_the_leads_exactly(workspace: Any, admin: User,
 
 
 def test_email_waits_and_retries_when_the_server_is_down(workspace: Any, admin: User, settings: Any) -> None:
-    _use_smtp(settings, _port_in(range(8125, 8130)))  # nothing listens there
+    _use_smtp(settings, port_in(range(8125, 8130)))  # nothing listens there
     with time_machine.travel(T0, tick=False):
         made = notify(workspace, "spike", "40 posts about roaming in 10 minutes")
     delivery = Delivery.objects.get(notification=made, medium="email")
@@ -195,13 +144,6 @@ def test_email_waits_and_retries_when_the_server_is_down(workspace: Any, admin: 
         T0 + timedelta(seconds=5),
     )
     assert delivery.last_error.startswith("cannot reach the SMTP server: ")
-
-
-def _signed(secret: str, headers: dict[str, str], body: bytes) -> bool:
-    expected = hmac.new(
-        secret.encode(), headers["X-Socialdesk-Timestamp"].encode() + b"." + body, hashlib.sha256
-    ).hexdigest()
-    return hmac.compare_digest(headers["X-Socialdesk-Signature"], "v1=" + expected)
 
 
 def test_webhooks_are_signed_slack_bodies_and_a_failing_one_is_retried_without_holding_the_others(
@@ -239,9 +181,9 @@ def test_webhooks_are_signed_slack_bodies_and_a_failing_one_is_retried_without_h
     assert headers["X-Socialdesk-Event"] == "incident_opened"
     assert headers["X-Socialdesk-Delivery"] == str(slack_delivery.pk)
     assert headers["X-Socialdesk-Timestamp"] == str(int(T0.timestamp()))
-    assert _signed(slack_secret, headers, body)
-    assert not _signed(flaky_secret, headers, body)
-    assert _signed(flaky_secret, receiver.calls[0][1], receiver.calls[0][2])
+    assert signed(slack_secret, headers, body)
+    assert not signed(flaky_secret, headers, body)
+    assert signed(flaky_secret, receiver.calls[0][1], receiver.calls[0][2])
     # The flaky one waits 5 s, then 10 s, then is delivered; the others are not called again
     flaky_delivery = Delivery.objects.get(webhook=flaky)
     assert (flaky_delivery.status, flaky_delivery.next_attempt_at) == ("pending", T0 + timedelta(seconds=5))
@@ -277,7 +219,7 @@ def test_a_refusing_webhook_fails_for_good_and_one_that_never_answers_gives_up(
     workspace: Any, admin: User, receiver: Receiver
 ) -> None:
     gone, _ = add_webhook(admin, workspace, "Gone", f"{receiver.url}/gone")
-    down, _ = add_webhook(admin, workspace, "Down", f"http://127.0.0.1:{_port_in(range(8112, 8120))}/x")
+    down, _ = add_webhook(admin, workspace, "Down", f"http://127.0.0.1:{port_in(range(8112, 8120))}/x")
     receiver.script["/gone"] = [404]
     with time_machine.travel(T0, tick=False):
         made = notify(workspace, "spike", "40 posts about roaming")

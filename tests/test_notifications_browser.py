@@ -4,8 +4,6 @@ the desk raises a notification."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,10 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import desk_env, free_port, run_python, serving
 from tests.test_browser import CHROMIUM
-from tests.test_crash_recovery import _env
-from tests.test_notification_delivery import _port_in
-from tests.test_server_process import _started, _wait_for
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -40,25 +36,12 @@ notify(Workspace.objects.get(slug="acme"), "spike", "40 posts about roaming in 1
 """
 
 
-def _python(script: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-
-
 @pytest.fixture
 def served(isolated_database_url: str, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    env = _env(isolated_database_url, tmp_path)
-    _python(SETUP, env)
-    port = _port_in(range(8111, 8120))
-    server = _started(["serve", "--port", str(port), "--threads", "4"], env, tmp_path / "server.log")
-    try:
-        _wait_for(port, server)
-        yield f"http://127.0.0.1:{port}", env
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    env = desk_env(isolated_database_url, tmp_path)
+    run_python(SETUP, env)
+    with serving(env, tmp_path / "server.log", free_port(range(8111, 8120)), "--threads", "4") as (base, _):
+        yield base, env
 
 
 def test_notification_pages_load_clean_and_the_unread_count_is_live(
@@ -93,7 +76,7 @@ def test_notification_pages_load_clean_and_the_unread_count_is_live(
         assert "Madrid outage" in page.inner_text("#notification-list")
         assert page.inner_text("#nav-notifications") == "Notifications 1"
         # When the desk raises another, the header says so without a reload
-        _python(RAISE, env)
+        run_python(RAISE, env)
         page.wait_for_function(
             "document.querySelector('#nav-notifications').innerText === 'Notifications 2'", timeout=30_000
         )

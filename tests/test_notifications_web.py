@@ -17,7 +17,7 @@ from socialdesk.notifications.models import Delivery, Preference, Webhook
 from socialdesk.notifications.notify import notify
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
-from tests.helpers import T0
+from tests.helpers import T0, logged_in
 
 
 @pytest.fixture
@@ -27,16 +27,10 @@ def admin(workspace: Any) -> User:
     return user
 
 
-def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_the_centre_lists_counts_and_marks_read(workspace: Any, lead: User, agent: User) -> None:
     notify(workspace, "spike", "40 posts about roaming", at=T0)
     notify(workspace, "incident_opened", "Incident opened: Madrid", link="/incidents/9/", at=T0)
-    client = _client(lead)
+    client = logged_in(lead)
     page = client.get("/notifications/")
     assert page.status_code == 200
     html = page.content.decode()
@@ -54,7 +48,7 @@ def test_the_centre_lists_counts_and_marks_read(workspace: Any, lead: User, agen
     assert done.status_code == 302
     assert "unread" not in client.get("/notifications/badge/").content.decode()
     # alice (an agent) got neither; lena's notification is not hers to mark
-    other = _client(agent).post(f"/notifications/{newest.pk}/read/", {"read": "0"})
+    other = logged_in(agent).post(f"/notifications/{newest.pk}/read/", {"read": "0"})
     assert other.status_code == 404
     assert Delivery.objects.get(pk=newest.pk).read_at is not None
     # Signed out: the badge keeps quiet instead of swapping a login page into the header
@@ -64,7 +58,7 @@ def test_the_centre_lists_counts_and_marks_read(workspace: Any, lead: User, agen
 def test_preferences_are_saved_per_workspace_and_bad_input_is_told(
     workspace: Any, other_workspace: Any, lead: User
 ) -> None:
-    client = _client(lead)
+    client = logged_in(lead)
     assert client.get("/notifications/preferences/").status_code == 200
     saved = client.post(
         "/notifications/preferences/",
@@ -84,8 +78,8 @@ def test_preferences_are_saved_per_workspace_and_bad_input_is_told(
     assert reset.status_code == 200 and not Preference.objects.filter(user=lead).exists()
 
 
-def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, lead: User) -> None:
-    client = _client(admin)
+def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, agent: User) -> None:
+    client = logged_in(admin)
     assert client.get("/notifications/webhooks/").status_code == 200
     added = client.post(
         "/notifications/webhooks/",
@@ -106,13 +100,13 @@ def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, lea
     assert "the webhook URL must be an http:// or https:// address" in bad.content.decode()
     assert client.post(f"/notifications/webhooks/{webhook.pk}/toggle/", {"active": "0"}).status_code == 302
     assert Webhook.objects.get().active is False
-    # A lead is not an admin: refused, and nothing changed
-    as_lead = _client(lead)
-    refused = as_lead.post(f"/notifications/webhooks/{webhook.pk}/remove/")
+    # An agent is neither a lead nor an admin: refused, and nothing changed
+    as_agent = logged_in(agent)
+    refused = as_agent.post(f"/notifications/webhooks/{webhook.pk}/remove/")
     assert refused.status_code == 403
-    assert "only the workspace's admins manage its webhooks" in unescape(refused.content.decode())
+    assert "only the workspace's leads and admins manage its webhooks" in unescape(refused.content.decode())
     assert (
-        as_lead.post(
+        as_agent.post(
             "/notifications/webhooks/", {"workspace": workspace.pk, "name": "X", "url": "https://x.test"}
         ).status_code
         == 404
@@ -124,7 +118,7 @@ def test_admins_add_webhooks_others_are_refused(workspace: Any, admin: User, lea
 
 def test_the_api_lists_marks_read_and_sets_preferences(workspace: Any, lead: User, agent: User) -> None:
     notify(workspace, "spike", "40 posts about roaming", at=T0)
-    client = _client(lead)
+    client = logged_in(lead)
     listed = client.get("/api/notifications")
     assert listed.status_code == 200
     delivery = Delivery.objects.get(user=lead)
@@ -150,7 +144,7 @@ def test_the_api_lists_marks_read_and_sets_preferences(workspace: Any, lead: Use
         read = client.post(f"/api/notifications/{delivery.pk}/read")
     assert (read.status_code, read.json()["read_at"]) == (200, "2026-11-20T10:00:00+00:00")
     assert client.get("/api/notifications?unread=true").json() == {"unread": 0, "items": []}
-    assert _client(agent).post(f"/api/notifications/{delivery.pk}/read").status_code == 404
+    assert logged_in(agent).post(f"/api/notifications/{delivery.pk}/read").status_code == 404
     assert client.post("/api/notifications/read-all").json() == {"marked": 0}
     put = client.put(
         "/api/notifications/preferences",

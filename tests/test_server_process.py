@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,44 +15,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import cli, desk_env, free_port, serving
 from tests.test_browser import CHROMIUM
-from tests.test_crash_recovery import _env
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
     reason="Debian's chromium is not installed (scripts/test installs it)",
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for(port: int, server: subprocess.Popen[str], timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"the server exited with {server.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"nothing listened on port {port} within {timeout} s")
-
-
-def _started(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[str]:
-    # Output goes to a file: a pipe nobody reads would fill up and stall the server.
-    return subprocess.Popen(
-        [sys.executable, "-m", "socialdesk.cli", *args],
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
 
 
 def _password(log: Path, server: subprocess.Popen[str], timeout: float = 600.0) -> str:
@@ -75,32 +42,21 @@ def served_demo(
 ) -> Iterator[tuple[str, str]]:
     """(base URL, the demo user's password) of a real server on a data directory never served before:
     `socialdesk demo --no-serve` then `socialdesk serve`, or `socialdesk demo` serving itself."""
-    env = _env(isolated_database_url, tmp_path)
+    env = desk_env(isolated_database_url, tmp_path)
     assert not (tmp_path / "data").exists()
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "server.log"
     if request.param == "demo then serve":
-        loaded = subprocess.run(
-            [sys.executable, "-m", "socialdesk.cli", "demo", "--no-serve"],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        loaded = cli(env, "demo", "--no-serve", timeout=600)
         assert loaded.returncode == 0, loaded.stderr
         found = re.search(r"as demo with password (\S+)", loaded.stdout)
         assert found, loaded.stdout
-        password = found.group(1)
-        server = _started(["serve", "--port", str(port)], env, log)
+        with serving(env, log, port) as (base, _):
+            yield base, found.group(1)
     else:
-        server = _started(["demo", "--port", str(port)], env, log)
-        password = _password(log, server)
-    try:
-        _wait_for(port, server)
-        yield f"http://127.0.0.1:{port}", password
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        # The demo loads its day before it listens: it may take minutes on a busy machine.
+        with serving(env, log, port, command="demo", timeout=720) as (base, server):
+            yield base, _password(log, server)
 
 
 def test_every_page_family_loads_from_the_real_server_without_errors(served_demo: tuple[str, str]) -> None:

@@ -6,17 +6,14 @@ fetched from elsewhere."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import desk_env, run_python, serving
 from tests.test_browser import CHROMIUM
-from tests.test_crash_recovery import _env
-from tests.test_server_process import _started, _wait_for
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -52,58 +49,45 @@ print(outage.pk)
 def test_a_visitor_reads_the_status_page_and_a_lead_updates_it(
     isolated_database_url: str, tmp_path: Path
 ) -> None:
-    env = _env(isolated_database_url, tmp_path, SOCIALDESK_PUBLIC_URL=f"http://127.0.0.1:{PORT}")
+    env = desk_env(isolated_database_url, tmp_path, SOCIALDESK_PUBLIC_URL=f"http://127.0.0.1:{PORT}")
     root = str(Path(__file__).parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    made = subprocess.run([sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=300)
-    assert made.returncode == 0, made.stderr
-    incident_id = int(made.stdout.split()[-1])
-    server = _started(["serve", "--port", str(PORT)], env, tmp_path / "server.log")
-    base = f"http://127.0.0.1:{PORT}"
+    incident_id = int(run_python(SETUP, env).split()[-1])
     problems: list[str] = []
-    try:
-        _wait_for(PORT, server)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page: Any = browser.new_page(base_url=base)
-            page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-            page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-            page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-            page.route(lambda url: not url.startswith(base), lambda route: route.abort())
-            # A visitor, signed in nowhere
-            response = page.goto("/status/acme/")
-            assert response.status == 200
-            assert response.headers["cache-control"] == "public, max-age=60"
-            article = page.locator(f"#incident-{incident_id}")
-            assert "Mobile data is down in central Madrid since 08:40." in article.inner_text()
-            assert "NET-8812" not in page.content()
-            # The lead publishes an update from the incident page
-            page.goto("/login/")
-            page.fill("input[name=username]", "lena")
-            page.fill("input[name=password]", LEAD_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
-            page.goto(f"/incidents/{incident_id}/")
-            page.fill("textarea[name=text]", "Update: half of the cells are back. {incident_link}")
-            page.click("text=Publish update")
-            page.wait_for_url(f"{base}/incidents/{incident_id}/")
-            assert "Update · en" in page.inner_text("main")
-            visitor = browser.new_page(base_url=base)
-            visitor.on(
-                "console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None
-            )
-            visitor.on(
-                "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
-            )
-            visitor.goto(f"/status/acme/#incident-{incident_id}")
-            texts = visitor.locator(f"#incident-{incident_id} .bulletin .text").all_inner_texts()
-            assert texts == [
-                "Mobile data is down in central Madrid since 08:40. Engineers are on it. Updates: "
-                f"{base}/status/acme/#incident-{incident_id}",
-                f"Update: half of the cells are back. {base}/status/acme/#incident-{incident_id}",
-            ]
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with serving(env, tmp_path / "server.log", PORT) as (base, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page: Any = browser.new_page(base_url=base)
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+        # A visitor, signed in nowhere
+        response = page.goto("/status/acme/")
+        assert response.status == 200
+        assert response.headers["cache-control"] == "public, max-age=60"
+        article = page.locator(f"#incident-{incident_id}")
+        assert "Mobile data is down in central Madrid since 08:40." in article.inner_text()
+        assert "NET-8812" not in page.content()
+        # The lead publishes an update from the incident page
+        page.goto("/login/")
+        page.fill("input[name=username]", "lena")
+        page.fill("input[name=password]", LEAD_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"/incidents/{incident_id}/")
+        page.fill("textarea[name=text]", "Update: half of the cells are back. {incident_link}")
+        page.click("text=Publish update")
+        page.wait_for_url(f"{base}/incidents/{incident_id}/")
+        assert "Update · en" in page.inner_text("main")
+        visitor = browser.new_page(base_url=base)
+        visitor.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        visitor.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        visitor.goto(f"/status/acme/#incident-{incident_id}")
+        texts = visitor.locator(f"#incident-{incident_id} .bulletin .text").all_inner_texts()
+        assert texts == [
+            "Mobile data is down in central Madrid since 08:40. Engineers are on it. Updates: "
+            f"{base}/status/acme/#incident-{incident_id}",
+            f"Update: half of the cells are back. {base}/status/acme/#incident-{incident_id}",
+        ]
+        browser.close()
     assert problems == []

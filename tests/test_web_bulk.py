@@ -2,36 +2,13 @@
 inbox comes back with its filters and what happened; bad input is a page with the reason, never a 500."""
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from socialdesk.channels.sandbox.receiver import sandbox_channel
 from socialdesk.conversations.models import Activity, Conversation, Message
 from socialdesk.incidents.models import Incident, IncidentStatus
-from socialdesk.ingest.actions import receive_event
-from socialdesk.policy.actions import save_policy
-from tests.helpers import T0, post
-
-TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
-    encoding="utf-8"
-)
-
-
-@pytest.fixture
-def desk(workspace: Any, other_workspace: Any, x_channel: Any, agent: Any) -> dict[str, Any]:
-    save_policy(workspace, TELECOM)
-    receive_event(x_channel, "1", post("a", "@NimbusMobile my calls keep dropping at home", author="u1"))
-    receive_event(x_channel, "2", post("b", "@NimbusMobile no signal in Porto", author="u2", minutes=1))
-    receive_event(
-        sandbox_channel(other_workspace, "x"), "1", post("z", "@GlobexBank card declined", author="u9")
-    )
-    client = Client()
-    assert client.login(username="alice", password="correct horse battery staple")
-    ids = {str(m.network_message_id): m.conversation_id for m in Message.objects.all()}
-    return {"client": client, **ids, "globex": other_workspace}
+from tests.helpers import T0
 
 
 def _shown(html: str) -> list[str]:
@@ -40,7 +17,7 @@ def _shown(html: str) -> list[str]:
 
 
 def test_the_bar_offers_every_saved_reply_and_open_incident_of_the_users_brands(
-    desk: dict[str, Any], workspace: Any
+    bulk_desk: dict[str, Any], workspace: Any
 ) -> None:
     mine = Incident.objects.create(
         workspace=workspace, title="Porto outage", category="line_problem", opened_at=T0
@@ -48,8 +25,10 @@ def test_the_bar_offers_every_saved_reply_and_open_incident_of_the_users_brands(
     Incident.objects.create(
         workspace=workspace, title="Old", category="x", opened_at=T0, status=IncidentStatus.RESOLVED
     )
-    Incident.objects.create(workspace=desk["globex"], title="Globex cards", category="cards", opened_at=T0)
-    html = desk["client"].get("/").content.decode()
+    Incident.objects.create(
+        workspace=bulk_desk["globex"], title="Globex cards", category="cards", opened_at=T0
+    )
+    html = bulk_desk["client"].get("/").content.decode()
     bar = re.search(r'<form id="bulk".*?</form>', html, re.S)
     assert bar is not None
     replies = re.search(r'<select name="reply">(.*?)</select>', bar.group(0), re.S)
@@ -69,8 +48,8 @@ def test_the_bar_offers_every_saved_reply_and_open_incident_of_the_users_brands(
     ]
 
 
-def test_tags_the_selection_and_returns_to_the_same_inbox(desk: dict[str, Any]) -> None:
-    client, a, b, z = desk["client"], desk["a"], desk["b"], desk["z"]
+def test_tags_the_selection_and_returns_to_the_same_inbox(bulk_desk: dict[str, Any]) -> None:
+    client, a, b, z = bulk_desk["client"], bulk_desk["a"], bulk_desk["b"], bulk_desk["z"]
     response = client.post(
         "/inbox/bulk/",
         {"ids": [a, b, z], "verb": "tag", "tag": "porto", "query": "status=live&sort=recent&page=1"},
@@ -85,12 +64,24 @@ def test_tags_the_selection_and_returns_to_the_same_inbox(desk: dict[str, Any]) 
     assert _shown(client.get("/").content.decode()) == []
 
 
-def test_the_resolve_button_carries_its_status(desk: dict[str, Any]) -> None:
-    client, a = desk["client"], desk["a"]
+def test_the_resolve_button_carries_its_status(bulk_desk: dict[str, Any]) -> None:
+    client, a = bulk_desk["client"], bulk_desk["a"]
     response = client.post("/inbox/bulk/", {"ids": [a], "verb": "status:resolved", "status": ""})
     assert (response.status_code, response["Location"]) == (302, "/")
     assert _shown(client.get("/").content.decode()) == ["1 resolved"]
     assert Conversation.objects.get(pk=a).status == "resolved"
+
+
+def test_a_bulk_reply_shows_what_it_skipped_and_why(bulk_desk: dict[str, Any]) -> None:
+    client, a, b = bulk_desk["client"], bulk_desk["a"], bulk_desk["b"]
+    client.post("/inbox/bulk/", {"ids": [a], "verb": "reply", "reply": "Ask to DM"})
+    client.get("/")  # the first action's report is read
+    response = client.post("/inbox/bulk/", {"ids": [a, b], "verb": "reply", "reply": "Ask to DM"})
+    assert _shown(client.get(response["Location"]).content.decode()) == [
+        "1 replied with “Ask to DM”, 1 skipped",
+        f"#{a} skipped: already answered by alice since the customer&#x27;s last message (sent)",
+    ]
+    assert Message.objects.filter(conversation_id=a, direction="out", automatic=False).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -106,18 +97,18 @@ def test_the_resolve_button_carries_its_status(desk: dict[str, Any]) -> None:
     ],
 )
 def test_bad_input_shows_the_inbox_with_the_reason(
-    desk: dict[str, Any], form: dict[str, Any], reason: str
+    bulk_desk: dict[str, Any], form: dict[str, Any], reason: str
 ) -> None:
-    response = desk["client"].post("/inbox/bulk/", form)
+    response = bulk_desk["client"].post("/inbox/bulk/", form)
     assert response.status_code == 422
     assert reason in response.content.decode()
     assert not Activity.objects.exists()
 
 
-def test_the_return_address_stays_in_the_inbox(desk: dict[str, Any]) -> None:
-    response = desk["client"].post(
+def test_the_return_address_stays_in_the_inbox(bulk_desk: dict[str, Any]) -> None:
+    response = bulk_desk["client"].post(
         "/inbox/bulk/",
-        {"ids": [desk["a"]], "verb": "unlink", "query": "//evil.example/?x=1\r\nSet-Cookie: a=b"},
+        {"ids": [bulk_desk["a"]], "verb": "unlink", "query": "//evil.example/?x=1\r\nSet-Cookie: a=b"},
     )
     assert response.status_code == 302
     assert response["Location"].startswith("/?")

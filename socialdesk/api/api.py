@@ -46,6 +46,7 @@ from socialdesk.api.schemas import (
     conversation_out,
     message_out,
 )
+from socialdesk.api.webhooks import router as webhooks_router
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
 from socialdesk.conversations.inbox import (
     DEFAULT_ORDER,
@@ -282,3 +283,4 @@ api.add_router("/notifications", notifications_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/messages", drafts_router)
 api.add_router("/workspaces", members_router)
+api.add_router("/workspaces", webhooks_router)

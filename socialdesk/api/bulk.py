@@ -33,6 +33,10 @@ class BulkOut(Schema):
     summary: str
     done: list[int]
     held: list[int] = Field(description="Replies among `done` waiting for approval.")
+    skipped: list[BulkFailure] = Field(
+        description="Left alone on purpose: a reply to a conversation already answered since the "
+        "customer's last message (code `already_answered`)."
+    )
     failed: list[BulkFailure]
 
 
@@ -44,5 +48,6 @@ def bulk(request: HttpRequest, body: BulkIn) -> dict[str, Any]:
         "summary": result.summary(),
         "done": result.done,
         "held": result.held,
+        "skipped": [{"id": f.id, "code": f.code, "detail": f.reason} for f in result.skipped],
         "failed": [{"id": f.id, "code": f.code, "detail": f.reason} for f in result.failed],
     }

@@ -22,6 +22,7 @@ from socialdesk.incidents.actions import incidents_for
 from socialdesk.incidents.links import link_to_incident, unlink_from_incident
 from socialdesk.incidents.models import Incident
 from socialdesk.replies.actions import send_reply
+from socialdesk.replies.collision import AlreadyAnswered, answer_since_customer
 
 # verb -> what to ask for when its value is missing ("" when it needs none: assign's empty value
 # means "nobody")
@@ -59,6 +60,8 @@ class BulkResult:
     value: str
     done: list[int] = field(default_factory=list)
     held: list[int] = field(default_factory=list)  # replies among `done` waiting for approval
+    # Left alone on purpose (a reply to a conversation someone already answered), with the reason.
+    skipped: list[Failure] = field(default_factory=list)
     failed: list[Failure] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -66,6 +69,8 @@ class BulkResult:
         text = f"{len(self.done)} {self._done_words()}"
         if self.held:
             text += f" ({len(self.held)} held for approval)"
+        if self.skipped:
+            text += f", {len(self.skipped)} skipped"
         if self.failed:
             text += f", {len(self.failed)} failed"
         return text
@@ -115,6 +120,9 @@ def bulk_update(actor: User, ids: Sequence[int], verb: str, value: str = "") -> 
         try:
             with transaction.atomic():
                 held = _apply(actor, conversation, verb, value, incident)
+        except AlreadyAnswered as answered:
+            result.skipped.append(Failure(pk, answered.code, str(answered)))
+            continue
         except DeskError as error:
             result.failed.append(Failure(pk, error.code, str(error)))
             continue
@@ -145,7 +153,13 @@ def _apply(actor: User, conversation: Conversation, verb: str, value: str, incid
     elif verb == "unlink":
         unlink_from_incident(actor, conversation)
     elif verb == "reply":
+        # Nobody opened these conversations, so the page's collision check (`seen`) cannot apply:
+        # a conversation whose customer already has an answer is skipped instead. The row lock makes
+        # two leads replying to the same selection at once take turns, so the second sees the first.
         text, private = saved_reply_for(conversation, value, actor)
+        Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+        if (answer := answer_since_customer(conversation)) is not None:
+            raise AlreadyAnswered(answer)
         # The reply checker, approval holds, think-twice delay and outbox all apply, as on the page.
         message = send_reply(conversation, actor, text, is_private=private)
         return message.delivery_status == DeliveryStatus.AWAITING_APPROVAL

@@ -3,6 +3,7 @@ credentials against the network before anything is saved (credentials are stored
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from socialdesk.channels.errors import DeliveryError
@@ -10,7 +11,8 @@ from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.registry import networks, spec_for, specs
 from socialdesk.channels.spec import SetupField
 from socialdesk.errors import DeskError
-from socialdesk.workspaces.models import Workspace
+from socialdesk.workspaces.actions import require_role
+from socialdesk.workspaces.models import Role, Workspace
 
 
 def setup_fields(network: str) -> tuple[SetupField, ...]:
@@ -36,11 +38,13 @@ def connect_channel(
     fields = setup_fields(network)
     if not fields:
         raise SetupError(f"{network} accounts cannot be connected from the desk")
-    missing = [f.label for f in fields if not values.get(f.name, "").strip()]
+    missing = [f.label for f in fields if not f.optional and not values.get(f.name, "").strip()]
     if missing:
         raise SetupError("missing: " + ", ".join(missing))
-    credentials = {f.name: values[f.name].strip() for f in fields if not f.config}
-    config = {f.name: values[f.name].strip() for f in fields if f.config}
+    given = _checked(fields, values)
+    credentials = {f.name: given[f.name] for f in fields if not f.config}
+    # A blank optional setting keeps what a reconnected account had.
+    config = {f.name: given[f.name] for f in fields if f.config and given[f.name]}
     probe = Channel(workspace=workspace, network=network, credentials=credentials, config=config)
     try:
         handle, found = _verify(probe)
@@ -60,6 +64,40 @@ def connect_channel(
         channel.name, channel.is_active = handle.lstrip("@"), True
         channel.save()
     return channel
+
+
+def settings_fields(network: str) -> tuple[SetupField, ...]:
+    """The settings of a connected account that can be changed without its credentials."""
+    return tuple(f for f in setup_fields(network) if f.config and f.optional)
+
+
+def change_channel_settings(actor: User, channel: Channel, values: dict[str, str]) -> Channel:
+    """Set (or clear, when blank) the account's optional settings; only the brand's admins may."""
+    require_role(
+        actor, channel.workspace_id, (Role.ADMIN,), "only an admin of the brand changes its accounts"
+    )
+    fields = settings_fields(channel.network)
+    if not fields:
+        raise SetupError(f"{channel.get_network_display()} accounts have no settings to change")
+    given = _checked(fields, values)
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        config = {k: v for k, v in locked.config.items() if k not in given}
+        locked.config = {**config, **{k: v for k, v in given.items() if v}}
+        locked.save(update_fields=["config"])
+    return locked
+
+
+def _checked(fields: tuple[SetupField, ...], values: dict[str, str]) -> dict[str, str]:
+    """{field: its value, stripped and normalized by the field's check}; SetupError names the field."""
+    given = {f.name: values.get(f.name, "").strip() for f in fields}
+    for f in fields:
+        if f.check is not None and given[f.name]:
+            try:
+                given[f.name] = f.check(given[f.name])
+            except ValueError as wrong:
+                raise SetupError(f"{f.label}: {wrong}") from wrong
+    return given
 
 
 def _verify(channel: Channel) -> tuple[str, dict[str, str]]:

@@ -77,6 +77,11 @@ class SetupField:
     label: str
     secret: bool = False
     config: bool = False  # a setting (kept in the clear), not a credential
+    # A setting the account works without (where bulletins are posted, say): left blank on connect,
+    # changed later without the credentials.
+    optional: bool = False
+    # Returns the value as stored (normalized) or raises ValueError saying what is wrong with it.
+    check: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)

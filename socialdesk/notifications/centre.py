@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from socialdesk.errors import DeskError
 from socialdesk.notifications.audience import Choice, default_choice
-from socialdesk.notifications.models import Delivery, Kind, Medium, Preference
+from socialdesk.notifications.models import CHOOSABLE_KINDS, Delivery, Medium, Preference
 from socialdesk.workspaces.actions import require_member, workspaces_for
 from socialdesk.workspaces.models import Membership, Workspace
 
@@ -65,14 +65,15 @@ def choices_for(user: User, workspace: Workspace) -> list[KindChoice]:
         for p in Preference.objects.filter(workspace=workspace, user=user)
     }
     return [
-        KindChoice(kind.value, kind.label, stored.get(kind) or default_choice(kind, role)) for kind in Kind
+        KindChoice(kind.value, kind.label, stored.get(kind) or default_choice(kind, role))
+        for kind in CHOOSABLE_KINDS
     ]
 
 
 def set_choice(user: User, workspace: Workspace, kind: str, *, in_app: bool, email: bool) -> Preference:
     require_member(user, workspace.pk)
-    if kind not in Kind.values:
-        raise DeskError(f"unknown notification kind {kind!r}; one of: {', '.join(Kind.values)}")
+    if kind not in CHOOSABLE_KINDS:
+        raise DeskError(f"unknown notification kind {kind!r}; one of: {', '.join(CHOOSABLE_KINDS)}")
     preference, _ = Preference.objects.update_or_create(
         workspace=workspace, user=user, kind=kind, defaults={"in_app": in_app, "email": email}
     )

@@ -21,6 +21,11 @@ class Kind(models.TextChoices):
     SLA_BREACH = "sla_breach", "Response target missed"
     INCIDENT_OPENED = "incident_opened", "Incident opened"
     SPIKE = "spike", "Spike in posts"
+    TEST = "test", "Webhook test"
+
+
+# What members and webhooks choose among: a test goes only to the webhook it was asked for.
+CHOOSABLE_KINDS = tuple(k for k in Kind if k != Kind.TEST)
 
 
 class Medium(models.TextChoices):

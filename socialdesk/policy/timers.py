@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from socialdesk.conversations.actions import raise_alert
@@ -24,6 +26,10 @@ from socialdesk.policy.schema import Policy
 from socialdesk.workspaces.models import Workspace
 
 LIVE = [Status.NEW, Status.OPEN, Status.PENDING]
+
+# Notifications are about what is happening now: a target missed longer ago than this when the job
+# first sees it (a replayed or imported day, a desk started after a long stop) is not announced.
+NOTICE_WINDOW = timedelta(hours=1)
 
 
 def active_policies(workspace_id: int | None = None) -> Iterator[tuple[int, Policy]]:
@@ -154,7 +160,10 @@ def warn_before_breach(
                 continue
             # Labelled with the zone: the page shows the same time on the same clock (web.clock).
             text = f"{label} due {due.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-            if raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now):
+            # A due time long past is history (a replayed day, a desk back after a stop): the
+            # conversation keeps its alert, nobody is notified of it.
+            current = due > now - NOTICE_WINDOW
+            if raise_alert(conversation, AlertKind.SLA_WARNING, ["lead"], text, now) and current:
                 notify(
                     found_id,
                     Kind.SLA_WARNING,
@@ -168,49 +177,85 @@ def warn_before_breach(
     return created
 
 
-# A target missed longer ago than this is old news (a desk started after a long stop): not announced.
-BREACH_CATCH_UP = timedelta(hours=12)
+# Missed targets are told together, at most once per workspace and target per this long: a busy hour
+# is one line a lead acts on (with a link to those conversations), not one notification each.
+BREACH_DIGEST_EVERY = timedelta(minutes=15)
+TARGETS = (
+    # (key, due field, answered by us already?, words)
+    ("first", "first_response_due_at", False, "first response"),
+    ("next", "next_response_due_at", True, "next response"),
+)
 
 
-def _breached(workspace_id: int, now: datetime, due_field: str, answered: bool) -> Iterator[Conversation]:
-    """Live conversations whose `due_field` passed within the catch-up window, not yet announced
-    (a breach notification made at or after that due time)."""
-    announced = Notification.objects.filter(
-        conversation=OuterRef("pk"), kind=Kind.SLA_BREACH, created_at__gte=OuterRef(due_field)
+def _last_digest(workspace_id: int, target: str) -> datetime | None:
+    return (
+        Notification.objects.filter(
+            workspace_id=workspace_id, kind=Kind.SLA_BREACH, key__startswith=f"sla_breach:{target}:"
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
     )
-    rows = Conversation.objects.filter(
+
+
+def _breach_digest(
+    workspace_id: int, policy: Policy, now: datetime, target: tuple[str, str, bool, str]
+) -> int:
+    """One notification for the live conversations whose `target` passed since the last one (or in
+    the notice window), unless the last one is too recent; returns how many conversations it names.
+    Each due time falls in one digest's interval, so no conversation's breach is counted twice."""
+    key, due_field, answered, words = target
+    last = _last_digest(workspace_id, key)
+    if last is not None and now - last < BREACH_DIGEST_EVERY:
+        return 0
+    since = now - NOTICE_WINDOW if last is None else max(last, now - NOTICE_WINDOW)
+    breached = Conversation.objects.filter(
         workspace_id=workspace_id,
         status__in=LIVE,
         first_response_at__isnull=not answered,
-        **{f"{due_field}__lte": now, f"{due_field}__gt": now - BREACH_CATCH_UP},
-    ).filter(~Exists(announced))
-    yield from rows.order_by(due_field, "pk")[:500]
+        **{f"{due_field}__gt": since, f"{due_field}__lte": now},
+    ).order_by(due_field, "pk")
+    found = list(breached.values_list("pk", due_field)[:2])
+    if not found:
+        return 0
+    zone = calendar_for(policy.business_hours).zone
+    count = breached.count() if len(found) > 1 else 1
+    first_due = found[0][1].astimezone(zone)
+    if count == 1:
+        conversation = Conversation.objects.get(pk=found[0][0])
+        text = f"Conversation #{conversation.pk}: {words} target missed (due {first_due:%Y-%m-%d %H:%M %Z})"
+        link = ""
+    else:
+        conversation = None
+        last_due = breached.reverse().values_list(due_field, flat=True)[0].astimezone(zone)
+        text = (
+            f"{count} conversations breached their {words.replace(' ', '-')} target "
+            f"(due {first_due:%H:%M} to {last_due:%H:%M %Z})"
+        )
+        slug = Workspace.objects.values_list("slug", flat=True).get(pk=workspace_id)
+        link = reverse("web:inbox") + "?" + urlencode({"workspace": slug, "sla": "breached"})
+    made = notify(
+        workspace_id,
+        Kind.SLA_BREACH,
+        text,
+        link=link,
+        conversation=conversation,
+        # Per 15-minute bucket: two machines running the same tick make one notification.
+        key=f"sla_breach:{key}:{int(now.timestamp() // BREACH_DIGEST_EVERY.total_seconds())}",
+        at=now,
+    )
+    return count if made is not None else 0
 
 
 def notify_breaches(now: datetime | None = None, workspace_id: int | None = None) -> int:
-    """One notification per response target missed (first response, or next response after ours);
-    the notification's key makes a second run, or a second machine, announce nothing twice."""
+    """Missed response targets (first response, or next response after ours), told in digests;
+    returns how many conversations the new notifications name."""
     now = now or timezone.now()
-    told = 0
-    for found_id, policy in active_policies(workspace_id):
-        zone = calendar_for(policy.business_hours).zone
-        for due_field, answered, label in (
-            ("first_response_due_at", False, "first response"),
-            ("next_response_due_at", True, "next response"),
-        ):
-            for conversation in _breached(found_id, now, due_field, answered):
-                due: datetime = getattr(conversation, due_field)
-                made = notify(
-                    found_id,
-                    Kind.SLA_BREACH,
-                    f"Conversation #{conversation.pk}: {label} target missed "
-                    f"(due {due.astimezone(zone):%Y-%m-%d %H:%M %Z})",
-                    conversation=conversation,
-                    key=f"sla_breach:{conversation.pk}:{due.timestamp():.0f}",
-                    at=now,
-                )
-                told += made is not None
-    return told
+    return sum(
+        _breach_digest(found_id, policy, now, target)
+        for found_id, policy in active_policies(workspace_id)
+        for target in TARGETS
+    )
 
 
 def policy_tick(now: datetime | None = None, workspace_id: int | None = None) -> dict[str, int]:

@@ -46,6 +46,10 @@ def bulk(request: HttpRequest) -> HttpResponse:
     result = bulk_update(signed_in(request), _ids(request.POST.getlist("ids")), verb, value)
     report = messages.success if not result.failed else messages.warning
     report(request, result.summary())
+    for skipped in result.skipped[:FAILURES_SHOWN]:
+        messages.info(request, f"#{skipped.id} skipped: {skipped.reason}")
+    if len(result.skipped) > FAILURES_SHOWN:
+        messages.info(request, f"and {len(result.skipped) - FAILURES_SHOWN} more skipped")
     for failure in result.failed[:FAILURES_SHOWN]:
         messages.error(request, f"#{failure.id}: {failure.reason}")
     if len(result.failed) > FAILURES_SHOWN:

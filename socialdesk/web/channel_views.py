@@ -11,8 +11,15 @@ from django.views.decorators.http import require_POST
 
 from socialdesk.channels.models import AccountRole, Channel
 from socialdesk.channels.registry import display_name, networks
-from socialdesk.channels.setup import connect_channel, connectable, setup_fields
+from socialdesk.channels.setup import (
+    change_channel_settings,
+    connect_channel,
+    connectable,
+    settings_fields,
+    setup_fields,
+)
 from socialdesk.errors import DeskError, Forbidden
+from socialdesk.web.auth import signed_in
 from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import workspaces_for
 from socialdesk.workspaces.models import Role, Workspace
@@ -68,7 +75,12 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
         .order_by("workspace__name", "network", "handle")
     )
     rows = [
-        {"channel": c, "webhook": _webhook_url(request, c), "no_credentials": _missing_credentials(c)}
+        {
+            "channel": c,
+            "webhook": _webhook_url(request, c),
+            "no_credentials": _missing_credentials(c),
+            "settings": [(f, c.config.get(f.name, "")) for f in settings_fields(c.network)],
+        }
         for c in channels
     ]
     context = {
@@ -119,3 +131,15 @@ def toggle_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
         raise Forbidden("only an admin of the brand switches its accounts on or off")
     Channel.objects.filter(pk=channel.pk).update(is_active=not channel.is_active)
     return redirect("web:channels")
+
+
+@login_required
+@require_POST
+@shows_desk_errors(_error_page)
+def channel_settings(request: HttpRequest, channel_id: int) -> HttpResponse:
+    channel = get_object_or_404(
+        Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
+    )
+    values = {f.name: request.POST.get(f.name, "") for f in settings_fields(channel.network)}
+    changed = change_channel_settings(signed_in(request), channel, values)
+    return _page(request, connected=f"{changed.get_network_display()} {changed.handle}: settings saved")

@@ -20,7 +20,7 @@ from socialdesk.notifications.centre import (
     set_choice,
     unread_count,
 )
-from socialdesk.notifications.models import Kind
+from socialdesk.notifications.models import CHOOSABLE_KINDS
 from socialdesk.notifications.notify import email_enabled
 from socialdesk.web.auth import signed_in
 from socialdesk.web.errors import shows_desk_errors
@@ -110,7 +110,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.POST.get("reset"):
         reset_choices(user, workspace)
         return _preferences_page(request, preference_done=f"{workspace.name}: back to your role's defaults")
-    for kind in Kind.values:
+    for kind in CHOOSABLE_KINDS:
         set_choice(
             user,
             workspace,

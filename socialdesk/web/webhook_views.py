@@ -1,5 +1,6 @@
-"""A workspace's outgoing webhooks, for its admins: add one (its signing secret is shown once), switch
-it off and on, remove it, and see each recent delivery with every attempt's answer."""
+"""A workspace's outgoing webhooks, for its leads and admins: add one (its signing secret is shown
+once), switch it off and on, send it a test, remove it, and see each recent delivery with every
+attempt's answer."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from socialdesk.errors import DeskError
-from socialdesk.notifications.models import Kind
+from socialdesk.notifications.models import CHOOSABLE_KINDS, DeliveryStatus
 from socialdesk.notifications.webhooks import (
     add_webhook,
-    admin_workspaces,
+    managed_workspaces,
     recent_deliveries,
     remove_webhook,
+    send_test,
     set_webhook_active,
+    summary_of_test,
     webhooks_of,
 )
 from socialdesk.web.auth import signed_in
@@ -28,7 +31,8 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
         {"webhook": w, "deliveries": recent_deliveries(user, w.pk, limit=10)}
         for w in webhooks_of(user).order_by("workspace__name", "name", "pk")
     ]
-    context = {"hooks": hooks, "workspaces": admin_workspaces(user), "kinds": Kind.choices, **extra}
+    kinds = [(k.value, k.label) for k in CHOOSABLE_KINDS]
+    context = {"hooks": hooks, "workspaces": managed_workspaces(user), "kinds": kinds, **extra}
     return render(request, "web/webhooks.html", context, status=status)
 
 
@@ -45,7 +49,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     workspace_id = request.POST.get("workspace", "")
     if not workspace_id.isdigit():
         raise DeskError("say which workspace the webhook is for")
-    workspace = get_object_or_404(admin_workspaces(user), pk=int(workspace_id))
+    workspace = get_object_or_404(managed_workspaces(user), pk=int(workspace_id))
     webhook, secret = add_webhook(
         user,
         workspace,
@@ -71,3 +75,11 @@ def toggle(request: HttpRequest, webhook_id: int) -> HttpResponse:
 def remove(request: HttpRequest, webhook_id: int) -> HttpResponse:
     remove_webhook(signed_in(request), webhook_id)
     return redirect("web:webhooks")
+
+
+@login_required
+@require_POST
+@shows_desk_errors(_error_page)
+def test(request: HttpRequest, webhook_id: int) -> HttpResponse:
+    delivery = send_test(signed_in(request), webhook_id)
+    return _page(request, test_done=summary_of_test(delivery), test_ok=delivery.status == DeliveryStatus.SENT)

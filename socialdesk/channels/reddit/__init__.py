@@ -3,7 +3,18 @@ to us privately (their consent), and moderator removal in subreddits the account
 
 from __future__ import annotations
 
+import re
+
 from socialdesk.channels.spec import Capability, NetworkRules, NetworkSpec, SetupField
+
+
+def subreddit(value: str) -> str:
+    """The subreddit the brand moderates and posts bulletins in, stored without its "r/"."""
+    name = value.removeprefix("r/")
+    if re.fullmatch(r"[A-Za-z0-9_]{3,21}", name):
+        return name
+    raise ValueError("a subreddit is r/name or name, 3-21 letters, digits or _")
+
 
 SPEC = NetworkSpec(
     __name__, "reddit", "Reddit",
@@ -18,5 +29,9 @@ SPEC = NetworkSpec(
         SetupField("client_secret", "App secret", secret=True),
         SetupField("username", "Username"),
         SetupField("password", "Password", secret=True),
+        SetupField(
+            "subreddit", "Subreddit the brand moderates, for bulletins (r/name)",
+            config=True, optional=True, check=subreddit,
+        ),
     ),
 )  # fmt: skip
