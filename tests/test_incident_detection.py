@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from socialdesk.conversations.models import Message
-from socialdesk.incidents.detection import busiest, spike_needs, usual_count
+from socialdesk.incidents.detection import busiest, function_words, spike_needs, usual_count
 from socialdesk.incidents.models import DetectedBy, Incident, PostMeaning
 from socialdesk.ingest.actions import receive_event
 from socialdesk.notifications.models import Notification
@@ -90,12 +90,28 @@ def test_a_burst_of_alike_posts_opens_one_incident_with_a_draft(telecom: Any, x_
     # and a draft the lead can start from: the place and the burst's own words, not the brand's
     opened_with = round((incident.opened_at - T0).total_seconds() / 60 - 125) // 2 + 1
     assert incident.title.startswith("Madrid: ")
-    assert incident.title.endswith(f"({opened_with} posts)")
+    assert "posts" not in incident.title  # a count in the title would be stale at the next post
+    about = incident.title.removeprefix("Madrid: ").split(", ")
+    assert len(about) == 4 and not set(about) & function_words()  # "estoy", "tengo" say nothing
     assert "nimbus" not in incident.title.lower()
     assert incident.summary.splitlines()[0].startswith(f"{opened_with} posts in {2 * (opened_with - 1)} min")
     # and the leads are told once
     told = Notification.objects.filter(kind="incident_opened")
     assert [(n.incident_id, n.text) for n in told] == [(incident.pk, incident.title)]
+    # but not of a spike: two hours of posts are too little history to say what is usual
+    assert Notification.objects.filter(kind="spike").count() == 0
+
+
+def test_far_more_posts_than_usual_is_a_spike_told_once(telecom: Any, x_channel: Any) -> None:
+    # Given a morning of twelve posts (minutes 0-110), then eight unrelated ones in eight minutes
+    _send(x_channel, MORNING, start=0, every=10, prefix="m")
+    _send(x_channel, MORNING[:8], start=200, every=1, prefix="s")
+    # Then the leads hear of a spike once (usual: 12 posts in the 177 minutes before the half hour)
+    assert list(Notification.objects.filter(kind="spike").values_list("text", flat=True)) == [
+        "8 customer posts in the last 30 minutes; usually about 2"
+    ]
+    # and nothing alike was found in them
+    assert Incident.objects.count() == 0
 
 
 def test_look_alikes_do_not_join_and_alike_posts_do(telecom: Any, x_channel: Any) -> None:

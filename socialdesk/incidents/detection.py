@@ -15,10 +15,12 @@ The e5 model lives in triage, a sibling layer: the caller passes the embedding f
 
 from __future__ import annotations
 
+import importlib
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 import numpy as np
 from django.db import connection, transaction
@@ -63,6 +65,8 @@ DEFAULT_MIN_POSTS = 5
 FOUNDING_PROBABILITY = 0.6
 FOUNDING_SPAN = timedelta(minutes=15)
 STILL_BURSTING = 3
+# A spike is told only with this much history before the half hour (else "usually about 0" is a guess).
+SPIKE_HISTORY = timedelta(hours=2)
 # An incident is over when its last BURST holds less than this share of its busiest BURST: measured on
 # the scenario days (docs/incident-detection.md), a quarter ends the lunch-time card outage before the
 # evening's delivery complaints and keeps a two-hour outage open to its last posts.
@@ -268,7 +272,7 @@ def _open_on_burst(policy: Policy, message: Message, at: datetime, embed: Embed)
     usual = usual_count(message.workspace_id, at)
     if len(window) <= usual:
         return None
-    if len(window) >= spike_needs(policy, usual):
+    if len(window) >= spike_needs(policy, usual) and _has_history(message.workspace_id, at):
         _tell_spike(message.workspace_id, len(window), usual, at)
     background = list(
         Message.objects.filter(
@@ -318,6 +322,13 @@ def _open_on_burst(policy: Policy, message: Message, at: datetime, embed: Embed)
             at=at,
         )
     return incident if message in members else None
+
+
+def _has_history(workspace_id: int, at: datetime) -> bool:
+    """Enough past posts to say what is usual: a desk's first posts of the day are no spike."""
+    return Message.objects.filter(
+        workspace_id=workspace_id, direction=Direction.INBOUND, sent_at__lte=at - BURST - SPIKE_HISTORY
+    ).exists()
 
 
 def _tell_spike(workspace_id: int, posts: int, usual: float, at: datetime) -> None:
@@ -475,8 +486,12 @@ def draft_title(
     """What the burst's posts say more than usual posts: its most telling words, with the place. Words
     every post uses ("para", "with") are as common before the burst, so they rank low."""
 
+    common = function_words()
+
     def words(text: str) -> set[str]:
-        return {w for w in lexical_form(text, brand).split() if len(w) >= 4 and w.isalpha()}
+        return {
+            w for w in lexical_form(text, brand).split() if len(w) >= 4 and w.isalpha() and w not in common
+        }
 
     inside = Counter(w for m in members for w in words(m.text))
     usual = Counter(w for text in background for w in words(text))
@@ -489,7 +504,19 @@ def draft_title(
         telling = [w for w in telling if w != fold(place.name)]
     about = ", ".join(telling[:4]) or "one problem"
     where = f"{place.name}: " if place is not None else ""
-    return f"{where}{about} ({len(members)} posts)"[:200]
+    # No count: it would be stale at the next post; the incident shows its conversations.
+    return f"{where}{about}"[:200]
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Words of the desk's languages that say nothing about a problem ("tengo", "estou", "because"),
+    accent-folded: spaCy's stop-word lists (no model is loaded)."""
+    words: set[str] = set()
+    for language in ("en", "es", "pt", "fr", "de", "it", "nl", "ca", "pl"):
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+        words.update(fold(word) for word in module.STOP_WORDS)
+    return frozenset(words)
 
 
 def draft_summary(members: Sequence[Message], place: City | None) -> str:
