@@ -1,11 +1,12 @@
-"""Small builders shared by tests, a webhook receiver on this machine, and the desk's CLI and server
-run as real processes."""
+"""Small builders shared by tests, a webhook receiver on this machine, the desk's CLI and server
+run as real processes, and Debian's Chromium watching a page."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def post(
@@ -193,3 +195,24 @@ def logged_in(user: Any) -> Any:
     client = Client()
     client.force_login(user)
     return client
+
+
+@contextmanager
+def watched_page(base: str, **options: Any) -> Iterator[tuple[Any, Any, list[str]]]:
+    """Debian's Chromium on the desk at `base`: (browser, page, problems), where problems collects every
+    console error, 4xx/5xx answer and failed request. Nothing outside `base` is fetched (no internet:
+    a page that needs a CDN fails)."""
+    from playwright.sync_api import sync_playwright
+
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(base_url=base, **options)
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+        try:
+            yield browser, page, problems
+        finally:
+            browser.close()

@@ -3,7 +3,6 @@ logs in, walks the inbox with the keyboard, corrects triage, answers with a save
 policy check runs as she types) and resolves. Screenshots go to test-artifacts/playwright/."""
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +12,8 @@ import pytest
 from socialdesk.conversations.models import Conversation, Message, Status
 from socialdesk.ingest.actions import receive_event
 from socialdesk.policy.actions import save_policy
-from tests.helpers import post
+from tests.helpers import CHROMIUM, post
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts" / "playwright"
 TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
     encoding="utf-8"

@@ -12,10 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.helpers import cli, desk_env, free_port, run_python, serving
-from tests.test_browser import ARTIFACTS, CHROMIUM
+from tests.helpers import CHROMIUM, cli, desk_env, free_port, run_python, serving, watched_page
+from tests.test_browser import ARTIFACTS
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -69,14 +68,7 @@ def test_select_with_the_keyboard_and_shift_click_then_resolve_in_bulk(
     served_desk: tuple[str, list[int]],
 ) -> None:
     base, ids = served_desk
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page: Any = browser.new_page(base_url=base, viewport={"width": 1280, "height": 900})
-        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    with watched_page(base, viewport={"width": 1280, "height": 900}) as (_browser, page, problems):
         page.goto("/login/")
         page.fill("input[name=username]", "alice")
         page.fill("input[name=password]", PASSWORD)
@@ -142,5 +134,4 @@ def test_select_with_the_keyboard_and_shift_click_then_resolve_in_bulk(
         page.keyboard.press("Escape")
         assert page.is_hidden("#bulk")
         page.goto("about:blank")
-        browser.close()
     assert problems == []

@@ -138,3 +138,22 @@ def test_only_an_admin_changes_settings(workspace: Any, lead: Any, other_workspa
     # Someone else's channel does not exist for this member.
     foreign = _reddit(other_workspace)
     assert client.post(f"/channels/{foreign.pk}/settings/", {"subreddit": "x_y_z"}).status_code == 404
+
+
+def test_an_admin_switches_an_account_off_and_on_an_agent_cannot(workspace: Any, admin: Client) -> None:
+    channel = brand_channel(workspace, "x", "@NimbusMobile", {"bearer_token": "t"})
+    assert channel.is_active
+    assert admin.post(f"/channels/{channel.pk}/toggle/").status_code == 302
+    channel.refresh_from_db()
+    assert not channel.is_active
+    add_member(workspace, create_user("agnes", PASSWORD), Role.AGENT)
+    agent = Client()
+    assert agent.login(username="agnes", password=PASSWORD)
+    refused = agent.post(f"/channels/{channel.pk}/toggle/")
+    assert refused.status_code == 403
+    assert "only an admin of the brand switches its accounts on or off" in refused.content.decode()
+    channel.refresh_from_db()
+    assert not channel.is_active
+    admin.post(f"/channels/{channel.pk}/toggle/")
+    channel.refresh_from_db()
+    assert channel.is_active

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.helpers import desk_env, free_port, run_python, serving
-from tests.test_browser import CHROMIUM
+from tests.helpers import CHROMIUM, desk_env, free_port, run_python, serving, watched_page
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -48,14 +45,7 @@ def test_notification_pages_load_clean_and_the_unread_count_is_live(
     served: tuple[str, dict[str, str]],
 ) -> None:
     base, env = served
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page: Any = browser.new_page(base_url=base)
-        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    with watched_page(base) as (_browser, page, problems):
         page.goto("/login/")
         page.fill("input[name=username]", "adam")
         page.fill("input[name=password]", "admin passphrase here")
@@ -84,5 +74,4 @@ def test_notification_pages_load_clean_and_the_unread_count_is_live(
         page.wait_for_load_state("networkidle")
         assert page.inner_text("#nav-notifications") == "Notifications"
         page.goto("about:blank")
-        browser.close()
     assert problems == []

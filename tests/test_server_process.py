@@ -10,13 +10,10 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.helpers import cli, desk_env, free_port, serving
-from tests.test_browser import CHROMIUM
+from tests.helpers import CHROMIUM, cli, desk_env, free_port, serving, watched_page
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -61,15 +58,8 @@ def served_demo(
 
 def test_every_page_family_loads_from_the_real_server_without_errors(served_demo: tuple[str, str]) -> None:
     base, password = served_demo
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page: Any = browser.new_page(base_url=base)
-        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+    with watched_page(base) as (_browser, page, problems):
         # No internet: anything fetched from elsewhere (a CDN) fails the test.
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
         page.goto("/login/")
         page.fill("input[name=username]", "demo")
         page.fill("input[name=password]", password)
@@ -101,6 +91,5 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         page.wait_for_selector("[role=status]")
         assert "4539 1488 0343 6467" in page.inner_text("#main")
         page.goto("about:blank")
-        browser.close()
     assert set(visited.values()) == {200}, visited
     assert problems == []

@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from tests.helpers import desk_env, run_python, serving
-from tests.test_browser import CHROMIUM
+from tests.helpers import CHROMIUM, desk_env, run_python, serving, watched_page
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and os.environ.get("CI") != "true",
@@ -53,14 +50,10 @@ def test_a_visitor_reads_the_status_page_and_a_lead_updates_it(
     root = str(Path(__file__).parents[1])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
     incident_id = int(run_python(SETUP, env).split()[-1])
-    problems: list[str] = []
-    with serving(env, tmp_path / "server.log", PORT) as (base, _), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page: Any = browser.new_page(base_url=base)
-        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+    with (
+        serving(env, tmp_path / "server.log", PORT) as (base, _),
+        watched_page(base) as (browser, page, problems),
+    ):
         # A visitor, signed in nowhere
         response = page.goto("/status/acme/")
         assert response.status == 200
@@ -89,5 +82,4 @@ def test_a_visitor_reads_the_status_page_and_a_lead_updates_it(
             f"{base}/status/acme/#incident-{incident_id}",
             f"Update: half of the cells are back. {base}/status/acme/#incident-{incident_id}",
         ]
-        browser.close()
     assert problems == []

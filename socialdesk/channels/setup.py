@@ -88,6 +88,21 @@ def change_channel_settings(actor: User, channel: Channel, values: dict[str, str
     return locked
 
 
+def switch_channel(actor: User, channel: Channel) -> Channel:
+    """Switch the account off (nothing is received or sent through it) or back on; only admins may."""
+    require_role(
+        actor,
+        channel.workspace_id,
+        (Role.ADMIN,),
+        "only an admin of the brand switches its accounts on or off",
+    )
+    with transaction.atomic():
+        locked = Channel.objects.select_for_update().get(pk=channel.pk)
+        locked.is_active = not locked.is_active
+        locked.save(update_fields=["is_active"])
+    return locked
+
+
 def _checked(fields: tuple[SetupField, ...], values: dict[str, str]) -> dict[str, str]:
     """{field: its value, stripped and normalized by the field's check}; SetupError names the field."""
     given = {f.name: values.get(f.name, "").strip() for f in fields}

@@ -17,6 +17,7 @@ from socialdesk.channels.setup import (
     connectable,
     settings_fields,
     setup_fields,
+    switch_channel,
 )
 from socialdesk.errors import DeskError, Forbidden
 from socialdesk.web.auth import signed_in
@@ -120,16 +121,17 @@ def channels(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _visible_channel(request: HttpRequest, channel_id: int) -> Channel:
+    return get_object_or_404(
+        Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
+    )
+
+
 @login_required
 @require_POST
 @shows_desk_errors(_error_page)
 def toggle_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(
-        Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
-    )
-    if channel.workspace_id not in {w.pk for w in _admin_spaces(request)}:
-        raise Forbidden("only an admin of the brand switches its accounts on or off")
-    Channel.objects.filter(pk=channel.pk).update(is_active=not channel.is_active)
+    switch_channel(signed_in(request), _visible_channel(request, channel_id))
     return redirect("web:channels")
 
 
@@ -137,9 +139,7 @@ def toggle_channel(request: HttpRequest, channel_id: int) -> HttpResponse:
 @require_POST
 @shows_desk_errors(_error_page)
 def channel_settings(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(
-        Channel.objects.filter(workspace__in=workspaces_for(request.user)), pk=channel_id
-    )
+    channel = _visible_channel(request, channel_id)
     values = {f.name: request.POST.get(f.name, "") for f in settings_fields(channel.network)}
     changed = change_channel_settings(signed_in(request), channel, values)
     return _page(request, connected=f"{changed.get_network_display()} {changed.handle}: settings saved")
