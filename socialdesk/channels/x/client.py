@@ -117,14 +117,7 @@ def hide_reply(channel: Channel, tweet_id: str) -> None:
 
 def find_reply(channel: Channel, in_reply_to: str, text: str) -> str | None:
     """Our reply to `in_reply_to` with exactly this text, if X has it (newest 100 of our tweets)."""
-    client = client_for(channel)
-    brand = str(channel.config.get("user_id", ""))
-    response = call(
-        lambda: client.get_users_tweets(
-            id=brand, max_results=100, tweet_fields=["referenced_tweets"], user_auth=True
-        )
-    )
-    for tweet in data(response) or []:
+    for tweet in _our_latest_tweets(channel):
         refs = tweet.get("referenced_tweets") or []
         if tweet.get("text") == text and any(
             r["type"] == "replied_to" and r["id"] == in_reply_to for r in refs
@@ -135,6 +128,15 @@ def find_reply(channel: Channel, in_reply_to: str, text: str) -> str | None:
 
 def find_post(channel: Channel, text: str, continues: str) -> str | None:
     """Our post with exactly this text (answering `continues`, or no post when ""), if X has it."""
+    for tweet in _our_latest_tweets(channel):
+        answered = [r["id"] for r in tweet.get("referenced_tweets") or [] if r["type"] == "replied_to"]
+        if tweet.get("text") == text and answered == ([continues] if continues else []):
+            return str(tweet["id"])
+    return None
+
+
+def _our_latest_tweets(channel: Channel) -> list[Any]:
+    """The brand's newest 100 tweets with what they answer: where a send that died is looked for."""
     client = client_for(channel)
     brand = str(channel.config.get("user_id", ""))
     response = call(
@@ -142,11 +144,7 @@ def find_post(channel: Channel, text: str, continues: str) -> str | None:
             id=brand, max_results=100, tweet_fields=["referenced_tweets"], user_auth=True
         )
     )
-    for tweet in data(response) or []:
-        answered = [r["id"] for r in tweet.get("referenced_tweets") or [] if r["type"] == "replied_to"]
-        if tweet.get("text") == text and answered == ([continues] if continues else []):
-            return str(tweet["id"])
-    return None
+    return list(data(response) or [])
 
 
 def find_dm(channel: Channel, recipient_id: str, text: str) -> str | None:
