@@ -5,7 +5,6 @@ then. After the delay undo and edit are refused; a crash mid-delay loses nothing
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ from socialdesk.replies.actions import ReplyRejected, send_reply
 from socialdesk.replies.think_twice import AlreadySent, edit_reply, undo_deadlines, undo_reply
 from socialdesk.workspaces.actions import add_member, create_user
 from socialdesk.workspaces.models import Role
-from tests.helpers import post
+from tests.helpers import desk_env, post
 
 TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
     encoding="utf-8"
@@ -189,13 +188,7 @@ print(json.dumps({"before": list(before), "ticks": ticks, "deliveries": SandboxD
 def test_a_crash_mid_delay_loses_nothing_and_the_tick_sends_it_once(
     isolated_database_url: str, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALDESK_FAULT")}
-    env.pop("SOCIALDESK_BROKER_URL", None)
-    env.update(
-        DATABASE_URL=isolated_database_url,
-        SOCIALDESK_DATA_DIR=str(tmp_path / "data"),
-        DJANGO_SETTINGS_MODULE="socialdesk.settings",
-    )
+    env = desk_env(isolated_database_url, tmp_path)
     assert (
         subprocess.run([sys.executable, "-m", "socialdesk.cli", "migrate"], env=env, check=False).returncode
         == 0
