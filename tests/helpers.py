@@ -210,7 +210,12 @@ def watched_page(base: str, **options: Any) -> Iterator[tuple[Any, Any, list[str
         page = browser.new_page(base_url=base, **options)
         page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
         page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("requestfailed", lambda r: problems.append(f"failed {r.url}"))
+        # A request cut short by the next navigation (the favicon of a page left at once) is no fault of
+        # the page; any other failure is (an outside request refused below, a server that died).
+        page.on(
+            "requestfailed",
+            lambda r: problems.append(f"failed {r.url}") if r.failure != "net::ERR_ABORTED" else None,
+        )
         page.route(lambda url: not url.startswith(base), lambda route: route.abort())
         try:
             yield browser, page, problems
