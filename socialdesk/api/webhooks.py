@@ -16,6 +16,7 @@ from socialdesk.api.schemas import Problem
 from socialdesk.notifications.models import Webhook
 from socialdesk.notifications.webhooks import (
     add_webhook,
+    last_attempt,
     list_webhooks,
     remove_webhook,
     send_test,
@@ -104,7 +105,7 @@ def remove(request: HttpRequest, slug: str, webhook_id: int) -> Status[None]:
 @router.post("/{slug}/webhooks/{webhook_id}/test", response={200: TestOut, **REFUSALS}, summary="Send a test")
 def test(request: HttpRequest, slug: str, webhook_id: int) -> dict[str, Any]:
     delivery = send_test(signed_in(request), _webhook_id(_workspace(request, slug), webhook_id))
-    last = delivery.attempt_log.order_by("-at", "-pk").first()
+    last = last_attempt(delivery)
     return {
         "delivery_id": delivery.pk,
         "status": delivery.status,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from socialdesk.errors import DeskError
 from socialdesk.notifications.models import (
     CHOOSABLE_KINDS,
+    Attempt,
     Delivery,
     DeliveryStatus,
     Kind,
@@ -140,11 +141,15 @@ def send_test(actor: User, webhook_id: int, now: datetime | None = None) -> Deli
     return delivery
 
 
+def last_attempt(delivery: Delivery) -> Attempt | None:
+    return delivery.attempt_log.order_by("-at", "-pk").first()
+
+
 def summary_of_test(delivery: Delivery) -> str:
     """One line on how a test delivery went, for the page and the API."""
     name = delivery.webhook.name if delivery.webhook else "the webhook"
     if delivery.status == DeliveryStatus.SENT:
-        last = delivery.attempt_log.order_by("-at", "-pk").first()
+        last = last_attempt(delivery)
         return f"Test delivered to {name} (HTTP {last.status_code if last else '?'})"
     if delivery.status == DeliveryStatus.FAILED:
         return f"Test to {name} failed: {delivery.last_error}"
