@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "socialdesk.incidents",
     "socialdesk.outbox",
     "socialdesk.notifications",
+    "socialdesk.reports",
     "socialdesk.web",
 ]
 

@@ -30,6 +30,7 @@ from socialdesk.conversations.models import (
 from socialdesk.conversations.waiting import refresh_waiting, started_waiting
 from socialdesk.errors import DeskError
 from socialdesk.ingest.schema import Author, InboundMessage
+from socialdesk.reports import facts
 from socialdesk.workspaces.actions import is_member, require_member
 from socialdesk.workspaces.models import Workspace
 
@@ -172,6 +173,8 @@ def thread_inbound(
         # The customer now waits for us (since this message, or an older unanswered one).
         **started_waiting(inbound.created_at),
     )
+    if conversation.status == Status.RESOLVED:
+        facts.reopened(conversation, message.pk, inbound.created_at)
     return message, True
 
 
@@ -225,10 +228,13 @@ def set_status(conversation: Conversation, status: str, actor: User | None) -> N
         raise DeskError("a closed conversation stays closed; a new message opens a new one")
     now = timezone.now()
     updates: dict[str, object] = {"status": status}
+    newly_resolved = status == Status.RESOLVED and conversation.status != Status.RESOLVED
     if status == Status.RESOLVED:
         updates["resolved_at"] = now
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        if newly_resolved:
+            facts.resolved(conversation, now, conversation.assignee_id or (actor.pk if actor else None))
         for field, value in updates.items():
             setattr(conversation, field, value)
         # Resolved or closed: nobody is left waiting; opened again: waiting as the thread says.

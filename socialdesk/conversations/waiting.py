@@ -54,3 +54,21 @@ def refresh_waiting(conversations: QuerySet[Conversation] | Iterable[int]) -> No
     live = qs.exclude(status__in=DONE)
     live.update(waiting_since=unanswered_since())
     live.update(waiting=Case(When(waiting_since__isnull=False, then=Value(True)), default=Value(False)))
+
+
+def answered_wait_start(reply: Message) -> datetime | None:
+    """When the customer started waiting for this reply: their oldest message after the previous sent
+    answer (None when they had not written since, e.g. an agent's follow-up)."""
+    earlier = Message.objects.filter(
+        conversation_id=reply.conversation_id, sent_at__lte=reply.sent_at
+    ).exclude(pk=reply.pk)
+    previous = (
+        earlier.filter(ANSWER, delivery_status=DeliveryStatus.SENT)
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    asked = earlier.filter(direction=Direction.INBOUND)
+    if previous is not None:
+        asked = asked.filter(sent_at__gt=previous)
+    return asked.order_by("sent_at").values_list("sent_at", flat=True).first()

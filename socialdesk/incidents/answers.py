@@ -23,6 +23,7 @@ from socialdesk.policy.actions import active_policy
 from socialdesk.policy.automation import LIVE, incident_message
 from socialdesk.policy.checker import check_reply
 from socialdesk.policy.schema import Policy
+from socialdesk.reports import facts
 from socialdesk.workspaces.actions import LEAD_ROLES, require_role
 
 BULLETIN_STAGE, FIXED_STAGE = "bulletin", "fixed"
@@ -223,6 +224,8 @@ def _bulk_resolve(
     before = [[c.pk, c.status, c.resolved_at.isoformat() if c.resolved_at else None] for c in conversations]
     ids = [c.pk for c in conversations]
     Conversation.objects.filter(pk__in=ids, status__in=LIVE).update(status=Status.RESOLVED, resolved_at=now)
+    for conversation in conversations:
+        facts.resolved(conversation, now, conversation.assignee_id or (actor.pk if actor else None))
     refresh_waiting(ids)
     return BulkResolution.objects.create(incident=incident, actor=actor, at=now, before=before)
 

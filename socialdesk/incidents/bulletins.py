@@ -23,6 +23,8 @@ from socialdesk.outbox.queue import enqueue_post
 from socialdesk.policy.actions import active_policy
 from socialdesk.policy.checker import check_reply
 from socialdesk.policy.schema import Policy
+from socialdesk.reports import facts
+from socialdesk.reports.models import FactKind
 from socialdesk.workspaces.actions import LEAD_ROLES, require_role
 
 MAX_BULLETIN = 2000
@@ -137,6 +139,9 @@ def publish_bulletin(
             )
             bulletin.posts.add(post)
             enqueue_post(post, now)
+        facts.workspace_event(
+            locked.workspace_id, FactKind.BULLETIN, now, f"bulletin:{bulletin.pk}", incident_id=locked.pk
+        )
         locked.public_text = filled[:280]
         locked.public_url = status_link(locked)
         locked.save(update_fields=["public_text", "public_url"])

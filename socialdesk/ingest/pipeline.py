@@ -30,6 +30,7 @@ from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
 from socialdesk.policy.schema import Policy
+from socialdesk.reports import facts
 from socialdesk.triage.actions import record_triage, triage_message
 from socialdesk.triage.heads import embedder
 
@@ -80,6 +81,7 @@ def _process_claimed(raw: RawEvent) -> ProcessResult:
             first = record_triage(stored, triage_message(stored, found))
             if found is not None:
                 _apply_policy(found, stored, first=first)
+            facts.customer_message(stored, opened=stored.conversation.message_count == 0)
         checkpoint("ingest.threaded")
     return ProcessResult(processed=1)
 

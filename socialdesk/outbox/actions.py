@@ -21,10 +21,12 @@ from socialdesk.channels.errors import CannotReconcile, DeliveryError
 from socialdesk.channels.registry import adapter_for, spec_for
 from socialdesk.channels.spec import NetworkRules
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Message
+from socialdesk.conversations.waiting import answered_wait_start
 from socialdesk.faults import checkpoint
 from socialdesk.outbox.models import OutboxItem, OutboxKind, OutboxStatus, Post
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.networks import effective_rules
+from socialdesk.reports import facts
 
 log = logging.getLogger(__name__)
 
@@ -165,11 +167,14 @@ def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
         Message.objects.filter(pk=message.pk).update(
             delivery_status=DeliveryStatus.SENT, network_message_id=network_id or None, delivery_error=""
         )
+        first = False
         if not message.automatic:
             # An automatic acknowledgment is not a response: the first-response clock keeps running.
-            Conversation.objects.filter(pk=message.conversation_id, first_response_at__isnull=True).update(
-                first_response_at=now
+            unanswered = Conversation.objects.filter(
+                pk=message.conversation_id, first_response_at__isnull=True
             )
+            first = bool(unanswered.update(first_response_at=now))
+        facts.response_sent(message, now, waited_since=answered_wait_start(message), first=first)
 
 
 def _attempt_failed(item: OutboxItem, exc: DeliveryError, now: datetime) -> str:

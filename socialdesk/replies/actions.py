@@ -20,6 +20,7 @@ from socialdesk.policy.checker import Violation
 from socialdesk.policy.drafts import DraftCheck, check_draft_reply
 from socialdesk.replies.collision import replies_since
 from socialdesk.replies.holds import hold_reason, tell_approvers
+from socialdesk.reports import facts
 from socialdesk.workspaces.actions import APPROVER_ROLES, require_member, require_role
 
 
@@ -98,6 +99,7 @@ def send_reply(
         updates: dict[str, object] = {}
         if not held:
             # Answered: the next-response clock stops (a held reply stops it only once approved).
+            facts.next_response(conversation, now, author.pk)
             updates["next_response_due_at"] = None
         if conversation.status == Status.NEW:
             updates["status"] = Status.OPEN
@@ -149,6 +151,7 @@ def approve_reply(message: Message, approver: User, *, seen_text: str | None = N
             delivery_status=DeliveryStatus.QUEUED, reviewed_by=approver, reviewed_at=now, review_note=""
         )
         if updated:
+            facts.next_response(message.conversation, now, message.author_user_id)
             Conversation.objects.filter(pk=message.conversation_id).update(next_response_due_at=None)
             refresh_waiting([message.conversation_id])
             log_activity(message.conversation_id, approver, "approved reply", f"#{message.pk}")

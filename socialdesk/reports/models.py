@@ -1,0 +1,130 @@
+"""Reporting facts, written as rows when they happen (a customer's message, a response, a resolution,
+a response target met or missed, a rating), and hourly rollups kept up to date as each fact arrives so
+that a report reads a few thousand small rows instead of scanning conversations.
+
+Conversations, channels, teams and incidents are named by string (their packages sit above this one,
+and a fact outlives what it describes: a deleted channel leaves its numbers in last month's report)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from socialdesk.workspaces.models import Workspace
+
+
+class FactKind(models.TextChoices):
+    INBOUND = "inbound", "Customer message"
+    OPENED = "opened", "Conversation opened"
+    RESPONSE = "response", "Agent response"
+    FIRST_RESPONSE = "first_response", "First response"
+    RESOLUTION = "resolution", "Resolution"
+    REOPEN = "reopen", "Reopened"
+    SLA = "sla", "Response target met or missed"
+    AUTOMATIC = "automatic", "Automatic message"
+    BULLETIN = "bulletin", "Bulletin published"
+    CSAT = "csat", "Satisfaction rating"
+
+
+class Target(models.TextChoices):
+    FIRST_RESPONSE = "first_response", "First response"
+    NEXT_RESPONSE = "next_response", "Next response"
+    RESOLUTION = "resolution", "Resolution"
+
+
+# The ways people slice a report. Each fact adds to one rollup row per dimension (plus "all"), so a
+# report by agent or by priority reads only that dimension's rows.
+DIMENSIONS = (
+    "all",
+    "network",
+    "channel",
+    "team",
+    "agent",
+    "category",
+    "intent",
+    "language",
+    "priority",
+    "sentiment",
+    "incident",
+)
+
+
+class Fact(models.Model):
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=FactKind.choices)
+    at = models.DateTimeField()
+    # Makes recording idempotent: a job or a retried task that records the same event twice adds once.
+    key = models.CharField(max_length=120)
+    conversation = models.ForeignKey(
+        "conversations.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Dimensions, as they stood when the fact happened.
+    network = models.CharField(max_length=16, blank=True)
+    channel = models.ForeignKey(
+        "channels.Channel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        "workspaces.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    category = models.CharField(max_length=60, blank=True)
+    intent = models.CharField(max_length=12, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    priority = models.PositiveSmallIntegerField(null=True, blank=True)
+    sentiment = models.CharField(max_length=10, blank=True)
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Measures: how long it took (wall clock and business hours only), whether a target was met,
+    # a satisfaction score (1-5).
+    target = models.CharField(max_length=16, blank=True, choices=Target.choices)
+    seconds = models.FloatField(null=True, blank=True)
+    business_seconds = models.FloatField(null=True, blank=True)
+    met = models.BooleanField(null=True, blank=True)
+    # Met when measured in wall-clock time against the target's minutes (a business-hours target can
+    # be met in business time and still have kept the customer waiting overnight).
+    met_wall = models.BooleanField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workspace", "key"], name="one_fact_per_key")]
+        indexes = [
+            # Percentiles read the durations of one kind in a period straight from this index.
+            models.Index(fields=["workspace", "kind", "at", "seconds"], name="fact_period"),
+            models.Index(fields=["conversation", "kind"], name="fact_conversation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Rollup(models.Model):
+    """The sum of a kind's facts in one UTC hour for one value of one dimension (hours shift to any
+    whole-hour time zone; a report in the workspace's zone regroups them by local day or hour)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    hour = models.DateTimeField()
+    kind = models.CharField(max_length=16, choices=FactKind.choices)
+    target = models.CharField(max_length=16, blank=True)
+    dimension = models.CharField(max_length=12)
+    value = models.CharField(max_length=60, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    business_seconds = models.FloatField(default=0)
+    met = models.PositiveIntegerField(default=0)
+    met_wall = models.PositiveIntegerField(default=0)
+    # Facts that carried a score (CSAT), and their sum.
+    scored = models.PositiveIntegerField(default=0)
+    score = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "dimension", "kind", "target", "hour", "value"], name="one_rollup_row"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.dimension}={self.value} {self.hour:%Y-%m-%d %H}h: {self.count}"
