@@ -28,7 +28,7 @@ AGE_BANDS = ((1, "under 1 h"), (4, "1-4 h"), (24, "4-24 h"), (72, "1-3 days"), (
 TOP_CATEGORIES = 12
 
 
-def link(period: Period, fact: str, day: date | None = None, **filters: str) -> str:
+def link(period: Period, fact: str, filters: dict[str, str] | None = None, *, day: date | None = None) -> str:
     """The inbox filtered to the conversations behind a number: those with such a fact in the
     period (or on one day), narrowed by the dimension's own inbox filter."""
     if day is not None:
@@ -36,7 +36,7 @@ def link(period: Period, fact: str, day: date | None = None, **filters: str) -> 
         before = after + timedelta(days=1)
     else:
         after, before = period.start, period.end
-    query = {"fact": fact, "after": after.isoformat(), "before": before.isoformat(), **filters}
+    query = {"fact": fact, "after": after.isoformat(), "before": before.isoformat(), **(filters or {})}
     return "/?" + urlencode({k: v for k, v in query.items() if v})
 
 
@@ -59,7 +59,7 @@ def volume(workspace_id: int, period: Period) -> Report:
     for day in period.days:
         counts: list[Cell] = [days[kind].get((day, ""), rollups.Sums()).count for kind, _ in kinds]
         links = [None] + [
-            link(period, kind, day) if kind != FactKind.AUTOMATIC else None for kind, _ in kinds
+            link(period, kind, day=day) if kind != FactKind.AUTOMATIC else None for kind, _ in kinds
         ]
         report.add([day.isoformat(), *counts], links)
     return report
@@ -182,9 +182,9 @@ def sla(workspace_id: int, period: Period) -> Report:
                 [
                     None,
                     None,
-                    link(period, fact, **by),
-                    link(period, fact + ":met", **by),
-                    link(period, fact + ":missed", **by),
+                    link(period, fact, by),
+                    link(period, fact + ":met", by),
+                    link(period, fact + ":missed", by),
                     None,
                     None,
                 ],
@@ -206,7 +206,7 @@ def _by_day_and_value(
     for day in period.days:
         report.add(
             [day.isoformat()] + [found.get((day, v), rollups.Sums()).count for v in values],
-            [None] + [link(period, FactKind.INBOUND, day, **{dimension: v}) if v else None for v in values],
+            [None] + [link(period, FactKind.INBOUND, {dimension: v}, day=day) if v else None for v in values],
         )
     return report
 
@@ -252,7 +252,7 @@ def categories(workspace_id: int, period: Period) -> Report:
             ],
             [
                 None,
-                link(period, FactKind.OPENED, **filter_value(workspace_id, "category", value)),
+                link(period, FactKind.OPENED, filter_value(workspace_id, "category", value)),
                 None,
                 None,
             ],
@@ -311,14 +311,14 @@ def _performance(
             ],
             [
                 None,
-                link(period, FactKind.INBOUND, **by) if inbound else None,
-                link(period, FactKind.RESPONSE, **by),
-                link(period, FactKind.RESOLUTION, **by),
+                link(period, FactKind.INBOUND, by) if inbound else None,
+                link(period, FactKind.RESPONSE, by),
+                link(period, FactKind.RESOLUTION, by),
                 None,
                 None,
                 None,
                 None,
-                link(period, FactKind.CSAT, **by),
+                link(period, FactKind.CSAT, by),
             ],
         )
     return report

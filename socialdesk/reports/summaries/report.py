@@ -4,6 +4,7 @@ chart; CSV, XLSX, the API and the scheduled emails all render this one object.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Cell = str | int | float | None
@@ -29,9 +30,9 @@ class Report:
     chart: str = "bars"
     note: str = ""
 
-    def add(self, values: list[Cell], links: list[str | None] | None = None) -> None:
-        self.rows.append(values)
-        self.links.append(links or [None] * len(values))
+    def add(self, values: Sequence[Cell], links: Sequence[str | None] | None = None) -> None:
+        self.rows.append(list(values))
+        self.links.append(list(links) if links else [None] * len(values))
 
     def as_dicts(self) -> list[dict[str, Cell]]:
         return [{c.key: value for c, value in zip(self.columns, row, strict=True)} for row in self.rows]

@@ -103,7 +103,7 @@ def durations(
         facts = facts.filter(target=target)
     found: dict[object, list[float]] = defaultdict(list)
     if by is None:
-        found[""] = list(facts.values_list("seconds", flat=True))
+        found[""] = [s for s in facts.values_list("seconds", flat=True) if s is not None]
         return found
     for key, seconds in facts.values_list(by, "seconds"):
         found["" if key is None else str(key)].append(seconds)
@@ -111,15 +111,8 @@ def durations(
 
 
 def business_durations(workspace_id: int, period: Period, kind: str) -> list[float]:
-    return list(
-        Fact.objects.filter(
-            workspace_id=workspace_id,
-            kind=kind,
-            at__gte=period.start,
-            at__lt=period.end,
-            business_seconds__isnull=False,
-        ).values_list("business_seconds", flat=True)
-    )
+    facts = Fact.objects.filter(workspace_id=workspace_id, kind=kind, at__gte=period.start, at__lt=period.end)
+    return [s for s in facts.values_list("business_seconds", flat=True) if s is not None]
 
 
 def scores(workspace_id: int, period: Period) -> dict[int, int]:
