@@ -22,9 +22,13 @@ def _series(report: Report) -> list[tuple[str, str, list[float]]]:
     for index, column in enumerate(report.columns[1:], start=1):
         if column.kind == "text":
             continue
-        values = [float(row[index]) if isinstance(row[index], int | float) else 0.0 for row in report.rows]
+        values = [_number(row[index]) for row in report.rows]
         found.append((column.key, column.label, values))
     return found
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _colour(key: str, index: int) -> str:
@@ -34,7 +38,7 @@ def _colour(key: str, index: int) -> str:
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    step = 10 ** len(str(int(value))) / 10
+    step: float = 10.0 ** len(str(int(value))) / 10
     for factor in (1, 2, 2.5, 5, 10):
         if value <= step * factor:
             return step * factor
