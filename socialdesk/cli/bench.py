@@ -152,3 +152,27 @@ def bench_import(
     from socialdesk.bench.twcs_import import run_import_benchmark
 
     run_import_benchmark(rows, seed, output, console)
+
+
+@bench_app.command("reports")
+def bench_reports(
+    conversations: Annotated[
+        int, typer.Option(help="Conversations over a year (5 messages each on average), with their facts.")
+    ] = 200_000,
+    database: Annotated[
+        list[str] | None, typer.Option("--db", help="sqlite and/or a postgres:// URL.")
+    ] = None,
+    repeat: Annotated[int, typer.Option(help="30-day periods per report (spread over the year).")] = 20,
+    output: Annotated[Path, typer.Option(help="Where the section is written.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Every dashboard report and its CSV/XLSX export for 30-day periods: p50/p95 per report on a
+    seeded year of facts and rollups (fresh database per engine)."""
+    from socialdesk.bench.reports import run_reports_benchmark
+
+    run_reports_benchmark(
+        conversations,
+        database or ["sqlite", "postgres://postgres@127.0.0.1:5432/socialdesk_bench"],
+        repeat,
+        output,
+        console,
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from openpyxl import Workbook
 
@@ -49,7 +50,8 @@ def _safe(value: Cell) -> Cell:
 
 def to_xlsx(report: Report) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(report.title[:31])
+    # A sheet's title may not hold any of []:*?/\ (openpyxl refuses it: "Backlog now: ...").
+    sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", " ", report.title)[:31].strip())
     sheet.append(header(report))
     for row in report.rows:
         sheet.append([_safe(v) for v in plain(report, row)])
