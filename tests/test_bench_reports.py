@@ -32,7 +32,7 @@ def test_a_tiny_run_seeds_exact_counts_and_every_report_has_rows(tmp_path: Path)
     assert result["by_kind"] == {
         "automatic": 149,
         "bulletin": 81,
-        "csat": 111,
+        "csat": 123,
         "first_response": 494,
         "inbound": 1327,
         "opened": 500,
@@ -43,8 +43,8 @@ def test_a_tiny_run_seeds_exact_counts_and_every_report_has_rows(tmp_path: Path)
     }
     # Every message is a fact: the customer's, the desk's automatic ones and the agents' responses.
     assert result["messages"] == sum(result["by_kind"][k] for k in ("inbound", "automatic", "response"))
-    assert result["facts"] == 5739
-    assert result["rollups"] == 59218
+    assert result["facts"] == 5751
+    assert result["rollups"] == 59353
     assert [row["report"] for row in result["rows"]] == list(NAMES)
     assert {row["report"]: row["fewest_rows"] > 0 for row in result["rows"]} == dict.fromkeys(NAMES, True)
     text = output.read_text(encoding="utf-8")
