@@ -6,6 +6,9 @@ read from it as they stand at that moment. Recording is idempotent on `key`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -81,10 +84,11 @@ _networks: dict[int, str] = {}
 
 
 def network_of(conversation: Conversation) -> str:
-    """A channel's network never changes: read once per process."""
+    """The network whose rules apply (the simulated one for a sandbox account, as the inbox's network
+    filter reads it). A channel's network never changes: read once per process."""
     network = _networks.get(conversation.channel_id)
     if network is None:
-        network = _networks[conversation.channel_id] = conversation.channel.network
+        network = _networks[conversation.channel_id] = conversation.channel.effective_network
     return network
 
 
@@ -129,7 +133,46 @@ def record(
     return save(fact)
 
 
+_collecting: ContextVar[list[Fact] | None] = ContextVar("collecting", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Fact]]:
+    """Facts recorded inside are gathered instead of saved, for `save_many` (a backfill of many
+    conversations writes them in a few statements, not one savepoint each)."""
+    gathered: list[Fact] = []
+    token = _collecting.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _collecting.reset(token)
+
+
+def save_many(gathered: list[Fact]) -> int:
+    """Save the facts whose keys are new, and their rollups; returns how many were new."""
+    unique = {(f.workspace_id, f.key): f for f in gathered}
+    fresh: list[Fact] = []
+    by_workspace: dict[int, list[str]] = {}
+    for workspace_id, key in unique:
+        by_workspace.setdefault(workspace_id, []).append(key)
+    for workspace_id, keys in by_workspace.items():
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            known = set(
+                Fact.objects.filter(workspace_id=workspace_id, key__in=chunk).values_list("key", flat=True)
+            )
+            fresh += [unique[(workspace_id, k)] for k in chunk if k not in known]
+    with transaction.atomic():
+        Fact.objects.bulk_create(fresh, batch_size=500)
+        add_to_rollups(fresh)
+    return len(fresh)
+
+
 def save(fact: Fact) -> int:
+    gathered = _collecting.get()
+    if gathered is not None:
+        gathered.append(fact)
+        return 1
     try:
         with transaction.atomic():
             fact.save(force_insert=True)

@@ -321,6 +321,8 @@ def _performance(
                 link(period, FactKind.CSAT, by),
             ],
         )
+    if dimension == "agent":
+        report.drop("inbound")  # customers write to the brand, not to an agent
     return report
 
 

@@ -27,6 +27,10 @@ def _series(report: Report) -> list[tuple[str, str, list[float]]]:
     return found
 
 
+def _kind(report: Report, key: str) -> str:
+    return next(c.kind for c in report.columns if c.key == key)
+
+
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
@@ -67,7 +71,8 @@ def svg(report: Report) -> str:
         top = max((sum(values[i] for _, _, values in series) for i in range(len(labels))), default=0)
     else:
         top = max((max(values, default=0) for _, _, values in series), default=0)
-    top = _nice_max(top)
+    percent = all(_kind(report, key) == "percent" for key, _, _ in series)
+    top = 100.0 if percent else _nice_max(top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
     parts = [

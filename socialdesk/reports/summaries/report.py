@@ -34,6 +34,13 @@ class Report:
         self.rows.append(list(values))
         self.links.append(list(links) if links else [None] * len(values))
 
+    def drop(self, key: str) -> None:
+        """Leave a column out (a breakdown where it means nothing)."""
+        index = next(i for i, c in enumerate(self.columns) if c.key == key)
+        del self.columns[index]
+        for row, links in zip(self.rows, self.links, strict=True):
+            del row[index], links[index]
+
     def as_dicts(self) -> list[dict[str, Cell]]:
         return [{c.key: value for c, value in zip(self.columns, row, strict=True)} for row in self.rows]
 
