@@ -122,6 +122,13 @@ def svg(report: Report) -> str:
                 )
                 if stacked:
                     base += v
+    for label, text in report.marks:
+        if label in labels:
+            x = LEFT + slot * (labels.index(label) + 0.5)
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" class="mark">'
+                f"<title>{escape(label)}: {escape(text)}</title></line>"
+            )
     legend_x = LEFT
     for n, (key, label, _) in enumerate(series):
         parts.append(
@@ -135,7 +142,8 @@ def svg(report: Report) -> str:
 
 def _description(report: Report, series: list[tuple[str, str, list[float]]], labels: list[str]) -> str:
     totals = ", ".join(f"{label}: {_short(sum(values))} in all" for _, label, values in series[:4])
-    return f"{len(labels)} rows; {totals}. The table below the chart holds every number."
+    marked = "".join(f" Marked {label}: {text}." for label, text in report.marks)
+    return f"{len(labels)} rows; {totals}.{marked} The table below the chart holds every number."
 
 
 def _tick(label: str) -> str:

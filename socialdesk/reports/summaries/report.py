@@ -29,6 +29,8 @@ class Report:
     # How the page draws it: "bars" (first column labels, the others series), "stacked", "lines", "table".
     chart: str = "bars"
     note: str = ""
+    # Events drawn on the chart's timeline: (the row's first cell, e.g. a day, and what happened).
+    marks: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, values: Sequence[Cell], links: Sequence[str | None] | None = None) -> None:
         self.rows.append(list(values))
