@@ -209,6 +209,16 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+# The rollup row's key in the order the values are passed, its sums, and its unique constraint's columns.
+ROLLUP_KEY = ("workspace_id", "hour", "kind", "target", "dimension", "value")
+ROLLUP_SUMS = ("count", "seconds", "business_seconds", "met", "met_wall", "scored", "score")
+UNIQUE_KEY = ("workspace_id", "dimension", "kind", "target", "hour", "value")
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def add_to_rollups(facts: list[Fact]) -> None:
     """One upsert statement for all the rows these facts add to (SQLite and PostgreSQL both speak
     INSERT ... ON CONFLICT DO UPDATE)."""
@@ -232,12 +242,11 @@ def add_to_rollups(facts: list[Fact]) -> None:
     if not rows:
         return
     table = connection.ops.quote_name(Rollup._meta.db_table)
-    columns = (
-        "workspace_id, hour, kind, target, dimension, value, "
-        "count, seconds, business_seconds, met, met_wall, scored, score"
-    )
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns.split(", ")[6:])
-    placeholders = "(" + ", ".join(["%s"] * 13) + ")"
+    names = [quote(c) for c in (*ROLLUP_KEY, *ROLLUP_SUMS)]
+    columns = ", ".join(names)
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in names[len(ROLLUP_KEY) :])
+    conflict = ", ".join(quote(c) for c in UNIQUE_KEY)
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     keys = list(rows)
     for start in range(0, len(keys), 200):
         chunk = keys[start : start + 200]
@@ -256,7 +265,7 @@ def add_to_rollups(facts: list[Fact]) -> None:
         # Only the table's name and fixed column names are formatted in; every value is a parameter.
         statement = (
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
-            f"ON CONFLICT (workspace_id, dimension, kind, target, hour, value) DO UPDATE SET {added}"
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {added}"
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
