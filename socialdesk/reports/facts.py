@@ -100,7 +100,7 @@ def record(
     *,
     agent_id: int | None = None,
     target: str = "",
-    measure: Measure = Measure(),
+    timing: Measure = Measure(),
     score: int | None = None,
     labels: dict[str, str] | None = None,
 ) -> int:
@@ -124,10 +124,10 @@ def record(
         sentiment=labels.get("sentiment", conversation.sentiment),
         incident_id=conversation.incident_id,
         target=target,
-        seconds=measure.seconds,
-        business_seconds=measure.business_seconds,
-        met=measure.met,
-        met_wall=measure.met_wall,
+        seconds=timing.seconds,
+        business_seconds=timing.business_seconds,
+        met=timing.met,
+        met_wall=timing.met_wall,
         score=score,
     )
     return save(fact)
@@ -302,7 +302,7 @@ def response_sent(
     agent = message.author_user_id
     # A follow-up nobody asked for is counted as a response but has no response time.
     timing = Measure() if waited_since is None else measure(conversation.workspace_id, waited_since, at)
-    added = record(conversation, FactKind.RESPONSE, at, f"resp:{message.pk}", agent_id=agent, measure=timing)
+    added = record(conversation, FactKind.RESPONSE, at, f"resp:{message.pk}", agent_id=agent, timing=timing)
     if first:
         added += first_response(conversation, at, agent)
     return added
@@ -317,7 +317,7 @@ def first_response(conversation: Conversation, at: datetime, agent_id: int | Non
         target_minutes=target_minutes(conversation, Target.FIRST_RESPONSE),
     )
     key = f"first:{conversation.pk}"
-    added = record(conversation, FactKind.FIRST_RESPONSE, at, key, agent_id=agent_id, measure=timing)
+    added = record(conversation, FactKind.FIRST_RESPONSE, at, key, agent_id=agent_id, timing=timing)
     if conversation.first_response_due_at is not None:
         added += _verdict(conversation, Target.FIRST_RESPONSE, at, agent_id, timing)
     return added
@@ -344,7 +344,7 @@ def resolved(conversation: Conversation, at: datetime, agent_id: int | None) -> 
         target_minutes=target_minutes(conversation, Target.RESOLUTION),
     )
     key = f"resolved:{conversation.pk}:{at.isoformat()}"
-    added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, measure=timing)
+    added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, timing=timing)
     if conversation.resolution_due_at is not None:
         added += _verdict(conversation, Target.RESOLUTION, at, agent_id, timing)
     return added
@@ -382,7 +382,7 @@ def _verdict(
     key = f"sla:{target}:{conversation.pk}"
     if target == Target.NEXT_RESPONSE and due is not None:
         key += f":{due.isoformat()}"
-    return record(conversation, FactKind.SLA, at, key, agent_id=agent_id, target=target, measure=timing)
+    return record(conversation, FactKind.SLA, at, key, agent_id=agent_id, target=target, timing=timing)
 
 
 def workspace_event(
