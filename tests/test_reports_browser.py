@@ -73,6 +73,7 @@ def test_reports_page_draws_every_chart_and_links_to_the_conversations(served: s
         day.locator("td a").first.click()
         page.wait_for_load_state("networkidle")
         assert "fact=inbound" in page.url
+        assert page.locator("#report-filter").inner_text().startswith("behind a report's number: inbound")
         page.screenshot(path=str(ARTIFACTS / "reports-2-behind-a-number.png"), full_page=True)
         rows = page.locator("table tbody tr[data-id]")
         assert rows.count() > 0
