@@ -20,6 +20,7 @@ from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clo
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
 from socialdesk.api.notifications import router as notifications_router
+from socialdesk.api.reports import router as reports_router
 from socialdesk.api.schemas import (
     AssignIn,
     CheckIn,
@@ -279,6 +280,7 @@ def create_view(request: HttpRequest, body: ViewIn) -> Status[dict[str, Any]]:
 
 
 api.add_router("/incidents", incidents_router)
+api.add_router("/reports", reports_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/approvals", approvals_router)
 api.add_router("/messages", drafts_router)

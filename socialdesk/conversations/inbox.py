@@ -4,7 +4,7 @@ always scoped to the user's workspaces."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from socialdesk.conversations.models import Conversation, Message, Priority, SavedView, Status, Tag
 from socialdesk.errors import DeskError
+from socialdesk.reports.models import Fact, FactKind
 from socialdesk.workspaces.actions import workspaces_for
 
 DUE_SOON = timedelta(minutes=30)
@@ -45,6 +46,12 @@ class InboxFilter(BaseModel):
     tag: str = ""
     incident: int | None = Field(default=None, gt=0)
     q: str = Field(default="", max_length=SEARCH_MAX, description="words in any message of the thread")
+    # The conversations behind a report's number: those with a reporting fact of this kind
+    # (`kind`, `sla:<target>[:met|:missed]`, `csat:<score>`) between `after` and `before`, by `fact_agent`.
+    fact: str = Field(default="", max_length=40, pattern=r"^[a-z_]+(:[a-z_0-9]+){0,2}$")
+    after: datetime | None = None
+    before: datetime | None = None
+    fact_agent: int | None = Field(default=None, gt=0)
 
     @classmethod
     def from_query(cls, query: QueryDict | dict[str, Any]) -> InboxFilter:
@@ -130,11 +137,32 @@ def inbox(user: User | AnonymousUser, f: InboxFilter) -> QuerySet[Conversation]:
         qs = qs.filter(Exists(tagged))
     if f.incident:
         qs = qs.filter(incident_id=f.incident)
+    if f.fact:
+        qs = qs.filter(Exists(_facts_behind(f)))
     if f.q:
         # A subquery, not a list of ids: the database joins the newest matches itself (1,000 literal
         # ids compiled into three queries cost more than running the indexed search three times).
         qs = qs.filter(pk__in=search_conversations(f.q))
     return qs
+
+
+def _facts_behind(f: InboxFilter) -> QuerySet[Fact]:
+    kind, _, rest = f.fact.partition(":")
+    facts = Fact.objects.filter(conversation_id=OuterRef("pk"), kind=kind)
+    if kind == FactKind.SLA and rest:
+        target, _, verdict = rest.partition(":")
+        facts = facts.filter(target=target)
+        if verdict:
+            facts = facts.filter(met=verdict == "met")
+    elif kind == FactKind.CSAT and rest.isdigit():
+        facts = facts.filter(score=int(rest))
+    if f.after is not None:
+        facts = facts.filter(at__gte=f.after)
+    if f.before is not None:
+        facts = facts.filter(at__lt=f.before)
+    if f.fact_agent is not None:
+        facts = facts.filter(agent_id=f.fact_agent)
+    return facts
 
 
 ORDERS = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 
@@ -16,8 +16,9 @@ from socialdesk.reports.models import DIMENSIONS, Fact, FactKind, Rollup, Target
 
 if TYPE_CHECKING:
     from socialdesk.conversations.models import Conversation, Message
+    from socialdesk.policy.schema import Priority as PriorityName
 
-PRIORITY_NAMES = {1: "low", 2: "normal", 3: "high", 4: "urgent"}
+PRIORITY_NAMES: dict[int, PriorityName] = {1: "low", 2: "normal", 3: "high", 4: "urgent"}
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def hour_of(moment: datetime) -> datetime:
 def add_to_rollups(facts: list[Fact]) -> None:
     """One upsert statement for all the rows these facts add to (SQLite and PostgreSQL both speak
     INSERT ... ON CONFLICT DO UPDATE)."""
-    rows: dict[tuple[object, ...], list[float]] = {}
+    rows: dict[tuple[int, datetime, str, str, str, str], list[float]] = {}
     for fact in facts:
         hour = hour_of(fact.at)
         sums = [
@@ -197,7 +198,7 @@ def add_to_rollups(facts: list[Fact]) -> None:
     keys = list(rows)
     for start in range(0, len(keys), 200):
         chunk = keys[start : start + 200]
-        params: list[object] = []
+        params: list[Any] = []
         for key in chunk:
             workspace_id, hour, kind, target, dimension, value = key
             params += [

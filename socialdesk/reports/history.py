@@ -19,9 +19,10 @@ LIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 MISSED_BATCH = 500
 
 
-def record_missed_targets(now: datetime | None = None) -> int:
+def record_missed_targets(now: datetime | None = None, workspace_id: int | None = None) -> int:
     """Live conversations whose first response or resolution came due unanswered: missed, once."""
     now = now or timezone.now()
+    scope = Q(workspace_id=workspace_id) if workspace_id is not None else Q()
     recorded = 0
     checks = (
         (Target.FIRST_RESPONSE, "first_response_due_at", Q(first_response_at__isnull=True)),
@@ -33,7 +34,7 @@ def record_missed_targets(now: datetime | None = None) -> int:
         if target == Target.NEXT_RESPONSE:
             verdicts = verdicts.filter(at=OuterRef(due_field))
         overdue = (
-            Conversation.objects.filter(pending, status__in=LIVE, **{f"{due_field}__lte": now})
+            Conversation.objects.filter(scope, pending, status__in=LIVE, **{f"{due_field}__lte": now})
             .exclude(Exists(verdicts))
             .select_related("channel")
             .order_by(due_field)[:MISSED_BATCH]

@@ -29,6 +29,7 @@ from socialdesk.ingest.pipeline import process_pending
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
+from socialdesk.reports.history import record_missed_targets
 from socialdesk.workspaces.actions import add_member
 from socialdesk.workspaces.models import Role, Workspace
 
@@ -110,6 +111,7 @@ def run_scenario(
             traveller.move_to(clock_at)
             done = policy_tick(clock_at, workspace.pk)
             outbox_tick(clock_at, workspace_id=workspace.pk)
+            record_missed_targets(clock_at, workspace.pk)
             for name, count in done.items():
                 result.automatic[name] = result.automatic.get(name, 0) + count
             result.ticks += 1

@@ -6,11 +6,13 @@ import csv
 import io
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from socialdesk.reports.summaries.report import Cell, Report
 
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def header(report: Report) -> list[str]:

@@ -30,15 +30,16 @@ class Period:
         return [self.first_day + timedelta(days=n) for n in range((self.last_day - self.first_day).days + 1)]
 
     def label(self) -> str:
-        return f"{self.first_day:%d %b %Y} – {self.last_day:%d %b %Y}"
+        return f"{self.first_day:%d %b %Y} - {self.last_day:%d %b %Y}"
 
     def query(self) -> str:
         """The period as the pages and the API take it."""
         return f"from={self.first_day.isoformat()}&to={self.last_day.isoformat()}"
 
 
-def period_of(zone: tzinfo, today: date, first: str | None = None, last: str | None = None,
-              days: int = 30) -> Period:
+def period_of(
+    zone: tzinfo, today: date, first: str | None = None, last: str | None = None, days: int = 30
+) -> Period:
     """Parse from/to (ISO dates, inclusive); by default the `days` days up to and including today."""
     try:
         last_day = date.fromisoformat(last) if last else today

@@ -4,6 +4,7 @@ chart; CSV, XLSX, the API and the scheduled emails all render this one object.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 Cell = str | int | float | None
@@ -29,9 +30,30 @@ class Report:
     chart: str = "bars"
     note: str = ""
 
-    def add(self, values: list[Cell], links: list[str | None] | None = None) -> None:
-        self.rows.append(values)
-        self.links.append(links or [None] * len(values))
+    def add(self, values: Sequence[Cell], links: Sequence[str | None] | None = None) -> None:
+        self.rows.append(list(values))
+        self.links.append(list(links) if links else [None] * len(values))
 
     def as_dicts(self) -> list[dict[str, Cell]]:
         return [{c.key: value for c, value in zip(self.columns, row, strict=True)} for row in self.rows]
+
+
+def shown(value: Cell, kind: str) -> str:
+    """A cell as people read it: durations in minutes or hours, shares with a percent sign."""
+    if value is None:
+        return "-"
+    if kind == "seconds" and isinstance(value, int | float):
+        minutes = value / 60
+        if minutes < 60:
+            return f"{minutes:.0f} min" if minutes >= 1 else f"{value:.0f} s"
+        hours, rest = divmod(round(minutes), 60)
+        return f"{hours} h {rest} min" if hours < 48 else f"{minutes / 1440:.1f} days"
+    if kind == "percent" and isinstance(value, int | float):
+        return f"{value:.1f}%"
+    if kind == "score" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
