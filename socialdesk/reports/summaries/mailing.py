@@ -44,14 +44,32 @@ def shown(column: Column, value: Cell) -> str:
     return f"{int(value):,}"
 
 
-def _series(report: Report) -> int | None:
-    """Which column the chart draws: the first numeric one after the labels."""
-    if report.chart == "table" or not report.rows or len(report.columns) < 2:
-        return None
-    for index, column in enumerate(report.columns[1:], start=1):
+# Which column a chart draws: the share met, else the typical duration, else the score, else a count.
+PREFERRED = ("percent", "seconds", "score", "count")
+
+
+def _labels(report: Report) -> int:
+    """How many leading text columns name a row (SLA rows are a target and a priority)."""
+    count = 0
+    for column in report.columns:
         if column.kind != "text":
-            return index
+            break
+        count += 1
+    return count
+
+
+def _series(report: Report) -> int | None:
+    if report.chart == "table" or not report.rows or not 0 < _labels(report) < len(report.columns):
+        return None
+    for kind in PREFERRED:
+        for index, column in enumerate(report.columns):
+            if column.kind == kind:
+                return index
     return None
+
+
+def _label(report: Report, row: list[Cell]) -> str:
+    return " · ".join(shown(c, v) for c, v in zip(report.columns[: _labels(report)], row, strict=False))
 
 
 def chart_html(report: Report) -> str:
@@ -76,7 +94,7 @@ def chart_html(report: Report) -> str:
         )
         lines.append(
             f'<tr><td style="{FONT};width:30%;padding:2px 6px 2px 0;white-space:nowrap">'
-            f"{escape(shown(report.columns[0], row[0]))}</td>"
+            f"{escape(_label(report, row))}</td>"
             f'<td style="padding:2px 0">{bar}</td>'
             f'<td style="{FONT};width:80px;padding:2px 0 2px 6px;text-align:right">'
             f"{escape(shown(column, row[index]))}</td></tr>"
@@ -85,17 +103,20 @@ def chart_html(report: Report) -> str:
     return "\n".join(lines)
 
 
+def _align(column: Column) -> str:
+    return "left" if column.kind == "text" else "right"
+
+
 def table_html(report: Report) -> str:
     cell = f"{FONT};padding:3px 8px;border-bottom:1px solid #ddd"
     head = "".join(
-        f'<th scope="col" style="{cell};text-align:{"left" if c.kind == "text" else "right"}">'
-        f"{escape(c.label)}</th>"
+        f'<th scope="col" style="{cell};text-align:{_align(c)}">{escape(c.label)}</th>'
         for c in report.columns
     )
     body = [
         "<tr>"
         + "".join(
-            f'<td style="{cell};text-align:{"left" if c.kind == "text" else "right"}">{escape(shown(c, v))}</td>'
+            f'<td style="{cell};text-align:{_align(c)}">{escape(shown(c, v))}</td>'
             for c, v in zip(report.columns, row, strict=True)
         )
         + "</tr>"
@@ -104,7 +125,8 @@ def table_html(report: Report) -> str:
     if not report.rows:
         body = [f'<tr><td colspan="{len(report.columns)}" style="{cell}">Nothing in this period.</td></tr>']
     return (
-        '<table cellpadding="0" cellspacing="0" border="0" style="border-collapse:collapse;margin:8px 0 20px">'
+        '<table cellpadding="0" cellspacing="0" border="0" '
+        'style="border-collapse:collapse;margin:8px 0 20px">'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
@@ -126,7 +148,9 @@ def table_text(report: Report) -> str:
     return "\n".join(out)
 
 
-def compose(workspace_name: str, schedule_name: str, period: Period, reports: list[Report], link: str) -> Mailing:
+def compose(
+    workspace_name: str, schedule_name: str, period: Period, reports: list[Report], link: str
+) -> Mailing:
     subject = f"[{workspace_name}] {schedule_name}: {period.label()}"
     text = [f"{schedule_name} · {workspace_name}", f"{period.label()}", ""]
     html = [
@@ -145,8 +169,11 @@ def compose(workspace_name: str, schedule_name: str, period: Period, reports: li
         filename = f"{report.name}-{period.first_day.isoformat()}-{period.last_day.isoformat()}.csv"
         attachments.append((filename, render(report, "csv"), "text/csv"))
     text += ["--", f"Change or stop this email: {link}"]
-    html += [f'<p style="{FONT};color:#555">Change or stop this email: <a href="{escape(link)}">{escape(link)}</a></p>',
-             "</body></html>"]
+    html += [
+        f'<p style="{FONT};color:#555">Change or stop this email: '
+        f'<a href="{escape(link)}">{escape(link)}</a></p>',
+        "</body></html>",
+    ]
     return Mailing(subject[:200], "\n".join(text) + "\n", "\n".join(html) + "\n", attachments)
 
 

@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 MANAGERS = (Role.LEAD, Role.ADMIN)
 REFUSAL = "only the workspace's leads and admins manage scheduled reports"
 # The key set when none is chosen: volume, first response and resolution times, SLA attainment, CSAT.
-KEY_REPORTS = ("volume", "first_response", "resolution", "sla", "csat")
+KEY_REPORTS = ("volume", "response_times", "sla", "csat")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_RECIPIENTS = 50
 PAGE = "/reports/schedules/"
@@ -56,7 +56,9 @@ def _on(frequency: str, weekday: int | None, day: date) -> bool:
     return frequency == Frequency.DAILY or day.weekday() == weekday
 
 
-def latest_slot(frequency: str, weekday: int | None, at: time, zone: tzinfo, now: datetime) -> tuple[date, datetime]:
+def latest_slot(
+    frequency: str, weekday: int | None, at: time, zone: tzinfo, now: datetime
+) -> tuple[date, datetime]:
     """The most recent slot at or before `now`: (its local day, its UTC moment)."""
     day = now.astimezone(zone).date() + timedelta(days=1)
     for _ in range(16):
@@ -118,7 +120,11 @@ def clean(
     day: int | None = None
     if frequency == Frequency.WEEKLY:
         if isinstance(weekday, str):
-            weekday = int(weekday) if weekday.isdigit() else (WEEKDAYS.index(weekday.title()) if weekday.title() in WEEKDAYS else None)
+            weekday = (
+                int(weekday)
+                if weekday.isdigit()
+                else (WEEKDAYS.index(weekday.title()) if weekday.title() in WEEKDAYS else None)
+            )
         if weekday is None or not 0 <= weekday <= 6:
             raise DeskError("a weekly schedule names its weekday (0 Monday … 6 Sunday)", code="bad_schedule")
         day = weekday
@@ -138,7 +144,9 @@ def clean(
             raise DeskError(f"not an email address: {address}", code="bad_schedule") from exc
     members = sorted(set(member_ids or []))
     found = set(
-        Membership.objects.filter(workspace_id=workspace_id, user_id__in=members).values_list("user_id", flat=True)
+        Membership.objects.filter(workspace_id=workspace_id, user_id__in=members).values_list(
+            "user_id", flat=True
+        )
     )
     if set(members) - found:
         raise DeskError("recipients must be members of the workspace", code="bad_schedule")
@@ -178,10 +186,14 @@ def schedules_of(user: User | AnonymousUser) -> QuerySet[ReportSchedule]:
 
 def list_schedules(actor: User, workspace: Workspace) -> list[ReportSchedule]:
     require_role(actor, workspace.pk, MANAGERS, REFUSAL)
-    return list(ReportSchedule.objects.filter(workspace=workspace).prefetch_related("members").order_by("name", "pk"))
+    return list(
+        ReportSchedule.objects.filter(workspace=workspace).prefetch_related("members").order_by("name", "pk")
+    )
 
 
-def create_schedule(actor: User, workspace: Workspace, now: datetime | None = None, **fields: object) -> ReportSchedule:
+def create_schedule(
+    actor: User, workspace: Workspace, now: datetime | None = None, **fields: object
+) -> ReportSchedule:
     require_role(actor, workspace.pk, MANAGERS, REFUSAL)
     spec = clean(workspace.pk, **fields)  # type: ignore[arg-type]
     with transaction.atomic():
@@ -208,8 +220,9 @@ def own(actor: User | None, schedule_id: int) -> ReportSchedule:
     return schedule
 
 
-def update_schedule(actor: User, schedule_id: int, now: datetime | None = None, *, active: bool = True,
-                    **fields: object) -> ReportSchedule:
+def update_schedule(
+    actor: User, schedule_id: int, now: datetime | None = None, *, active: bool = True, **fields: object
+) -> ReportSchedule:
     schedule = own(actor, schedule_id)
     spec = clean(schedule.workspace_id, **fields)  # type: ignore[arg-type]
     moved = (spec.frequency, spec.weekday, spec.time_of_day) != (
@@ -241,7 +254,12 @@ def send_now(actor: User, schedule_id: int, now: datetime | None = None) -> Sche
     upcoming = next_slot(schedule.frequency, schedule.weekday, schedule.time_of_day, zone, now)
     period = covered(schedule.frequency, upcoming.astimezone(zone).date(), zone)
     sent = ScheduleSend.objects.create(
-        schedule=schedule, test=True, first_day=period.first_day, last_day=period.last_day, at=now, sent_by=actor
+        schedule=schedule,
+        test=True,
+        first_day=period.first_day,
+        last_day=period.last_day,
+        at=now,
+        sent_by=actor,
     )
     return deliver(schedule, sent, period)
 
@@ -263,7 +281,11 @@ def deliver(schedule: ReportSchedule, sent: ScheduleSend, period: Period) -> Sch
     to = recipients(schedule)
     errors: list[str] = []
     try:
-        reports = [catalog.build(name, schedule.workspace_id, period) for name in schedule.reports if name in catalog.NAMES]
+        reports = [
+            catalog.build(name, schedule.workspace_id, period)
+            for name in schedule.reports
+            if name in catalog.NAMES
+        ]
         mailing = compose(schedule.workspace.name, schedule.name, period, reports, absolute(PAGE))
     except Exception as failed:  # a report that cannot be built: recorded, shown on the page
         log.exception("scheduled report %s: cannot build", schedule.pk)
@@ -276,7 +298,8 @@ def deliver(schedule: ReportSchedule, sent: ScheduleSend, period: Period) -> Sch
             delivered += 1
         except smtplib.SMTPRecipientsRefused as refused:
             code, reason = next(iter(refused.recipients.values()))
-            errors.append(f"{address}: SMTP {code} {reason.decode('utf-8', 'replace') if isinstance(reason, bytes) else reason}")
+            words = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+            errors.append(f"{address}: SMTP {code} {words}")
         except (smtplib.SMTPException, OSError) as failed:
             errors.append(f"{address}: {failed}")
     if not to and not errors:
@@ -294,7 +317,11 @@ def claim(schedule: ReportSchedule, slot_day: date, period: Period, now: datetim
     try:
         with transaction.atomic():
             return ScheduleSend.objects.create(
-                schedule=schedule, slot_day=slot_day, first_day=period.first_day, last_day=period.last_day, at=now
+                schedule=schedule,
+                slot_day=slot_day,
+                first_day=period.first_day,
+                last_day=period.last_day,
+                at=now,
             )
     except IntegrityError:
         return None
@@ -308,7 +335,10 @@ def send_due_reports(now: datetime | None = None) -> int:
     for schedule in ReportSchedule.objects.filter(active=True).select_related("workspace"):
         zone = workspace_zone(schedule.workspace_id)
         day, moment = latest_slot(schedule.frequency, schedule.weekday, schedule.time_of_day, zone, now)
-        if moment < schedule.starts_at or ScheduleSend.objects.filter(schedule=schedule, slot_day=day, test=False).exists():
+        if (
+            moment < schedule.starts_at
+            or ScheduleSend.objects.filter(schedule=schedule, slot_day=day, test=False).exists()
+        ):
             continue
         period = covered(schedule.frequency, day, zone)
         sent = claim(schedule, day, period, now)
