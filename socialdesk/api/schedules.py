@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from socialdesk.api.auth import signed_in
+from socialdesk.api.clock import use_workspace_clock
 from socialdesk.api.schemas import Problem
 from socialdesk.policy.zone import workspace_zone, zone_name
 from socialdesk.reports.models import ReportSchedule, ScheduleSend
@@ -68,7 +69,9 @@ class SendOut(Schema):
 
 
 def _workspace(request: HttpRequest, slug: str) -> Workspace:
-    return get_object_or_404(workspaces_for(request.user), slug=slug)
+    workspace = get_object_or_404(workspaces_for(request.user), slug=slug)
+    use_workspace_clock(workspace.pk)
+    return workspace
 
 
 def _schedule_id(workspace: Workspace, schedule_id: int) -> int:

@@ -151,12 +151,14 @@ def table_text(report: Report) -> str:
 def compose(
     workspace_name: str, schedule_name: str, period: Period, reports: list[Report], link: str
 ) -> Mailing:
-    subject = f"[{workspace_name}] {schedule_name}: {period.label()}"
-    text = [f"{schedule_name} · {workspace_name}", f"{period.label()}", ""]
+    one_day = period.first_day == period.last_day
+    label = f"{period.first_day:%a %d %b %Y}" if one_day else period.label()
+    subject = f"[{workspace_name}] {schedule_name}: {label}"
+    text = [f"{schedule_name} · {workspace_name}", label, ""]
     html = [
         f'<html><body style="{FONT};color:#222">',
         f'<h1 style="font-size:18px">{escape(schedule_name)} · {escape(workspace_name)}</h1>',
-        f'<p style="{FONT}">{escape(period.label())}</p>',
+        f'<p style="{FONT}">{escape(label)}</p>',
     ]
     attachments = []
     for report in reports:
