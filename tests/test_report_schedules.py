@@ -574,3 +574,31 @@ def test_the_api_lists_adds_changes_tests_and_removes(
     assert client.get("/api/workspaces/globex/report-schedules").status_code == 404
     assert client.delete(f"{base}/{schedule.pk}").status_code == 204
     assert not ReportSchedule.objects.exists()
+
+
+def test_a_send_that_reached_nobody_is_tried_again_after_a_pause(
+    workspace: Any, boss: User, smtp: Mailbox, settings: Any
+) -> None:
+    create_schedule(
+        boss,
+        workspace,
+        now=utc(2026, 11, 1),
+        name="Daily",
+        frequency="daily",
+        weekday=None,
+        time_of_day="08:00",
+        member_ids=[boss.pk],
+    )
+    working = settings.MAILERS
+    _use_smtp(settings, port_in(range(8135, 8140)))  # nothing listens there
+    assert send_due_reports(utc(2026, 11, 23, 7)) == 1
+    sent = ScheduleSend.objects.get()
+    assert (sent.status, sent.attempts) == ("failed", 1)
+    assert sent.error.startswith("adam@acme.test: [Errno 111]")
+    settings.MAILERS = working
+    assert send_due_reports(utc(2026, 11, 23, 7, 4, 59)) == 0
+    assert send_due_reports(utc(2026, 11, 23, 7, 5)) == 1
+    assert send_due_reports(utc(2026, 11, 23, 7, 30)) == 0
+    sent.refresh_from_db()
+    assert (sent.status, sent.attempts, sent.at, sent.error) == ("sent", 2, utc(2026, 11, 23, 7, 5), "")
+    assert [to for _, to, _ in smtp.received] == [["adam@acme.test"]]

@@ -178,6 +178,8 @@ class ScheduleSend(models.Model):
     last_day = models.DateField()
     at = models.DateTimeField()
     status = models.CharField(max_length=8, choices=SendStatus.choices, default=SendStatus.SENDING)
+    # A send that reached nobody (the SMTP server down) is tried again a few times, after a pause.
+    attempts = models.PositiveSmallIntegerField(default=1)
     recipients = models.JSONField(default=list)
     error = models.CharField(max_length=500, blank=True)
     sent_by = models.ForeignKey(

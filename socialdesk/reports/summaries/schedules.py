@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from socialdesk.errors import DeskError
@@ -36,6 +36,8 @@ KEY_REPORTS = ("volume", "response_times", "sla", "csat")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_RECIPIENTS = 50
 PAGE = "/reports/schedules/"
+MAX_ATTEMPTS = 3
+RETRY_AFTER = timedelta(minutes=5)  # then 10 minutes; a send that crashed mid-way is not retried
 
 
 def default_reports() -> list[str]:
@@ -327,21 +329,36 @@ def claim(schedule: ReportSchedule, slot_day: date, period: Period, now: datetim
         return None
 
 
+def retry(sent: ScheduleSend, now: datetime) -> bool:
+    """Take a failed send back (atomically: one machine wins) when its pause is over."""
+    if sent.status != SendStatus.FAILED or sent.attempts >= MAX_ATTEMPTS:
+        return False
+    if now < sent.at + RETRY_AFTER * (2 ** (sent.attempts - 1)):
+        return False
+    return bool(
+        ScheduleSend.objects.filter(pk=sent.pk, status=SendStatus.FAILED, attempts=sent.attempts).update(
+            status=SendStatus.SENDING, attempts=F("attempts") + 1, at=now
+        )
+    )
+
+
 def send_due_reports(now: datetime | None = None) -> int:
     """The job: every active schedule whose latest slot has come (and came after it was set) and has
-    not been sent is sent. A desk that was down sends the latest missed slot once, not each one."""
+    not been sent is sent. A desk that was down sends the latest missed slot once, not each one; a
+    send that reached nobody is tried again after 5 and 10 minutes."""
     now = now or timezone.now()
     done = 0
     for schedule in ReportSchedule.objects.filter(active=True).select_related("workspace"):
         zone = workspace_zone(schedule.workspace_id)
         day, moment = latest_slot(schedule.frequency, schedule.weekday, schedule.time_of_day, zone, now)
-        if (
-            moment < schedule.starts_at
-            or ScheduleSend.objects.filter(schedule=schedule, slot_day=day, test=False).exists()
-        ):
+        if moment < schedule.starts_at:
             continue
         period = covered(schedule.frequency, day, zone)
-        sent = claim(schedule, day, period, now)
+        earlier = ScheduleSend.objects.filter(schedule=schedule, slot_day=day, test=False).first()
+        if earlier is not None:
+            sent = earlier if retry(earlier, now) else None
+        else:
+            sent = claim(schedule, day, period, now)
         if sent is None:
             continue
         deliver(schedule, sent, period)
