@@ -60,7 +60,7 @@ def _row(report: Any, first: str, second: str | None = None) -> dict[str, Any]:
     for row in report.as_dicts():
         values = list(row.values())
         if values[0] == first and (second is None or values[1] == second):
-            return row
+            return dict(row)
     raise AssertionError(f"no row {first} {second}")
 
 
@@ -200,6 +200,7 @@ def test_reports_page_and_exports(played: Workspace, lead: User, client: Client)
         assert rows[1][:2] == ["2026-11-20", "74"]
         sheet = client.get(f"/reports/sla.xlsx?workspace={played.slug}&from=2026-11-20&to=2026-11-20")
         book = load_workbook(io.BytesIO(sheet.content))
+        assert book.active is not None
         values = list(book.active.iter_rows(values_only=True))
         assert values[0][:3] == ("Target", "Priority", "Due")
         assert render(catalog.build("sla", played.pk, PERIOD), "xlsx")[:2] == b"PK"

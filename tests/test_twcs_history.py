@@ -1,7 +1,8 @@
 """Imported history as a desk to work in: every customer tweet triaged exactly as live triage would,
 each conversation's status, wait and clocks from its history."""
 
-from datetime import UTC, datetime
+import statistics
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,9 @@ from socialdesk.conversations.masking import masked_text
 from socialdesk.conversations.models import Conversation, Direction, Message
 from socialdesk.conversations.waiting import refresh_waiting
 from socialdesk.importers.twcs import import_twcs_file
+from socialdesk.reports.models import Fact, FactKind
+from socialdesk.reports.summaries import catalog
+from socialdesk.reports.summaries.period import Period
 from socialdesk.triage.actions import settings_for
 from socialdesk.triage.engine import triage
 from socialdesk.triage.fields import result_fields
@@ -157,3 +161,39 @@ def test_a_reimport_that_answers_a_waiting_customer_ends_the_wait() -> None:
 
     flight = Conversation.objects.get(thread_key="root:100")
     assert (flight.status, flight.waiting, flight.waiting_since) == ("resolved", False, None)
+
+
+@time_machine.travel(CLOCK, tick=False)
+def test_imported_history_fills_the_reports() -> None:
+    import_twcs_file("twcs", THREADS)
+
+    firsts: dict[str, tuple[datetime, float]] = {}
+    for key, moment, seconds in Fact.objects.filter(kind=FactKind.FIRST_RESPONSE).values_list(
+        "conversation__thread_key", "at", "seconds"
+    ):
+        assert seconds is not None
+        firsts[key] = (moment, seconds)
+    answered = Conversation.objects.filter(first_response_at__isnull=False)
+    assert firsts == {
+        c.thread_key: (c.first_response_at, (c.first_response_at - c.first_inbound_at).total_seconds())
+        for c in answered
+        if c.first_response_at is not None
+    }
+    assert set(firsts) == {"root:100", "root:103", "root:301", "root:200"}
+    resolved = Fact.objects.filter(kind=FactKind.RESOLUTION).values_list("conversation__thread_key", "at")
+    assert sorted(resolved) == [("root:100", at(1, 10, 22)), ("root:103", at(1, 10, 45))]
+    assert (
+        Fact.objects.filter(kind=FactKind.INBOUND).count()
+        == Message.objects.filter(direction=Direction.INBOUND).count()
+    )
+    # The report's median is the median of the imported first-response times
+    workspace_id = Conversation.objects.values_list("workspace_id", flat=True).first()
+    assert workspace_id is not None
+    period = Period(date(2017, 11, 1), date(2017, 11, 3), UTC)
+    row = catalog.build("response_times", workspace_id, period).as_dicts()[0]
+    assert (row["measure"], row["count"]) == ("First response", 4)
+    assert row["median"] == statistics.median(seconds for _, seconds in firsts.values())
+    # Importing the same file again adds no fact
+    facts = Fact.objects.count()
+    import_twcs_file("twcs", THREADS)
+    assert Fact.objects.count() == facts

@@ -6,6 +6,9 @@ read from it as they stand at that moment. Recording is idempotent on `key`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -81,10 +84,11 @@ _networks: dict[int, str] = {}
 
 
 def network_of(conversation: Conversation) -> str:
-    """A channel's network never changes: read once per process."""
+    """The network whose rules apply (the simulated one for a sandbox account, as the inbox's network
+    filter reads it). A channel's network never changes: read once per process."""
     network = _networks.get(conversation.channel_id)
     if network is None:
-        network = _networks[conversation.channel_id] = conversation.channel.network
+        network = _networks[conversation.channel_id] = conversation.channel.effective_network
     return network
 
 
@@ -96,7 +100,7 @@ def record(
     *,
     agent_id: int | None = None,
     target: str = "",
-    measure: Measure = Measure(),
+    timing: Measure = Measure(),
     score: int | None = None,
     labels: dict[str, str] | None = None,
 ) -> int:
@@ -120,16 +124,55 @@ def record(
         sentiment=labels.get("sentiment", conversation.sentiment),
         incident_id=conversation.incident_id,
         target=target,
-        seconds=measure.seconds,
-        business_seconds=measure.business_seconds,
-        met=measure.met,
-        met_wall=measure.met_wall,
+        seconds=timing.seconds,
+        business_seconds=timing.business_seconds,
+        met=timing.met,
+        met_wall=timing.met_wall,
         score=score,
     )
     return save(fact)
 
 
+_collecting: ContextVar[list[Fact] | None] = ContextVar("collecting", default=None)
+
+
+@contextmanager
+def collecting() -> Iterator[list[Fact]]:
+    """Facts recorded inside are gathered instead of saved, for `save_many` (a backfill of many
+    conversations writes them in a few statements, not one savepoint each)."""
+    gathered: list[Fact] = []
+    token = _collecting.set(gathered)
+    try:
+        yield gathered
+    finally:
+        _collecting.reset(token)
+
+
+def save_many(gathered: list[Fact]) -> int:
+    """Save the facts whose keys are new, and their rollups; returns how many were new."""
+    unique = {(f.workspace_id, f.key): f for f in gathered}
+    fresh: list[Fact] = []
+    by_workspace: dict[int, list[str]] = {}
+    for workspace_id, key in unique:
+        by_workspace.setdefault(workspace_id, []).append(key)
+    for workspace_id, keys in by_workspace.items():
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            known = set(
+                Fact.objects.filter(workspace_id=workspace_id, key__in=chunk).values_list("key", flat=True)
+            )
+            fresh += [unique[(workspace_id, k)] for k in chunk if k not in known]
+    with transaction.atomic():
+        Fact.objects.bulk_create(fresh, batch_size=500)
+        add_to_rollups(fresh)
+    return len(fresh)
+
+
 def save(fact: Fact) -> int:
+    gathered = _collecting.get()
+    if gathered is not None:
+        gathered.append(fact)
+        return 1
     try:
         with transaction.atomic():
             fact.save(force_insert=True)
@@ -166,6 +209,16 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
+# The rollup row's key in the order the values are passed, its sums, and its unique constraint's columns.
+ROLLUP_KEY = ("workspace_id", "hour", "kind", "target", "dimension", "value")
+ROLLUP_SUMS = ("count", "seconds", "business_seconds", "met", "met_wall", "scored", "score")
+UNIQUE_KEY = ("workspace_id", "dimension", "kind", "target", "hour", "value")
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def add_to_rollups(facts: list[Fact]) -> None:
     """One upsert statement for all the rows these facts add to (SQLite and PostgreSQL both speak
     INSERT ... ON CONFLICT DO UPDATE)."""
@@ -189,12 +242,11 @@ def add_to_rollups(facts: list[Fact]) -> None:
     if not rows:
         return
     table = connection.ops.quote_name(Rollup._meta.db_table)
-    columns = (
-        "workspace_id, hour, kind, target, dimension, value, "
-        "count, seconds, business_seconds, met, met_wall, scored, score"
-    )
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns.split(", ")[6:])
-    placeholders = "(" + ", ".join(["%s"] * 13) + ")"
+    names = [quote(c) for c in (*ROLLUP_KEY, *ROLLUP_SUMS)]
+    columns = ", ".join(names)
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in names[len(ROLLUP_KEY) :])
+    conflict = ", ".join(quote(c) for c in UNIQUE_KEY)
+    placeholders = "(" + ", ".join(["%s"] * len(names)) + ")"
     keys = list(rows)
     for start in range(0, len(keys), 200):
         chunk = keys[start : start + 200]
@@ -213,7 +265,7 @@ def add_to_rollups(facts: list[Fact]) -> None:
         # Only the table's name and fixed column names are formatted in; every value is a parameter.
         statement = (
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))} "  # noqa: S608
-            f"ON CONFLICT (workspace_id, dimension, kind, target, hour, value) DO UPDATE SET {added}"
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {added}"
         )
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
@@ -250,7 +302,7 @@ def response_sent(
     agent = message.author_user_id
     # A follow-up nobody asked for is counted as a response but has no response time.
     timing = Measure() if waited_since is None else measure(conversation.workspace_id, waited_since, at)
-    added = record(conversation, FactKind.RESPONSE, at, f"resp:{message.pk}", agent_id=agent, measure=timing)
+    added = record(conversation, FactKind.RESPONSE, at, f"resp:{message.pk}", agent_id=agent, timing=timing)
     if first:
         added += first_response(conversation, at, agent)
     return added
@@ -265,7 +317,7 @@ def first_response(conversation: Conversation, at: datetime, agent_id: int | Non
         target_minutes=target_minutes(conversation, Target.FIRST_RESPONSE),
     )
     key = f"first:{conversation.pk}"
-    added = record(conversation, FactKind.FIRST_RESPONSE, at, key, agent_id=agent_id, measure=timing)
+    added = record(conversation, FactKind.FIRST_RESPONSE, at, key, agent_id=agent_id, timing=timing)
     if conversation.first_response_due_at is not None:
         added += _verdict(conversation, Target.FIRST_RESPONSE, at, agent_id, timing)
     return added
@@ -292,7 +344,7 @@ def resolved(conversation: Conversation, at: datetime, agent_id: int | None) -> 
         target_minutes=target_minutes(conversation, Target.RESOLUTION),
     )
     key = f"resolved:{conversation.pk}:{at.isoformat()}"
-    added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, measure=timing)
+    added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, timing=timing)
     if conversation.resolution_due_at is not None:
         added += _verdict(conversation, Target.RESOLUTION, at, agent_id, timing)
     return added
@@ -330,7 +382,7 @@ def _verdict(
     key = f"sla:{target}:{conversation.pk}"
     if target == Target.NEXT_RESPONSE and due is not None:
         key += f":{due.isoformat()}"
-    return record(conversation, FactKind.SLA, at, key, agent_id=agent_id, target=target, measure=timing)
+    return record(conversation, FactKind.SLA, at, key, agent_id=agent_id, target=target, timing=timing)
 
 
 def workspace_event(

@@ -4,6 +4,7 @@ target as missed once its due time passes with nobody answering."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -48,10 +49,26 @@ def record_missed_targets(now: datetime | None = None, workspace_id: int | None 
 def backfill(conversations: Iterable[Conversation]) -> int:
     """Every fact the stored history of these conversations implies; facts recorded before are kept
     (the keys are the same as the live ones), so running it twice adds nothing. Returns facts added."""
+    conversations = list(conversations)
+    threads: dict[int, list[Message]] = defaultdict(list)
+    stored = (
+        Message.objects.filter(conversation_id__in=[c.pk for c in conversations])
+        .exclude(delivery_status__in=[DeliveryStatus.AWAITING_APPROVAL, DeliveryStatus.RETURNED])
+        .order_by("sent_at", "pk")
+    )
+    for message in stored:
+        threads[message.conversation_id].append(message)
+    with facts.collecting() as gathered:
+        for conversation in conversations:
+            _backfill_one(conversation, threads[conversation.pk])
+    return facts.save_many(gathered)
+
+
+def backfill_ids(conversation_ids: list[int], batch: int = 500) -> int:
     added = 0
-    for conversation in conversations:
-        with transaction.atomic():
-            added += _backfill_one(conversation)
+    for start in range(0, len(conversation_ids), batch):
+        chunk = conversation_ids[start : start + batch]
+        added += backfill(Conversation.objects.filter(pk__in=chunk).select_related("channel").order_by("pk"))
     return added
 
 
@@ -69,12 +86,7 @@ def backfill_workspace(workspace_id: int, batch: int = 500) -> int:
         after = chunk[-1].pk
 
 
-def _backfill_one(conversation: Conversation) -> int:
-    messages = list(
-        Message.objects.filter(conversation=conversation)
-        .exclude(delivery_status__in=[DeliveryStatus.AWAITING_APPROVAL, DeliveryStatus.RETURNED])
-        .order_by("sent_at", "pk")
-    )
+def _backfill_one(conversation: Conversation, messages: list[Message]) -> int:
     count = 0
     first_inbound = next((m for m in messages if m.direction == Direction.INBOUND), None)
     if first_inbound is not None:

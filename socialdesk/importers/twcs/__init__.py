@@ -25,6 +25,7 @@ from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
 from socialdesk.importers.twcs.threads import Graph, plan
 from socialdesk.importers.twcs.writer import Placed, Writer
 from socialdesk.policy.actions import active_policy_version
+from socialdesk.reports.history import backfill_ids
 from socialdesk.triage.actions import settings_for
 from socialdesk.triage.parallel import Stored, TriagePool
 from socialdesk.workspaces.actions import create_workspace
@@ -135,6 +136,8 @@ def import_twcs_file(
             _write(writer, *waiting, result, progress)
         with transaction.atomic():
             writer.finish()
+    # The reports read facts: the imported history's first responses, responses and resolutions.
+    backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
     result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)

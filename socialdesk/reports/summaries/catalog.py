@@ -56,6 +56,11 @@ def volume(workspace_id: int, period: Period) -> Report:
         chart="lines",
     )
     days = {kind: rollups.by_day(workspace_id, period, kind) for kind, _ in kinds}
+    opened = Incident.objects.filter(
+        workspace_id=workspace_id, opened_at__gte=period.start, opened_at__lt=period.end
+    )
+    for title, at in opened.order_by("opened_at").values_list("title", "opened_at")[:20]:
+        report.marks.append((at.astimezone(period.zone).date().isoformat(), f"Incident: {title}"))
     for day in period.days:
         counts: list[Cell] = [days[kind].get((day, ""), rollups.Sums()).count for kind, _ in kinds]
         links = [None] + [
@@ -321,6 +326,8 @@ def _performance(
                 link(period, FactKind.CSAT, by),
             ],
         )
+    if dimension == "agent":
+        report.drop("inbound")  # customers write to the brand, not to an agent
     return report
 
 

@@ -27,6 +27,10 @@ def _series(report: Report) -> list[tuple[str, str, list[float]]]:
     return found
 
 
+def _kind(report: Report, key: str) -> str:
+    return next(c.kind for c in report.columns if c.key == key)
+
+
 def _number(value: object) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
@@ -67,7 +71,8 @@ def svg(report: Report) -> str:
         top = max((sum(values[i] for _, _, values in series) for i in range(len(labels))), default=0)
     else:
         top = max((max(values, default=0) for _, _, values in series), default=0)
-    top = _nice_max(top)
+    percent = all(_kind(report, key) == "percent" for key, _, _ in series)
+    top = 100.0 if percent else _nice_max(top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / max(len(labels), 1)
     parts = [
@@ -117,6 +122,13 @@ def svg(report: Report) -> str:
                 )
                 if stacked:
                     base += v
+    for label, text in report.marks:
+        if label in labels:
+            x = LEFT + slot * (labels.index(label) + 0.5)
+            parts.append(
+                f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{TOP + plot_h}" class="mark">'
+                f"<title>{escape(label)}: {escape(text)}</title></line>"
+            )
     legend_x = LEFT
     for n, (key, label, _) in enumerate(series):
         parts.append(
@@ -130,7 +142,8 @@ def svg(report: Report) -> str:
 
 def _description(report: Report, series: list[tuple[str, str, list[float]]], labels: list[str]) -> str:
     totals = ", ".join(f"{label}: {_short(sum(values))} in all" for _, label, values in series[:4])
-    return f"{len(labels)} rows; {totals}. The table below the chart holds every number."
+    marked = "".join(f" Marked {label}: {text}." for label, text in report.marks)
+    return f"{len(labels)} rows; {totals}.{marked} The table below the chart holds every number."
 
 
 def _tick(label: str) -> str:

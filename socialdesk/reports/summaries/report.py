@@ -29,10 +29,19 @@ class Report:
     # How the page draws it: "bars" (first column labels, the others series), "stacked", "lines", "table".
     chart: str = "bars"
     note: str = ""
+    # Events drawn on the chart's timeline: (the row's first cell, e.g. a day, and what happened).
+    marks: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, values: Sequence[Cell], links: Sequence[str | None] | None = None) -> None:
         self.rows.append(list(values))
         self.links.append(list(links) if links else [None] * len(values))
+
+    def drop(self, key: str) -> None:
+        """Leave a column out (a breakdown where it means nothing)."""
+        index = next(i for i, c in enumerate(self.columns) if c.key == key)
+        del self.columns[index]
+        for row, links in zip(self.rows, self.links, strict=True):
+            del row[index], links[index]
 
     def as_dicts(self) -> list[dict[str, Cell]]:
         return [{c.key: value for c, value in zip(self.columns, row, strict=True)} for row in self.rows]
