@@ -43,8 +43,8 @@ from tests.test_notification_delivery import Mailbox, _use_smtp
 MADRID = ZoneInfo("Europe/Madrid")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 # --- when: pure slot arithmetic -------------------------------------------------------------------
