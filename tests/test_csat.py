@@ -357,3 +357,26 @@ def test_ratings_are_read_from_replies(text: str, expected: Rating | None) -> No
 )
 def test_which_ratings_need_a_person(rating: Rating, needs_person: bool) -> None:
     assert rating.needs_person is needs_person
+
+
+def test_the_preview_lists_the_question_the_tick_then_sends(
+    telecom: Workspace, whatsapp: Any, agent: Any, x_channel: Any
+) -> None:
+    from socialdesk.policy import automation
+    from socialdesk.policy.actions import active_policy_version
+
+    asked = _resolved_case(whatsapp, agent)
+    found = active_policy_version(telecom.pk)
+    assert found is not None
+    planned = [
+        (p.conversation.pk, p.verdict.kind, p.verdict.at, p.verdict.send, p.verdict.text)
+        for p in automation.preview(found[1], telecom.pk, RESOLVED, hours=1)
+        if p.verdict.kind == automation.CSAT
+    ]
+    assert planned == [(asked.pk, "csat", ASK_AT, True, QUESTION_ES)]
+    policy_tick(ASK_AT)
+    assert not [
+        p
+        for p in automation.preview(found[1], telecom.pk, ASK_AT, hours=1)
+        if p.verdict.kind == automation.CSAT
+    ]

@@ -435,8 +435,9 @@ def preview(
     policy: Policy, workspace_id: int, now: datetime, hours: float, limit: int = 500
 ) -> list[Planned]:
     """What the desk would send on its own (or hold back, and why) from `now` for `hours`, if nothing
-    else happened meanwhile: every acknowledgment and update whose time comes in that span, decided
-    by the same gate the sender uses. New posts arriving meanwhile are not foreseen."""
+    else happened meanwhile: every acknowledgment, update and satisfaction question whose time comes
+    in that span, decided by the same gate the sender uses. New posts arriving meanwhile are not
+    foreseen."""
     until = now + timedelta(hours=hours)
     zone = policy.business_hours.timezone
     live = Conversation.objects.filter(workspace_id=workspace_id, status__in=LIVE).select_related(
@@ -451,6 +452,17 @@ def preview(
         for conversation in answered:
             verdict = update(policy, conversation, now, zone)
             if verdict is not None and verdict.at <= until and not _decided(conversation):
+                planned.append(Planned(conversation, verdict))
+    if policy.csat.enabled:
+        resolved = Conversation.objects.filter(
+            workspace_id=workspace_id,
+            status=Status.RESOLVED,
+            csat_survey__isnull=True,
+            resolved_at__gt=now - timedelta(days=policy.csat.answer_days),
+        ).select_related("channel", "contact", "reply_channel")
+        for conversation in resolved.order_by("resolved_at")[:limit]:
+            verdict = csat(policy, conversation, now)
+            if verdict.at <= until:
                 planned.append(Planned(conversation, verdict))
     return sorted(planned, key=lambda p: (p.verdict.at, p.conversation.pk))
 
