@@ -181,8 +181,8 @@ def thread_inbound(
         # A customer writing again reopens a resolved or pending conversation.
         status=Case(When(status__in=waiting, then=Value(Status.OPEN)), default=F("status")),
         resolved_at=Case(When(status__in=waiting, then=Value(None)), default=F("resolved_at")),
-        # The customer now waits for us (since this message, or an older unanswered one).
         **clocks,
+        # The customer now waits for us (since this message, or an older unanswered one).
         **started_waiting(inbound.created_at),
     )
     if conversation.status == Status.RESOLVED:
