@@ -197,3 +197,36 @@ class ScheduleSend(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule} {self.slot_day or 'test'}: {self.status}"
+
+
+class CsatSurvey(models.Model):
+    """The one satisfaction question a resolved conversation may get: the gate's decision (asked, or
+    held back and why) and the customer's answer. One row per conversation, created when the decision
+    is made, so a tick run twice (or on two machines) never asks twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="csat_survey"
+    )
+    decided_at = models.DateTimeField()
+    # Null when the gate held the question back (`reason` says why).
+    asked_at = models.DateTimeField(null=True, blank=True)
+    # A rating is read from the customer's messages until then (the policy's csat.answer_days).
+    answer_until = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answer = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "answered_at"], name="csat_answered")]
+
+    def __str__(self) -> str:
+        return f"CSAT #{self.conversation_id}: {self.score or '-'}"
