@@ -54,7 +54,7 @@ def _page(request: HttpRequest, status: int = 200, **extra: object) -> HttpRespo
         "rows": rows,
         "workspaces": workspaces,
         "members": members.order_by("workspace__name", "user__username"),
-        "reports": catalog.NAMES,
+        "reports": [(name, catalog.TITLES[name]) for name in catalog.NAMES],
         "defaults": default_reports(),
         "weekdays": list(enumerate(WEEKDAYS)),
         **extra,
