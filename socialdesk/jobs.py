@@ -43,6 +43,8 @@ JOBS: tuple[Job, ...] = (
     Job("prune-webhook-deliveries", "socialdesk.channels.webhooks.prune_deliveries", 60.0),
     # Response targets that came due with nobody answering: recorded as missed for the reports.
     Job("report-missed-targets", "socialdesk.reports.history.record_missed_targets", 60.0),
+    # Scheduled report emails whose slot has come, once per slot (the send row is the claim).
+    Job("send-scheduled-reports", "socialdesk.reports.summaries.schedules.send_due_reports", 60.0),
 )
 
 

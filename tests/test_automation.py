@@ -685,7 +685,7 @@ def test_a_scenario_day_played_on_the_simulated_clock_and_scored(telecom: Worksp
         agent_replies=1,
         refused_replies=[],
         ticks=151,  # 09:00 .. 11:30, one a minute
-        automatic={"acknowledgments": 3, "still_working": 0, "sla_warnings": 3, "sla_breaches": 3},
+        automatic={"acknowledgments": 3, "still_working": 0, "csat": 0, "sla_warnings": 3, "sla_breaches": 3},
         started=datetime(2026, 11, 20, 9, 0, 30, tzinfo=UTC),
         ended=datetime(2026, 11, 20, 11, 30, tzinfo=UTC),
     )

@@ -24,6 +24,8 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
         "notifications-tick",
         "poll-channels",
         "prune-webhook-deliveries",
+        "report-missed-targets",
+        "send-scheduled-reports",
     ]
     for job in JOBS:
         assert callable(import_string(job.function)), job.name

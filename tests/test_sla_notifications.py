@@ -64,6 +64,7 @@ def test_targets_missed_over_an_hour_before_the_job_runs_are_not_announced(
     assert policy_tick(seen_at) == {
         "acknowledgments": 0,
         "still_working": 0,
+        "csat": 0,
         "sla_warnings": 3,
         "sla_breaches": 1,
     }

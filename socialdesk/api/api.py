@@ -21,6 +21,7 @@ from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
 from socialdesk.api.notifications import router as notifications_router
 from socialdesk.api.reports import router as reports_router
+from socialdesk.api.schedules import router as schedules_router
 from socialdesk.api.schemas import (
     AssignIn,
     CheckIn,
@@ -286,3 +287,4 @@ api.add_router("/approvals", approvals_router)
 api.add_router("/messages", drafts_router)
 api.add_router("/workspaces", members_router)
 api.add_router("/workspaces", webhooks_router)
+api.add_router("/workspaces", schedules_router)

@@ -4,6 +4,7 @@ above this module; nothing here imports upwards."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -128,10 +129,15 @@ def _open_conversation(channel: Channel, inbound: InboundMessage, key: str, cont
 
 
 def thread_inbound(
-    channel: Channel, inbound: InboundMessage, raw_event_id: int | None = None
+    channel: Channel,
+    inbound: InboundMessage,
+    raw_event_id: int | None = None,
+    stays_resolved: Callable[[Conversation, InboundMessage], bool] | None = None,
 ) -> tuple[Message, bool]:
     """Store an inbound message in its conversation; returns it and whether it is new. Idempotent on the
-    network message id: the same post delivered twice (webhook and poll, a redelivery) is one message."""
+    network message id: the same post delivered twice (webhook and poll, a redelivery) is one message.
+    `stays_resolved` (the caller's, since reports sit above this package): true for a message that
+    only rates a resolved conversation, which then neither reopens nor starts a wait."""
     known = Message.objects.filter(channel=channel, network_message_id=inbound.message_id)
     if known.exists():
         return known.get(), False
@@ -161,15 +167,21 @@ def thread_inbound(
         raw_event_id=raw_event_id,
         delivery_status=DeliveryStatus.RECEIVED,
     )
+    # Out-of-order deliveries must not move the clocks backwards.
+    clocks: dict[str, object] = {
+        "last_inbound_at": Greatest(F("last_inbound_at"), Value(inbound.created_at)),
+        "last_message_at": Greatest(F("last_message_at"), Value(inbound.created_at)),
+    }
+    if stays_resolved is not None and stays_resolved(conversation, inbound):
+        Conversation.objects.filter(pk=conversation.pk).update(message_count=F("message_count") + 1, **clocks)
+        return message, True
     waiting = [Status.RESOLVED, Status.PENDING]
     Conversation.objects.filter(pk=conversation.pk).update(
         message_count=F("message_count") + 1,
         # A customer writing again reopens a resolved or pending conversation.
         status=Case(When(status__in=waiting, then=Value(Status.OPEN)), default=F("status")),
         resolved_at=Case(When(status__in=waiting, then=Value(None)), default=F("resolved_at")),
-        # Out-of-order deliveries must not move the clocks backwards.
-        last_inbound_at=Greatest(F("last_inbound_at"), Value(inbound.created_at)),
-        last_message_at=Greatest(F("last_message_at"), Value(inbound.created_at)),
+        **clocks,
         # The customer now waits for us (since this message, or an older unanswered one).
         **started_waiting(inbound.created_at),
     )

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from socialdesk.channels.errors import PayloadError
 from socialdesk.channels.registry import adapter_for
 from socialdesk.conversations.actions import thread_inbound
-from socialdesk.conversations.models import Message
+from socialdesk.conversations.models import Conversation, Message, Status
 from socialdesk.faults import checkpoint
 from socialdesk.incidents.actions import join_incident
 from socialdesk.incidents.detection import detect_incident
@@ -30,7 +30,8 @@ from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
 from socialdesk.policy.schema import Policy
-from socialdesk.reports import facts
+from socialdesk.policy.timers import thank_for_rating
+from socialdesk.reports import csat, facts
 from socialdesk.triage.actions import record_triage, triage_message
 from socialdesk.triage.heads import embedder
 
@@ -75,15 +76,26 @@ def _process_claimed(raw: RawEvent) -> ProcessResult:
     if isinstance(inbound, ProcessResult):
         return inbound
     for message in inbound:
-        stored, new = thread_inbound(raw.channel, message, raw_event_id=raw.pk)
+        stored, new = thread_inbound(
+            raw.channel, message, raw_event_id=raw.pk, stays_resolved=csat.stays_resolved
+        )
         if new:
             found = active_policy_version(stored.conversation.workspace_id)
             first = record_triage(stored, triage_message(stored, found))
-            if found is not None:
+            answer = csat.take_answer(stored)
+            # A rating that left its conversation resolved starts no response clock and no routing.
+            rated_only = answer is not None and _still_resolved(stored)
+            if found is not None and not rated_only:
                 _apply_policy(found, stored, first=first)
             facts.customer_message(stored, opened=stored.conversation.message_count == 0)
+            if found is not None and answer is not None:
+                thank_for_rating(found[1], stored.conversation, answer.survey.language, stored.sent_at)
         checkpoint("ingest.threaded")
     return ProcessResult(processed=1)
+
+
+def _still_resolved(message: Message) -> bool:
+    return Conversation.objects.filter(pk=message.conversation_id, status=Status.RESOLVED).exists()
 
 
 def _apply_policy(found: tuple[int, Policy], message: Message, *, first: bool) -> None:

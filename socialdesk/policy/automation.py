@@ -1,10 +1,12 @@
-"""The one gate every automatic message passes: acknowledgments, 'still working' updates, and any bulk
-message later. The seeds' first rule is to act like a human being, so the desk speaks on its own only
-where a person would: to someone who needs an answer, in their language, while the promise is still
-true, and never to spam, abuse, praise that asks nothing, legal threats or cases held for approval.
+"""The one gate every automatic message passes: acknowledgments, 'still working' updates, the
+satisfaction question after a resolution (and its thanks), and any bulk message later. The seeds'
+first rule is to act like a human being, so the desk speaks on its own only where a person would: to
+someone who needs an answer, in their language, while the promise is still true, and never to spam,
+abuse, praise that asks nothing, legal threats or cases held for approval.
 
-`acknowledgment` and `update` return a `Verdict` and write nothing: the sender (`policy.timers`) and the
-preview (`preview`) call the same functions, so what the preview lists is what the desk would do.
+`acknowledgment`, `update` and `csat` return a `Verdict` and write nothing: the sender
+(`policy.timers`) and the preview (`preview`) call the same functions, so what the preview lists is
+what the desk would do.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.db.models import Count, Max, Q
 
+from socialdesk.channels.registry import display_name
+from socialdesk.channels.rules import private_message_refusal
 from socialdesk.conversations.models import Conversation, DeliveryStatus, Direction, Message, Status
 from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version
@@ -30,6 +34,8 @@ from socialdesk.workspaces.models import Workspace
 LIVE = (Status.NEW, Status.OPEN, Status.PENDING)
 ACKNOWLEDGMENT = "acknowledgment"
 UPDATE = "update"
+CSAT = "csat"
+CSAT_THANKS = "csat_thanks"
 MAX_PREVIEW_HOURS = 72
 
 
@@ -133,10 +139,9 @@ def doubt(message: Message) -> str | None:
     return None
 
 
-def never(policy: Policy, conversation: Conversation, past: History) -> str | None:
-    """Why no automatic message may reach this conversation at all, or None."""
-    if conversation.status not in LIVE:
-        return "the conversation is closed"
+def refused(conversation: Conversation, past: History) -> str | None:
+    """Why the desk never speaks on its own here, whatever the message (a resolved conversation's
+    satisfaction question included), or None."""
     if conversation.requires_approval:
         return "replies here need a lead's approval"
     if conversation.legal_threat:
@@ -145,6 +150,16 @@ def never(policy: Policy, conversation: Conversation, past: History) -> str | No
         return "spam"
     if conversation.intent == "abuse" or past.abusive:
         return "abusive messages: a person decides"
+    return None
+
+
+def never(policy: Policy, conversation: Conversation, past: History) -> str | None:
+    """Why no automatic message may reach this conversation at all, or None."""
+    if conversation.status not in LIVE:
+        return "the conversation is closed"
+    reason = refused(conversation, past)
+    if reason is not None:
+        return reason
     if conversation.intent in policy.first_contact.skip_intents:
         return f"the policy skips {conversation.intent}"
     if not conversation.needs_response:
@@ -290,6 +305,93 @@ def _update(
     return _compose(UPDATE, policy, conversation, templates, at, why, zone, promised)
 
 
+def csat(policy: Policy, conversation: Conversation, now: datetime) -> Verdict:
+    """The satisfaction question for a resolved conversation, as it would go at `now` (or when its time
+    comes): once (the caller keeps the decision), only privately, and never where the desk would not
+    speak on its own. The cap on automatic messages does not apply: it keeps the desk from talking
+    over a live case, and this is asked once the case is over."""
+    settings = policy.csat
+    resolved = conversation.resolved_at or now
+    due = resolved + timedelta(minutes=settings.delay_minutes)
+    at = max(now, _send_time(policy, due))
+    if not settings.enabled:
+        return Verdict(CSAT, at, False, "satisfaction questions are off")
+    if conversation.status != Status.RESOLVED:
+        return Verdict(CSAT, at, False, "the conversation is not resolved")
+    past = history(conversation)
+    reason = refused(conversation, past) or _too_late(policy, _send_time(policy, due), at)
+    if reason is None and past.first_kind == "post":
+        reason = "found by keyword listening: they did not write to us"
+    if reason is None and past.last_human_reply_at is None:
+        reason = "nobody answered: nothing to rate"
+    if reason is None and past.latest is not None:
+        if past.latest.intent in ("spam", "abuse"):
+            reason = f"the customer's last message is {past.latest.intent}"
+        elif float((past.latest.triage or {}).get("offensive_score", 0)) >= OFFENSIVE_DOUBT:
+            reason = "may be offensive: a person decides"
+    if reason is None:
+        reason = _privately(policy, conversation, at)
+    if reason is not None:
+        return Verdict(CSAT, at, False, reason)
+    language = conversation.language
+    if language not in settings.questions:
+        # The brief's rule for the question: the policy's default language rather than silence.
+        language = policy.first_contact.default_language
+    text = fill_template(settings.questions[language], policy, conversation)
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    used, limit = length_budget(policy, text, network=network, private=True)
+    if limit is not None and used > limit:
+        return Verdict(CSAT, at, False, f"the question is too long for {network} ({used} of {limit})")
+    why = f"resolved {humanize_minutes(settings.delay_minutes)} ago"
+    return Verdict(CSAT, at, True, f"{why}; in {language}, privately", text, language, True)
+
+
+def csat_thanks(
+    policy: Policy, conversation: Conversation, language: str, rated_at: datetime, now: datetime
+) -> Verdict | None:
+    """The policy's thanks for a rating given at `rated_at`, in the question's language (None when the
+    policy thanks nobody): privately, as the question went, and never late (a replayed history)."""
+    texts = policy.csat.thanks
+    if not policy.csat.enabled or not texts:
+        return None
+    reason = (
+        refused(conversation, history(conversation))
+        or _too_late(policy, rated_at, now)
+        or _privately(policy, conversation, now)
+    )
+    if reason is not None:
+        return Verdict(CSAT_THANKS, now, False, reason)
+    if language not in texts:
+        language = policy.first_contact.default_language
+    if language not in texts:
+        return Verdict(CSAT_THANKS, now, False, f"no thanks in {language}")
+    text = fill_template(texts[language], policy, conversation)
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    used, limit = length_budget(policy, text, network=network, private=True)
+    if limit is not None and used > limit:
+        return Verdict(CSAT_THANKS, now, False, f"the thanks are too long for {network} ({used} of {limit})")
+    return Verdict(
+        CSAT_THANKS, now, True, f"thanks for the rating; in {language}, privately", text, language, True
+    )
+
+
+def _privately(policy: Policy, conversation: Conversation, at: datetime) -> str | None:
+    """Why the question cannot go privately now, or None. Never in public: a rating request under a
+    public post is noise to everyone reading it, so where no private message is allowed, none goes."""
+    network = (conversation.reply_channel or conversation.channel).effective_network
+    rules = policy.rules_for(network)
+    name = display_name(network)
+    if rules.dm_eligibility == "none":
+        return f"{name} has no private messages for brands: not asked"
+    if not conversation.is_private and rules.dm_eligibility != "anyone":
+        return f"a public post does not open a private channel on {name}: not asked"
+    window = rules.messaging_window_hours
+    # The HUMAN_AGENT tag stretches the window for a person's answer, not for the desk's question.
+    if window and at - conversation.last_inbound_at > timedelta(hours=window):
+        return f"outside the {window}-hour messaging window"
+    return private_message_refusal(conversation, rules, now=at)
+
+
 INCIDENT = "incident"
 
 
@@ -333,8 +435,9 @@ def preview(
     policy: Policy, workspace_id: int, now: datetime, hours: float, limit: int = 500
 ) -> list[Planned]:
     """What the desk would send on its own (or hold back, and why) from `now` for `hours`, if nothing
-    else happened meanwhile: every acknowledgment and update whose time comes in that span, decided
-    by the same gate the sender uses. New posts arriving meanwhile are not foreseen."""
+    else happened meanwhile: every acknowledgment, update and satisfaction question whose time comes
+    in that span, decided by the same gate the sender uses. New posts arriving meanwhile are not
+    foreseen."""
     until = now + timedelta(hours=hours)
     zone = policy.business_hours.timezone
     live = Conversation.objects.filter(workspace_id=workspace_id, status__in=LIVE).select_related(
@@ -349,6 +452,17 @@ def preview(
         for conversation in answered:
             verdict = update(policy, conversation, now, zone)
             if verdict is not None and verdict.at <= until and not _decided(conversation):
+                planned.append(Planned(conversation, verdict))
+    if policy.csat.enabled:
+        resolved = Conversation.objects.filter(
+            workspace_id=workspace_id,
+            status=Status.RESOLVED,
+            csat_survey__isnull=True,
+            resolved_at__gt=now - timedelta(days=policy.csat.answer_days),
+        ).select_related("channel", "contact", "reply_channel")
+        for conversation in resolved.order_by("resolved_at")[:limit]:
+            verdict = csat(policy, conversation, now)
+            if verdict.at <= until:
                 planned.append(Planned(conversation, verdict))
     return sorted(planned, key=lambda p: (p.verdict.at, p.conversation.pk))
 

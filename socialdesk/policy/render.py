@@ -99,6 +99,12 @@ def render_public(policy: Policy) -> str:
             f"{humanize_minutes(policy.first_contact.within_minutes)}.",
             "",
         ]
+    if policy.csat.enabled:
+        lines += [
+            "Once your question is resolved we may ask you, once and only in a private message, to rate "
+            "our help from 1 to 5.",
+            "",
+        ]
     normal = next(r for r in _default_targets(policy) if r[0] == "normal")
     lines += [
         f"A person answers within {humanize_minutes(normal[1])} during our opening hours:",
@@ -191,6 +197,7 @@ def render_internal(policy: Policy) -> str:
         ]
     else:
         lines += ["No automatic acknowledgment.", ""]
+    lines += ["## Customer satisfaction", "", *_csat(policy), ""]
     lines += [
         "## Business hours",
         "",
@@ -306,6 +313,28 @@ def render_internal(policy: Policy) -> str:
         private = f"{r.private_max} ({r.private_unit})"
         lines.append(_row(name, public, private, r.dm_eligibility.replace("_", " "), window))
     return "\n".join(lines) + "\n"
+
+
+def _csat(policy: Policy) -> list[str]:
+    csat = policy.csat
+    if not csat.enabled:
+        return ["Customers are not asked to rate us."]
+    lines = [
+        f"{humanize_minutes(csat.delay_minutes)} after a resolution the customer is asked once for a rating "
+        "from 1 to 5, only in a private message the network allows then (never in public, never to spam, "
+        f"abuse, legal threats or held cases); ratings are taken for {csat.answer_days} days. Customers in "
+        f"another language get the {_literal(policy.first_contact.default_language)} question.",
+        "",
+        *[f"- {_literal(language)}: “{text}”" for language, text in csat.questions.items()],
+    ]
+    if csat.thanks:
+        lines += [
+            "",
+            "Thanks for a rating:",
+            "",
+            *[f"- {_literal(k)}: “{v}”" for k, v in csat.thanks.items()],
+        ]
+    return lines
 
 
 def html_fragment(markdown: str) -> str:

@@ -300,6 +300,40 @@ class Automation(Strict):
     )
 
 
+class Csat(Strict):
+    """Asking a customer how we did (1-5) once their conversation is resolved: once per conversation,
+    only privately where the network allows a private message then, through the automation gate."""
+
+    enabled: bool = False
+    delay_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=7 * 24 * 60,
+        description="Ask this long after the resolution (a customer who writes again meanwhile reopens "
+        "it, and is not asked).",
+    )
+    answer_days: int = Field(
+        default=7, ge=1, le=30, description="A rating is taken from the customer's messages this long."
+    )
+    questions: dict[str, str] = Field(
+        default_factory=dict,
+        description="The question per language (ISO 639-1 code); customers in other languages get the "
+        "one in first_contact.default_language.",
+    )
+    thanks: dict[str, str] = Field(
+        default_factory=dict, description="Optional thanks once a rating is taken, per language."
+    )
+
+    @field_validator("questions", "thanks")
+    @classmethod
+    def _texts(cls, value: dict[str, str]) -> dict[str, str]:
+        for language, text in value.items():
+            if not re.fullmatch(LANGUAGE_CODE, language):
+                raise ValueError(f"{language!r} is not an ISO 639-1 language code (e.g. en, es)")
+            _check_template(text, TEMPLATE_VARIABLES)
+        return value
+
+
 class Condition(Strict):
     """All given fields must hold; within a list any value matches."""
 
@@ -508,6 +542,15 @@ class Policy(Strict):
     categories: list[Category] = Field(min_length=1)
     reply_rules: ReplyRules = Field(default_factory=ReplyRules)
     triage: TriageSettings = Field(default_factory=TriageSettings)
+    csat: Csat = Field(default_factory=Csat)
+
+    @model_validator(mode="after")
+    def _csat_in_default_language(self) -> Policy:
+        # Customers in a language without a question get the default language's: it must exist.
+        default = self.first_contact.default_language
+        if self.csat.enabled and default not in self.csat.questions:
+            raise ValueError(f"csat.questions needs the default language ({default}) when csat is enabled")
+        return self
 
     def reference_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Names that point nowhere or twice: (location in the file, message). `load_policy` refuses a

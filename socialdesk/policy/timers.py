@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from socialdesk.policy.actions import parsed_policy
 from socialdesk.policy.clock import calendar_for
 from socialdesk.policy.models import PolicyVersion
 from socialdesk.policy.schema import Policy
+from socialdesk.reports.models import CsatSurvey
 from socialdesk.workspaces.models import Workspace
 
 LIVE = [Status.NEW, Status.OPEN, Status.PENDING]
@@ -135,6 +136,67 @@ def send_still_working_updates(
                     _record(conversation, verdict)
                     sent += int(verdict.send)
     return sent
+
+
+def ask_for_ratings(now: datetime | None = None, workspace_id: int | None = None, batch: int = 500) -> int:
+    """The satisfaction question, decided once per resolved conversation where the policy asks for it:
+    the survey row (one per conversation) is the claim, written whether the gate sent the question or
+    held it back, so a tick run twice, on two machines or after a reopen and a second resolution
+    never asks again."""
+    now = now or timezone.now()
+    sent = 0
+    for found_id, policy in _automating(workspace_id):
+        if not policy.csat.enabled:
+            continue
+        ready = now - timedelta(minutes=policy.csat.delay_minutes)
+        candidates = (
+            Conversation.objects.filter(
+                workspace_id=found_id,
+                status=Status.RESOLVED,
+                resolved_at__lte=ready,
+                # Older resolutions could not be answered any more (history, a first enabling): left alone.
+                resolved_at__gt=ready - timedelta(days=policy.csat.answer_days),
+            )
+            .filter(~Exists(CsatSurvey.objects.filter(conversation_id=OuterRef("pk"))))
+            .select_related("channel", "contact", "reply_channel")
+        )
+        for conversation in candidates.order_by("resolved_at", "pk")[:batch]:
+            verdict = automation.csat(policy, conversation, now)
+            if verdict.at > now:
+                continue  # waiting for opening hours: decided then
+            with transaction.atomic():
+                if _claim_survey(conversation, verdict, timedelta(days=policy.csat.answer_days)):
+                    _record(conversation, verdict)
+                    sent += int(verdict.send)
+    return sent
+
+
+def _claim_survey(conversation: Conversation, verdict: automation.Verdict, answer_for: timedelta) -> bool:
+    try:
+        with transaction.atomic():
+            CsatSurvey.objects.create(
+                workspace_id=conversation.workspace_id,
+                conversation_id=conversation.pk,
+                decided_at=verdict.at,
+                asked_at=verdict.at if verdict.send else None,
+                answer_until=verdict.at + answer_for if verdict.send else None,
+                reason=verdict.reason[:300],
+                language=verdict.language,
+            )
+    except IntegrityError:
+        return False  # another tick decided it first
+    return True
+
+
+def thank_for_rating(policy: Policy, conversation: Conversation, language: str, rated_at: datetime) -> bool:
+    """Thank a customer for their rating, through the gate (called by ingest as the rating arrives;
+    here because every automatic message is recorded and queued the same way)."""
+    conversation.refresh_from_db(fields=["status", "last_inbound_at", "automation_log"])
+    verdict = automation.csat_thanks(policy, conversation, language, rated_at, timezone.now())
+    if verdict is None:
+        return False
+    _record(conversation, verdict)
+    return verdict.send
 
 
 def warn_before_breach(
@@ -265,6 +327,7 @@ def policy_tick(now: datetime | None = None, workspace_id: int | None = None) ->
     return {
         "acknowledgments": send_due_acknowledgments(now, workspace_id),
         "still_working": send_still_working_updates(now, workspace_id),
+        "csat": ask_for_ratings(now, workspace_id),
         "sla_warnings": warn_before_breach(now, workspace_id),
         "sla_breaches": notify_breaches(now, workspace_id),
     }

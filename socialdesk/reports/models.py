@@ -128,3 +128,105 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.dimension}={self.value} {self.hour:%Y-%m-%d %H}h: {self.count}"
+
+
+class Frequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+
+
+class ReportSchedule(models.Model):
+    """Reports mailed on a schedule: daily or on one weekday, at a local time of day in the workspace's
+    zone, to chosen members and/or plain addresses (issue 17)."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=80)
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 Monday .. 6 Sunday; weekly only
+    time_of_day = models.TimeField()
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    emails = models.JSONField(default=list, blank=True)
+    reports = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    # Slots before this moment are never sent: a schedule made (or moved) at 10:00 for 09:00 waits
+    # for tomorrow instead of mailing at once.
+    starts_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SendStatus(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class ScheduleSend(models.Model):
+    """One mailing of a schedule. A scheduled one is unique per schedule and local day of its slot:
+    the row is the claim, so a job run twice or on two machines sends once. Tests ("send now") are
+    recorded too, without a slot."""
+
+    schedule = models.ForeignKey(ReportSchedule, on_delete=models.CASCADE, related_name="sends")
+    slot_day = models.DateField(null=True, blank=True)  # local date of the slot; None for a test
+    test = models.BooleanField(default=False)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    at = models.DateTimeField()
+    status = models.CharField(max_length=8, choices=SendStatus.choices, default=SendStatus.SENDING)
+    # A send that reached nobody (the SMTP server down) is tried again a few times, after a pause.
+    attempts = models.PositiveSmallIntegerField(default=1)
+    recipients = models.JSONField(default=list)
+    error = models.CharField(max_length=500, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "slot_day"],
+                condition=models.Q(test=False),
+                name="one_send_per_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule} {self.slot_day or 'test'}: {self.status}"
+
+
+class CsatSurvey(models.Model):
+    """The one satisfaction question a resolved conversation may get: the gate's decision (asked, or
+    held back and why) and the customer's answer. One row per conversation, created when the decision
+    is made, so a tick run twice (or on two machines) never asks twice."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="csat_survey"
+    )
+    decided_at = models.DateTimeField()
+    # Null when the gate held the question back (`reason` says why).
+    asked_at = models.DateTimeField(null=True, blank=True)
+    # A rating is read from the customer's messages until then (the policy's csat.answer_days).
+    answer_until = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answer = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "answered_at"], name="csat_answered")]
+
+    def __str__(self) -> str:
+        return f"CSAT #{self.conversation_id}: {self.score or '-'}"

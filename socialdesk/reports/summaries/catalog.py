@@ -28,6 +28,25 @@ AGE_BANDS = ((1, "under 1 h"), (4, "1-4 h"), (24, "4-24 h"), (72, "1-3 days"), (
 TOP_CATEGORIES = 12
 
 
+# What each report is called (pages, schedules, exports).
+TITLES = {
+    "volume": "Volume by day",
+    "hours": "Volume by hour of day",
+    "response_times": "Response and resolution times",
+    "time_bands": "How long customers waited",
+    "sla": "Response targets met, by priority",
+    "sentiment": "Sentiment of customer messages by day",
+    "intents": "Intent of customer messages by day",
+    "categories": "Top categories",
+    "networks": "Networks",
+    "agents": "Agents",
+    "teams": "Teams",
+    "csat": "Customer satisfaction (CSAT)",
+    "backlog": "Backlog now: customers waiting, by how long",
+    "incidents": "Incidents on the timeline",
+}
+
+
 def link(period: Period, fact: str, filters: dict[str, str] | None = None, *, day: date | None = None) -> str:
     """The inbox filtered to the conversations behind a number: those with such a fact in the
     period (or on one day), narrowed by the dimension's own inbox filter."""
@@ -51,7 +70,7 @@ def volume(workspace_id: int, period: Period) -> Report:
     )
     report = Report(
         "volume",
-        "Volume by day",
+        TITLES["volume"],
         [Column("day", "Day", "text")] + [Column(kind, label) for kind, label in kinds],
         chart="lines",
     )
@@ -73,7 +92,7 @@ def volume(workspace_id: int, period: Period) -> Report:
 def hours(workspace_id: int, period: Period) -> Report:
     report = Report(
         "hours",
-        "Volume by hour of day",
+        TITLES["hours"],
         [
             Column("hour", "Hour", "text"),
             Column("inbound", "Customer messages"),
@@ -90,7 +109,7 @@ def hours(workspace_id: int, period: Period) -> Report:
 def response_times(workspace_id: int, period: Period) -> Report:
     report = Report(
         "response_times",
-        "Response and resolution times",
+        TITLES["response_times"],
         [
             Column("measure", "Measure", "text"),
             Column("count", "Count"),
@@ -123,7 +142,7 @@ def response_times(workspace_id: int, period: Period) -> Report:
 def time_bands(workspace_id: int, period: Period) -> Report:
     report = Report(
         "time_bands",
-        "How long customers waited",
+        TITLES["time_bands"],
         [
             Column("band", "Waited", "text"),
             Column("first_response", "First responses"),
@@ -153,7 +172,7 @@ def _banded(values: list[float]) -> list[int]:
 def sla(workspace_id: int, period: Period) -> Report:
     report = Report(
         "sla",
-        "Response targets met, by priority",
+        TITLES["sla"],
         [
             Column("target", "Target", "text"),
             Column("priority", "Priority", "text"),
@@ -198,12 +217,12 @@ def sla(workspace_id: int, period: Period) -> Report:
 
 
 def _by_day_and_value(
-    workspace_id: int, period: Period, dimension: str, values: tuple[str, ...], title: str, name: str
+    workspace_id: int, period: Period, dimension: str, values: tuple[str, ...], name: str
 ) -> Report:
     found = rollups.by_day(workspace_id, period, FactKind.INBOUND, dimension)
     report = Report(
         name,
-        title,
+        TITLES[name],
         [Column("day", "Day", "text")]
         + [Column(v or "unknown", v.capitalize() or "Unknown") for v in values],
         chart="stacked",
@@ -217,17 +236,13 @@ def _by_day_and_value(
 
 
 def sentiment(workspace_id: int, period: Period) -> Report:
-    return _by_day_and_value(
-        workspace_id, period, "sentiment", SENTIMENTS, "Sentiment of customer messages by day", "sentiment"
-    )
+    return _by_day_and_value(workspace_id, period, "sentiment", SENTIMENTS, "sentiment")
 
 
 def intents(workspace_id: int, period: Period) -> Report:
     totals = rollups.totals(workspace_id, period, FactKind.INBOUND, "intent")
     values = tuple(sorted((v for v in totals if v), key=lambda v: -totals[v].count))
-    return _by_day_and_value(
-        workspace_id, period, "intent", values, "Intent of customer messages by day", "intents"
-    )
+    return _by_day_and_value(workspace_id, period, "intent", values, "intents")
 
 
 def categories(workspace_id: int, period: Period) -> Report:
@@ -237,7 +252,7 @@ def categories(workspace_id: int, period: Period) -> Report:
     csat = rollups.totals(workspace_id, period, FactKind.CSAT, "category")
     report = Report(
         "categories",
-        "Top categories",
+        TITLES["categories"],
         [
             Column("category", "Category", "text"),
             Column("opened", "New conversations"),
@@ -265,9 +280,7 @@ def categories(workspace_id: int, period: Period) -> Report:
     return report
 
 
-def _performance(
-    workspace_id: int, period: Period, dimension: str, name: str, title: str, label: str
-) -> Report:
+def _performance(workspace_id: int, period: Period, dimension: str, name: str, label: str) -> Report:
     """Handled, response times, targets met and CSAT per value of a dimension (agent, team, network)."""
     responses = rollups.totals(workspace_id, period, FactKind.RESPONSE, dimension)
     resolved = rollups.totals(workspace_id, period, FactKind.RESOLUTION, dimension)
@@ -284,7 +297,7 @@ def _performance(
     labels = names(workspace_id, dimension, values)
     report = Report(
         name,
-        title,
+        TITLES[name],
         [
             Column(dimension, label, "text"),
             Column("inbound", "Customer messages"),
@@ -332,22 +345,22 @@ def _performance(
 
 
 def agents(workspace_id: int, period: Period) -> Report:
-    return _performance(workspace_id, period, "agent", "agents", "Agents", "Agent")
+    return _performance(workspace_id, period, "agent", "agents", "Agent")
 
 
 def teams(workspace_id: int, period: Period) -> Report:
-    return _performance(workspace_id, period, "team", "teams", "Teams", "Team")
+    return _performance(workspace_id, period, "team", "teams", "Team")
 
 
 def networks(workspace_id: int, period: Period) -> Report:
-    return _performance(workspace_id, period, "network", "networks", "Networks", "Network")
+    return _performance(workspace_id, period, "network", "networks", "Network")
 
 
 def csat(workspace_id: int, period: Period) -> Report:
     found = rollups.totals(workspace_id, period, FactKind.CSAT, "all")
     report = Report(
         "csat",
-        "Customer satisfaction (CSAT)",
+        TITLES["csat"],
         [Column("score", "Rating", "text"), Column("ratings", "Ratings")],
         note="",
     )
@@ -375,7 +388,7 @@ def backlog(workspace_id: int, period: Period) -> Report:
     )
     report = Report(
         "backlog",
-        "Backlog now: customers waiting, by how long",
+        TITLES["backlog"],
         [Column("age", "Waiting", "text"), Column("conversations", "Conversations")],
     )
     lower = 0
@@ -410,7 +423,7 @@ def incidents(workspace_id: int, period: Period) -> Report:
     bulletins = rollups.totals(workspace_id, period, FactKind.BULLETIN, "incident")
     report = Report(
         "incidents",
-        "Incidents on the timeline",
+        TITLES["incidents"],
         [
             Column("incident", "Incident", "text"),
             Column("opened", "Opened", "text"),
