@@ -15,4 +15,6 @@ def test_a_title_with_a_colon_exports_to_xlsx_with_the_colon_left_out() -> None:
     book = load_workbook(io.BytesIO(render(report, "xlsx")))
 
     assert book.sheetnames == ["Backlog now  customers waiting"]
-    assert [[c.value for c in row] for row in book.active.iter_rows()] == [["Waiting"], ["under 1 h"]]
+    sheet = book.active
+    assert sheet is not None
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["Waiting"], ["under 1 h"]]
