@@ -308,14 +308,18 @@ def response_sent(
     return added
 
 
-def first_response(conversation: Conversation, at: datetime, agent_id: int | None) -> int:
-    timing = measure(
-        conversation.workspace_id,
-        conversation.first_inbound_at,
-        at,
-        due=conversation.first_response_due_at,
-        target_minutes=target_minutes(conversation, Target.FIRST_RESPONSE),
+def _from_first_message(
+    conversation: Conversation, at: datetime, target: str, due: datetime | None
+) -> Measure:
+    """First response and resolution are both timed from the customer's first message."""
+    minutes = target_minutes(conversation, target)
+    return measure(
+        conversation.workspace_id, conversation.first_inbound_at, at, due=due, target_minutes=minutes
     )
+
+
+def first_response(conversation: Conversation, at: datetime, agent_id: int | None) -> int:
+    timing = _from_first_message(conversation, at, Target.FIRST_RESPONSE, conversation.first_response_due_at)
     key = f"first:{conversation.pk}"
     added = record(conversation, FactKind.FIRST_RESPONSE, at, key, agent_id=agent_id, timing=timing)
     if conversation.first_response_due_at is not None:
@@ -336,13 +340,7 @@ def next_response(conversation: Conversation, at: datetime, agent_id: int | None
 
 def resolved(conversation: Conversation, at: datetime, agent_id: int | None) -> int:
     """Resolved by an agent (or by answering an incident's conversations at once)."""
-    timing = measure(
-        conversation.workspace_id,
-        conversation.first_inbound_at,
-        at,
-        due=conversation.resolution_due_at,
-        target_minutes=target_minutes(conversation, Target.RESOLUTION),
-    )
+    timing = _from_first_message(conversation, at, Target.RESOLUTION, conversation.resolution_due_at)
     key = f"resolved:{conversation.pk}:{at.isoformat()}"
     added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, timing=timing)
     if conversation.resolution_due_at is not None:
