@@ -174,7 +174,8 @@ def _record_sent(item: OutboxItem, network_id: str, now: datetime) -> None:
                 pk=message.conversation_id, first_response_at__isnull=True
             )
             first = bool(unanswered.update(first_response_at=now))
-        facts.response_sent(message, now, waited_since=answered_wait_start(message), first=first)
+        waited = None if message.automatic else answered_wait_start(message)
+        facts.response_sent(message, now, waited_since=waited, first=first)
 
 
 def _attempt_failed(item: OutboxItem, exc: DeliveryError, now: datetime) -> str:
