@@ -80,16 +80,10 @@ def target_minutes(conversation: Conversation, target: str) -> int | None:
     return int(getattr(targets, f"{target}_minutes"))
 
 
-_networks: dict[int, str] = {}
-
-
 def network_of(conversation: Conversation) -> str:
     """The network whose rules apply (the simulated one for a sandbox account, as the inbox's network
-    filter reads it). A channel's network never changes: read once per process."""
-    network = _networks.get(conversation.channel_id)
-    if network is None:
-        network = _networks[conversation.channel_id] = conversation.channel.effective_network
-    return network
+    filter reads it). Not cached by channel id: ids are reused when a database is recreated (tests)."""
+    return conversation.channel.effective_network
 
 
 def record(
