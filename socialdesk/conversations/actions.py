@@ -246,7 +246,7 @@ def set_status(conversation: Conversation, status: str, actor: User | None) -> N
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
         if newly_resolved:
-            facts.resolved(conversation, now, conversation.assignee_id or (actor.pk if actor else None))
+            facts.resolved(conversation, now, actor.pk if actor else None)
         for field, value in updates.items():
             setattr(conversation, field, value)
         # Resolved or closed: nobody is left waiting; opened again: waiting as the thread says.

@@ -225,7 +225,7 @@ def _bulk_resolve(
     ids = [c.pk for c in conversations]
     Conversation.objects.filter(pk__in=ids, status__in=LIVE).update(status=Status.RESOLVED, resolved_at=now)
     for conversation in conversations:
-        facts.resolved(conversation, now, conversation.assignee_id or (actor.pk if actor else None))
+        facts.resolved(conversation, now, actor.pk if actor else None)
     refresh_waiting(ids)
     return BulkResolution.objects.create(incident=incident, actor=actor, at=now, before=before)
 

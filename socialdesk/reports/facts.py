@@ -332,8 +332,10 @@ def next_response(conversation: Conversation, at: datetime, agent_id: int | None
     return _verdict(conversation, Target.NEXT_RESPONSE, at, agent_id, timing, due)
 
 
-def resolved(conversation: Conversation, at: datetime, agent_id: int | None) -> int:
-    """Resolved by an agent (or by answering an incident's conversations at once)."""
+def resolved(conversation: Conversation, at: datetime, resolver_id: int | None) -> int:
+    """Resolved by an agent (or by answering an incident's conversations at once). The case counts
+    for its assignee; for whoever resolved it when nobody was assigned."""
+    agent_id = conversation.assignee_id or resolver_id
     timing = _from_first_message(conversation, at, Target.RESOLUTION, conversation.resolution_due_at)
     key = f"resolved:{conversation.pk}:{at.isoformat()}"
     added = record(conversation, FactKind.RESOLUTION, at, key, agent_id=agent_id, timing=timing)

@@ -112,5 +112,5 @@ def _backfill_one(conversation: Conversation, messages: list[Message]) -> int:
         )
         count += facts.first_response(conversation, conversation.first_response_at, agent)
     if conversation.resolved_at is not None and conversation.status in (Status.RESOLVED, Status.CLOSED):
-        count += facts.resolved(conversation, conversation.resolved_at, conversation.assignee_id)
+        count += facts.resolved(conversation, conversation.resolved_at, None)
     return count

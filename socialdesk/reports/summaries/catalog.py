@@ -125,7 +125,7 @@ def response_times(workspace_id: int, period: Period) -> Report:
         (FactKind.RESOLUTION, "Resolution"),
     ):
         values = rollups.durations(workspace_id, period, kind)[""]
-        business = rollups.business_durations(workspace_id, period, kind)
+        business = rollups.durations(workspace_id, period, kind, column="business_seconds")[""]
         report.add(
             [
                 label,

@@ -92,27 +92,29 @@ def by_hour_of_day(workspace_id: int, period: Period, kind: str) -> dict[int, Su
 
 
 def durations(
-    workspace_id: int, period: Period, kind: str, *, target: str = "", by: str | None = None
+    workspace_id: int,
+    period: Period,
+    kind: str,
+    *,
+    target: str = "",
+    by: str | None = None,
+    column: str = "seconds",
 ) -> dict[object, list[float]]:
-    """Each fact's seconds in the period, grouped by a fact column (None: all under one key ""),
-    read straight from the (workspace, kind, at, seconds) index when not grouped."""
+    """Each fact's `column` (wall-clock `seconds` or `business_seconds`) in the period, grouped by a
+    fact column (None: all under one key ""), read from the covering (workspace, kind, at, ...) index."""
     facts = Fact.objects.filter(
-        workspace_id=workspace_id, kind=kind, at__gte=period.start, at__lt=period.end, seconds__isnull=False
+        workspace_id=workspace_id,
+        kind=kind,
+        at__gte=period.start,
+        at__lt=period.end,
+        **{f"{column}__isnull": False},
     )
     if target:
         facts = facts.filter(target=target)
     found: dict[object, list[float]] = defaultdict(list)
-    if by is None:
-        found[""] = [s for s in facts.values_list("seconds", flat=True) if s is not None]
-        return found
-    for key, seconds in facts.values_list(by, "seconds"):
-        found["" if key is None else str(key)].append(seconds)
+    for key, value in facts.values_list(by or "kind", column):
+        found["" if by is None or key is None else str(key)].append(value)
     return found
-
-
-def business_durations(workspace_id: int, period: Period, kind: str) -> list[float]:
-    facts = Fact.objects.filter(workspace_id=workspace_id, kind=kind, at__gte=period.start, at__lt=period.end)
-    return [s for s in facts.values_list("business_seconds", flat=True) if s is not None]
 
 
 def scores(workspace_id: int, period: Period) -> dict[int, int]:
