@@ -41,6 +41,8 @@ JOBS: tuple[Job, ...] = (
     Job("poll-channels", "socialdesk.channels.polling.poll_channels", 60.0),
     # Webhook digests older than the replay window (the table would otherwise only grow).
     Job("prune-webhook-deliveries", "socialdesk.channels.webhooks.prune_deliveries", 60.0),
+    # Idle members to away, at-risk conversations off absent assignees, the waiting queue to people.
+    Job("roster-tick", "socialdesk.roster.assignment.roster_tick", 30.0),
     # Response targets that came due with nobody answering: recorded as missed for the reports.
     Job("report-missed-targets", "socialdesk.reports.history.record_missed_targets", 60.0),
     # Scheduled report emails whose slot has come, once per slot (the send row is the claim).

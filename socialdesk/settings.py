@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "socialdesk.outbox",
     "socialdesk.notifications",
     "socialdesk.reports",
+    "socialdesk.roster",
     "socialdesk.web",
 ]
 

@@ -29,6 +29,7 @@ from socialdesk.ingest.models import EventStatus, RawEvent
 from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
+from socialdesk.roster.assignment import assign_routed
 from socialdesk.policy.schema import Policy
 from socialdesk.policy.timers import thank_for_rating
 from socialdesk.reports import csat, facts
@@ -106,6 +107,7 @@ def _apply_policy(found: tuple[int, Policy], message: Message, *, first: bool) -
         policy, message.conversation, message.sent_at
     )
     apply_policy(policy, number, message, first=first, incident=incident is not None)
+    assign_routed(policy, message.conversation_id)
 
 
 def _embed(texts: Sequence[str]) -> NDArray[np.float32]:

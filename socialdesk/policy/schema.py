@@ -356,9 +356,91 @@ class Condition(Strict):
     )
 
 
+AssignmentMethod = Literal["manual", "round_robin", "least_loaded"]
+
+
 class Team(Strict):
     slug: Slug
     name: str
+    assignment: AssignmentMethod = Field(
+        default="manual",
+        description="How the team's new conversations reach a person: manual (leads and agents pick), "
+        "round_robin (the available member assigned least recently) or least_loaded (fewest open "
+        "conversations, then the longest idle). Only members who are online, have the skills and spare "
+        "capacity are picked.",
+    )
+
+
+class KeepPerspective(Strict):
+    """Rude users wear people down: spread abuse across the team, and give a break after a run of it."""
+
+    spread_abuse: bool = Field(
+        default=False,
+        description="An abusive conversation goes to the member who has had the fewest abusive ones today.",
+    )
+    abusive_in_a_row: int = Field(
+        default=3,
+        ge=1,
+        le=50,
+        description="After this many abusive conversations in a row, the member's next assignment prefers "
+        "a non-abusive one, and they see the note.",
+    )
+    note: str = Field(
+        default="You've had a run of rude conversations. The next one should be calmer: take a breath "
+        "before you answer.",
+        max_length=300,
+    )
+
+
+class Assignment(Strict):
+    """Automatic assignment to people (teams choose it with their `assignment` method)."""
+
+    default_capacity: int = Field(
+        default=8, ge=1, le=200, description="Open conversations a member holds at once unless set."
+    )
+    away_after_idle_minutes: int = Field(
+        default=15,
+        ge=1,
+        le=24 * 60,
+        description="A member who went online by activity and did nothing for this long shows as away.",
+    )
+    reassign_within_minutes: int = Field(
+        default=10,
+        ge=0,
+        le=24 * 60,
+        description="A conversation automatically assigned to someone away or offline whose first "
+        "response is due within this many minutes (or overdue) goes to someone available.",
+    )
+    keep_perspective: KeepPerspective = Field(default_factory=KeepPerspective)
+
+
+class Staffing(Strict):
+    """What the planning page sizes the team for (Erlang C, or Erlang A with patience)."""
+
+    interval_minutes: Literal[15, 30, 60] = 30
+    service_level: float = Field(
+        default=0.8,
+        gt=0,
+        lt=1,
+        description="Share of conversations that should get their first response within the target.",
+    )
+    target_minutes: int | None = Field(
+        default=None,
+        ge=1,
+        description="The wait to meet; by default the policy's normal-priority first-response target.",
+    )
+    handle_seconds: int | None = Field(
+        default=None, ge=1, description="Work per conversation; by default measured from history."
+    )
+    patience_minutes: float | None = Field(
+        default=None,
+        gt=0,
+        description="Mean time customers wait before giving up (Erlang A); unset: nobody abandons (C).",
+    )
+    occupancy_cap: float = Field(default=0.85, gt=0, le=1, description="Busiest share of time an agent may work.")
+    shrinkage: float = Field(
+        default=0.3, ge=0, lt=1, description="Share of paid time not spent answering (breaks, meetings)."
+    )
 
 
 class RoutingRule(Strict):
@@ -543,6 +625,8 @@ class Policy(Strict):
     reply_rules: ReplyRules = Field(default_factory=ReplyRules)
     triage: TriageSettings = Field(default_factory=TriageSettings)
     csat: Csat = Field(default_factory=Csat)
+    assignment: Assignment = Field(default_factory=Assignment)
+    staffing: Staffing = Field(default_factory=Staffing)
 
     @model_validator(mode="after")
     def _csat_in_default_language(self) -> Policy:

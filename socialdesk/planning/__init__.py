@@ -1,0 +1,1 @@
+"""Staffing from forecast volume: forecast, Erlang C/A, simulation, rota (issue 18)."""
