@@ -48,6 +48,7 @@ from socialdesk.api.schemas import (
     conversation_out,
     message_out,
 )
+from socialdesk.api.team import router as team_router
 from socialdesk.api.webhooks import router as webhooks_router
 from socialdesk.conversations.actions import add_note, assign_by_username, set_status, tag_conversation
 from socialdesk.conversations.inbox import (
@@ -288,3 +289,4 @@ api.add_router("/messages", drafts_router)
 api.add_router("/workspaces", members_router)
 api.add_router("/workspaces", webhooks_router)
 api.add_router("/workspaces", schedules_router)
+api.add_router("/workspaces", team_router)

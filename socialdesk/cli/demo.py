@@ -8,7 +8,7 @@ import secrets
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -49,6 +49,7 @@ def demo(
     add_member(workspace, user, Role.ADMIN)
     # Four eyes: nobody approves their own held reply, so the demo has a second approver.
     add_member(workspace, create_user("legal", password, email="legal@nimbus.example"), Role.LEGAL)
+    _demo_team(workspace, password)
     process_pending()
     result = replay(
         workspace,
@@ -68,6 +69,44 @@ def demo(
     if serve_after:
         _start_job_clock()
         serve(host=host, port=port)
+
+
+# The care team's agents: who speaks what, their week (Madrid time) and their load.
+DEMO_AGENTS = (
+    ("maria", ["es", "en"], "mon-fri 08:00-16:00", 6),
+    ("tom", ["en"], "mon-fri 14:00-22:00\nsat-sun 10:00-18:00", 8),
+    ("sofia", ["en", "pt", "fr"], "mon-sun 00:00-23:59", 5),
+)
+
+
+def _demo_team(workspace: Any, password: str) -> None:
+    """Three agents in care and billing (assigned automatically by the example policy), online, with
+    languages, capacities and weekly shifts; the demo user joins the same teams."""
+    from django.contrib.auth.models import User
+
+    from socialdesk.policy.actions import active_policy_version
+    from socialdesk.roster.availability import set_profile, set_status
+    from socialdesk.roster.shifts import parse_week, set_week
+    from socialdesk.workspaces.actions import add_member, create_user, ensure_team
+    from socialdesk.workspaces.models import Role
+
+    found = active_policy_version(workspace.pk)
+    assert found is not None
+    teams = [
+        ensure_team(workspace.pk, t.slug, t.name) for t in found[1].teams if t.slug in ("care", "billing")
+    ]
+    for team in teams:
+        team.members.add(User.objects.get(username="demo"))
+    for name, languages, week, capacity in DEMO_AGENTS:
+        user = create_user(name, password, email=f"{name}@nimbus.example")
+        add_member(workspace, user, Role.AGENT)
+        for team in teams:
+            team.members.add(user)
+        set_profile(
+            None, workspace.pk, name, capacity=capacity, languages=languages, networks=[], categories=[]
+        )
+        set_week(None, workspace.pk, name, parse_week(week), "Europe/Madrid")
+        set_status(None, workspace.pk, name, "online")
 
 
 def _start_job_clock(interval: float = 5.0) -> None:

@@ -378,12 +378,13 @@ class KeepPerspective(Strict):
         default=False,
         description="An abusive conversation goes to the member who has had the fewest abusive ones today.",
     )
-    abusive_in_a_row: int = Field(
-        default=3,
+    abusive_in_a_row: int | None = Field(
+        default=None,
         ge=1,
         le=50,
         description="After this many abusive conversations in a row, the member's next assignment prefers "
-        "a non-abusive one, and they see the note.",
+        "a non-abusive one (abusive ones go to others while anyone else can take them), and they see "
+        "the note. Unset: no break.",
     )
     note: str = Field(
         default="You've had a run of rude conversations. The next one should be calmer: take a breath "
@@ -437,7 +438,9 @@ class Staffing(Strict):
         gt=0,
         description="Mean time customers wait before giving up (Erlang A); unset: nobody abandons (C).",
     )
-    occupancy_cap: float = Field(default=0.85, gt=0, le=1, description="Busiest share of time an agent may work.")
+    occupancy_cap: float = Field(
+        default=0.85, gt=0, le=1, description="Busiest share of time an agent may work."
+    )
     shrinkage: float = Field(
         default=0.3, ge=0, lt=1, description="Share of paid time not spent answering (breaks, meetings)."
     )

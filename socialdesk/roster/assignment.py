@@ -135,7 +135,7 @@ def choose(policy: Policy, method: str, pool: list[Candidate], abusive: bool) ->
         return (_never(c.last_assigned_at), c.user_id)
 
     def key(c: Candidate) -> tuple[float, ...]:
-        tired = c.abusive_in_a_row >= limit
+        tired = limit is not None and c.abusive_in_a_row >= limit
         if abusive:
             spread = (c.abusive_today,) if perspective.spread_abuse else ()
             return (int(tired), *spread, *method_key(c))
@@ -146,17 +146,23 @@ def choose(policy: Policy, method: str, pool: list[Candidate], abusive: bool) ->
     reason = f"{words}, {pick.open} of {pick.capacity} open"
     if abusive and perspective.spread_abuse:
         reason += f", abusive spread ({pick.abusive_today} today)"
-    if not abusive and pick.abusive_in_a_row >= limit:
+    if not abusive and limit is not None and pick.abusive_in_a_row >= limit:
         reason += f", a calmer one after {pick.abusive_in_a_row} abusive in a row"
     return pick, reason
 
 
 def _auto_owned(conversation: Conversation) -> bool:
-    """Nobody assigned it, or the desk did and no person changed it since."""
-    latest = AutoAssignment.objects.filter(conversation_id=conversation.pk).order_by("-at", "-pk").first()
+    """Nobody assigned it, or the desk did and no person assigned (or unassigned) it since: the
+    conversation's latest assignment in the activity log has no actor."""
+    latest = (
+        Activity.objects.filter(conversation_id=conversation.pk, action="assigned")
+        .order_by("-created_at", "-pk")
+        .values("actor_id")
+        .first()
+    )
     if latest is None:
         return conversation.assignee_id is None
-    return conversation.assignee_id == latest.user_id
+    return latest["actor_id"] is None
 
 
 def _team_method(policy: Policy, conversation: Conversation) -> str:

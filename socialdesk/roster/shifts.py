@@ -182,3 +182,30 @@ def scheduled_agents(workspace_id: int, start: datetime, end: datetime, step: ti
                 totals[index] += max(0.0, overlap)
                 index += 1
     return [round(value, 4) for value in totals]
+
+
+def parse_week(text: str) -> list[WeeklyHours]:
+    """'mon 09:00-17:00' per line (several ranges on a line: 'sat 09:00-13:00 14:00-18:00'; 'mon-fri'
+    spans days) → weekly hours."""
+    found: list[WeeklyHours] = []
+    for line in text.splitlines():
+        parts = line.replace(",", " ").split()
+        if not parts:
+            continue
+        days, ranges = parts[0].lower(), parts[1:]
+        first, _, last = days.partition("-")
+        try:
+            start = DAYS.index(first[:3])
+            end = DAYS.index(last[:3]) if last else start
+        except ValueError:
+            raise DeskError(f"{line.strip()!r}: start with a day (mon … sun, or mon-fri).") from None
+        if not ranges or end < start:
+            raise DeskError(f"{line.strip()!r}: give the hours, e.g. 'mon-fri 09:00-17:00'.")
+        for weekday in range(start, end + 1):
+            for hours in ranges:
+                starts, ends = parse_hours(hours)
+                found.append(WeeklyHours(weekday, starts, ends))
+    return found
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -32,6 +32,7 @@ from socialdesk.conversations.sla import current_target
 from socialdesk.errors import DeskError
 from socialdesk.incidents.actions import incidents_for
 from socialdesk.incidents.models import IncidentStatus
+from socialdesk.roster.overview import perspective_note
 from socialdesk.web.auth import signed_in
 from socialdesk.web.errors import shows_desk_errors
 from socialdesk.workspaces.actions import workspaces_for
@@ -138,7 +139,15 @@ def _bulk_bar(request: HttpRequest) -> dict[str, object]:
 
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/inbox.html", {**_inbox_context(request), **_bulk_bar(request)})
+    context = {**_inbox_context(request), **_bulk_bar(request), "notes": _perspective_notes(request)}
+    return render(request, "web/inbox.html", context)
+
+
+def _perspective_notes(request: HttpRequest) -> list[str]:
+    """The policy's note for an agent just through a run of abusive conversations (keep perspective)."""
+    actor = signed_in(request)
+    notes = (perspective_note(w, actor.pk) for w in workspaces_for(actor).values_list("pk", flat=True))
+    return sorted({note for note in notes if note})
 
 
 @login_required

@@ -1,0 +1,41 @@
+"""A member using the desk is working: pages they open and forms they send mark them active (online,
+unless they chose away), so automatic assignment knows who is here. Polling (the live inbox, the
+notification badge) is not activity: an open tab on an empty desk is not someone at work."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from socialdesk.roster.availability import mark_active
+from socialdesk.workspaces.actions import workspaces_for
+
+# Seconds between two marks for one session: activity is a hint, one write a minute is plenty.
+EVERY = 60.0
+NOT_THE_DESK = ("/api/", "/hooks/", "/static/", "/admin/", "/status/")
+
+
+class ActivityMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self._counts(request, response):
+            request.session["active_marked"] = time.time()
+            for workspace_id in workspaces_for(request.user).values_list("pk", flat=True):
+                mark_active(workspace_id, int(request.user.pk))
+        return response
+
+    @staticmethod
+    def _counts(request: HttpRequest, response: HttpResponse) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or response.status_code >= 400:
+            return False
+        if request.path.startswith(NOT_THE_DESK):
+            return False
+        if request.method == "GET" and request.headers.get("HX-Request"):
+            return False
+        return time.time() - float(request.session.get("active_marked", 0)) >= EVERY
