@@ -91,10 +91,8 @@ def _demo_team(workspace: Any, password: str) -> None:
     from socialdesk.workspaces.models import Role
 
     found = active_policy_version(workspace.pk)
-    assert found is not None
-    teams = [
-        ensure_team(workspace.pk, t.slug, t.name) for t in found[1].teams if t.slug in ("care", "billing")
-    ]
+    policy_teams = found[1].teams if found else []
+    teams = [ensure_team(workspace.pk, t.slug, t.name) for t in policy_teams if t.slug in ("care", "billing")]
     for team in teams:
         team.members.add(User.objects.get(username="demo"))
     for name, languages, week, capacity in DEMO_AGENTS:

@@ -341,7 +341,8 @@ def _csat(policy: Policy) -> list[str]:
 METHOD_WORDS = {
     "manual": "picked by people (nothing is assigned automatically)",
     "round_robin": "assigned in turn to the available member assigned least recently",
-    "least_loaded": "assigned to the available member with the fewest open conversations, then the longest idle",
+    "least_loaded": "assigned to the available member with the fewest open conversations, then the "
+    "longest idle",
 }
 
 
@@ -351,25 +352,26 @@ def _assignment(policy: Policy) -> list[str]:
     lines = [f"- {_cell(team.name)}: {METHOD_WORDS[team.assignment]}." for team in policy.teams]
     lines += [
         "",
-        f"Only members who are online, on shift (when they have shifts), have the skills and hold fewer than "
-        f"their capacity (by default {rules.default_capacity} open conversations) are picked. A member who came "
-        f"online by working shows as away after {humanize_minutes(rules.away_after_idle_minutes)} idle. A "
-        f"conversation the desk assigned to someone away goes to someone available when its first response "
-        f"is due within {humanize_minutes(rules.reassign_within_minutes)}; a person's assignment is never changed.",
+        "Only members who are online, on shift (when they have shifts), have the skills and hold fewer "
+        f"than their capacity (by default {rules.default_capacity} open conversations) are picked. A "
+        "member who came online by working shows as away after "
+        f"{humanize_minutes(rules.away_after_idle_minutes)} idle. A conversation the desk assigned to "
+        "someone away goes to someone available when its first response is due within "
+        f"{humanize_minutes(rules.reassign_within_minutes)}; a person's assignment is never changed.",
     ]
     if perspective.spread_abuse:
         lines += ["", "Abusive conversations go to whoever has had the fewest today."]
     if perspective.abusive_in_a_row:
         lines += [
             "",
-            f"After {perspective.abusive_in_a_row} abusive conversations in a row, a member's next one should be "
-            f"calmer; they see: “{perspective.note}”",
+            f"After {perspective.abusive_in_a_row} abusive conversations in a row, a member's next one "
+            f"should be calmer; they see: “{perspective.note}”",
         ]
     staffing = policy.staffing
     lines += [
         "",
-        f"Staffing is planned for {round(staffing.service_level * 100)}% of first responses within the target, "
-        f"occupancy at most {round(staffing.occupancy_cap * 100)}%, shrinkage "
+        f"Staffing is planned for {round(staffing.service_level * 100)}% of first responses within the "
+        f"target, occupancy at most {round(staffing.occupancy_cap * 100)}%, shrinkage "
         f"{round(staffing.shrinkage * 100)}%, in {staffing.interval_minutes}-minute intervals.",
     ]
     return lines

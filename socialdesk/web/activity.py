@@ -23,10 +23,11 @@ class ActivityMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if self._counts(request, response):
+        user_id = request.user.pk if self._counts(request, response) else None
+        if user_id is not None:
             request.session["active_marked"] = time.time()
             for workspace_id in workspaces_for(request.user).values_list("pk", flat=True):
-                mark_active(workspace_id, int(request.user.pk))
+                mark_active(workspace_id, user_id)
         return response
 
     @staticmethod
