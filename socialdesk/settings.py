@@ -79,6 +79,7 @@ TEMPLATES = [
                 "socialdesk.web.context.user_workspaces",
                 "socialdesk.web.context.approvals_waiting",
                 "socialdesk.web.context.notifications_unread",
+                "socialdesk.web.context.my_status",
                 "socialdesk.web.clock.desk_zone",
             ],
         },

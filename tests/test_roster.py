@@ -234,7 +234,10 @@ def test_activity_brings_online_and_idleness_makes_away(workspace: Any, care: An
     set_status(None, workspace.pk, "alice", Status.AWAY, at=T0 + timedelta(minutes=18))
     mark_active(workspace.pk, alice.pk, at=T0 + timedelta(minutes=19))
     assert Availability.objects.get(user=alice).status == Status.AWAY
-    set_status(None, workspace.pk, "alice", Status.ONLINE, at=T0 + timedelta(minutes=20))
+    set_status(None, workspace.pk, "alice", Status.OFFLINE, at=T0 + timedelta(minutes=20))
+    mark_active(workspace.pk, alice.pk, at=T0 + timedelta(minutes=21))
+    assert Availability.objects.get(user=alice).status == Status.OFFLINE
+    set_status(None, workspace.pk, "alice", Status.ONLINE, at=T0 + timedelta(minutes=22))
     assert mark_idle_away(T0 + timedelta(hours=3)) == 0
 
 

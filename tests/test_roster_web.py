@@ -4,6 +4,7 @@ queue; leads see and change everyone; using the desk brings a member online, pol
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 import time_machine
@@ -92,7 +93,7 @@ def test_the_team_api(workspace: Any, agent: Any, lead: Any, x_channel: Any) -> 
         rows = api.get("/api/workspaces/acme/team").json()
     assert [(r["username"], r["status"], r["open"], r["capacity"], r["on_shift"]) for r in rows] == [
         ("alice", "online", 1, 2, True),
-        ("lena", "offline", 0, 8, None),
+        ("lena", "online", 0, 8, None),  # signed in (the API client)
     ]
     assert [r["username"] for r in mine.get("/api/workspaces/acme/team").json()] == ["alice"]
     refused = mine.put(
@@ -127,10 +128,23 @@ def test_the_inbox_shows_my_queue_and_the_perspective_note(
     assert page.count('data-id="') == 1
 
 
-def test_opening_pages_is_activity_and_polling_is_not(workspace: Any, agent: Any) -> None:
-    client = logged_in(agent)
-    client.get("/inbox/rows/", headers={"HX-Request": "true"})
-    assert not Availability.objects.filter(user=agent, status=Status.ONLINE).exists()
-    client.get("/")
+def test_signing_in_and_opening_pages_is_activity_and_polling_is_not(workspace: Any, agent: Any) -> None:
+    from django.utils import timezone
+
+    from socialdesk.roster.availability import mark_idle_away
+
+    client = logged_in(agent)  # signing in puts the member online
     row = Availability.objects.get(user=agent)
     assert (row.status, row.status_source) == (Status.ONLINE, "activity")
+    assert mark_idle_away(timezone.now() + timedelta(minutes=16)) == 1
+    client.get("/inbox/rows/", headers={"HX-Request": "true"})
+    assert Availability.objects.get(user=agent).status == Status.AWAY
+    page = client.get("/").content.decode()
+    assert Availability.objects.get(user=agent).status == Status.ONLINE
+    assert '<span class="chip">online</span>' in page  # the header's chip, already this page
+    # Offline by hand stays offline while the member looks around; signing in again ends it.
+    client.post(f"/team/{workspace.pk}/status/", {"status": "offline"})
+    client.get("/team/")
+    assert Availability.objects.get(user=agent).status == Status.OFFLINE
+    logged_in(agent)
+    assert Availability.objects.get(user=agent).status == Status.ONLINE

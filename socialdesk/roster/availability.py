@@ -86,19 +86,27 @@ def set_profile(
     return row
 
 
-def mark_active(workspace_id: int, user_id: int, at: datetime | None = None) -> None:
-    """The member did something in the desk: online unless they chose away by hand; offline (even by
-    hand) ends, since someone working is not offline."""
+def mark_active(
+    workspace_id: int, user_id: int, at: datetime | None = None, *, signing_in: bool = False
+) -> None:
+    """The member did something in the desk: online, unless they chose away or offline by hand (signing
+    in ends that: whoever signs in has come to work)."""
     now = at or timezone.now()
     row = availability_for(workspace_id, user_id)
-    manual_away = row.status == Status.AWAY and row.status_source == StatusSource.MANUAL
+    chosen = row.status != Status.ONLINE and row.status_source == StatusSource.MANUAL and not signing_in
     fresh = row.last_active_at is not None and now - row.last_active_at < ACTIVITY_GRANULARITY
-    if fresh and (row.status == Status.ONLINE or manual_away):
+    if fresh and (row.status == Status.ONLINE or chosen):
         return
     updates: dict[str, object] = {"last_active_at": now}
-    if row.status != Status.ONLINE and not manual_away:
+    if row.status != Status.ONLINE and not chosen:
         updates.update(status=Status.ONLINE, status_source=StatusSource.ACTIVITY, status_changed_at=now)
     Availability.objects.filter(pk=row.pk).update(**updates)
+
+
+def signed_in(user: User) -> None:
+    """Signing in to the desk puts the member online in each of their workspaces."""
+    for workspace_id in Membership.objects.filter(user=user).values_list("workspace_id", flat=True):
+        mark_active(workspace_id, user.pk, signing_in=True)
 
 
 def idle_minutes(workspace_id: int) -> int:

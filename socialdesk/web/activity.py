@@ -22,18 +22,18 @@ class ActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        user_id = request.user.pk if self._counts(request, response) else None
+        # Before the view, so the page itself already shows the member online.
+        user_id = request.user.pk if self._counts(request) else None
         if user_id is not None:
             request.session["active_marked"] = time.time()
             for workspace_id in workspaces_for(request.user).values_list("pk", flat=True):
                 mark_active(workspace_id, user_id)
-        return response
+        return self.get_response(request)
 
     @staticmethod
-    def _counts(request: HttpRequest, response: HttpResponse) -> bool:
+    def _counts(request: HttpRequest) -> bool:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or response.status_code >= 400:
+        if user is None or not user.is_authenticated:
             return False
         if request.path.startswith(NOT_THE_DESK):
             return False

@@ -7,6 +7,7 @@ from django.utils.functional import SimpleLazyObject
 
 from socialdesk.notifications.centre import unread_count
 from socialdesk.replies.queue import waiting_count
+from socialdesk.roster.models import Availability, Status
 from socialdesk.workspaces.actions import workspaces_for
 
 
@@ -27,3 +28,16 @@ def notifications_unread(request: HttpRequest) -> dict[str, object]:
     """The header's unread count (then kept live by polling web:notification_badge)."""
     user = request.user
     return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
+
+
+def my_status(request: HttpRequest) -> dict[str, object]:
+    """The header's status chip (online, away or offline; the team page changes it)."""
+    user = request.user
+
+    def status() -> str:
+        if not user.is_authenticated:
+            return ""
+        found = sorted(set(Availability.objects.filter(user_id=user.pk).values_list("status", flat=True)))
+        return found[0] if len(found) == 1 else ("mixed" if found else Status.OFFLINE)
+
+    return {"my_status": SimpleLazyObject(status)}
