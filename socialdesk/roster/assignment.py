@@ -280,10 +280,29 @@ def assign_waiting(now: datetime | None = None, limit: int = 200) -> int:
             .select_related("channel")
             .order_by("first_response_due_at", "first_inbound_at")[:limit]
         )
+        rooms: dict[int | None, bool] = {}
         for conversation in waiting:
-            if assign(policy, conversation, now):
+            # A team whose online members are all full is skipped at once, not tried per conversation.
+            if conversation.team_id not in rooms:
+                rooms[conversation.team_id] = _has_room(policy, workspace_id, conversation.team_id)
+            if rooms[conversation.team_id] and assign(policy, conversation, now):
                 assigned += 1
     return assigned
+
+
+def _has_room(policy: Policy, workspace_id: int, team_id: int | None) -> bool:
+    """Some online member of the team holds fewer open conversations than their capacity."""
+    online = Availability.objects.filter(
+        workspace_id=workspace_id, status=Presence.ONLINE, user__teams__pk=team_id or 0
+    ).values_list("user_id", "capacity")
+    capacities = {user: capacity or policy.assignment.default_capacity for user, capacity in online}
+    held = dict(
+        Conversation.objects.filter(workspace_id=workspace_id, assignee_id__in=capacities, status__in=OPEN)
+        .values("assignee_id")
+        .annotate(n=Count("pk"))
+        .values_list("assignee_id", "n")
+    )
+    return any(held.get(user, 0) < capacity for user, capacity in capacities.items())
 
 
 def roster_tick(now: datetime | None = None) -> dict[str, int]:
