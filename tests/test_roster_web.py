@@ -60,8 +60,9 @@ def test_a_lead_sees_everyone_and_sets_capacity_skills_and_shifts(
     assert 'data-member="alice"' in page and 'data-member="lena"' in page
     assert 'data-load="0/3"' in page
     assert "en, es; x; any category" in page
-    assert "mon 09:00-17:00, tue 09:00-17:00, wed 09:00-17:00, thu 09:00-17:00, fri 09:00-17:00, " in page
-    assert "sat 10:00-14:00, sat 15:00-18:00" in page
+    assert "mon-fri 09:00-17:00, sat 10:00-14:00 15:00-18:00" in page
+    # The form shows it back one span per line, as it takes it.
+    assert ">mon-fri 09:00-17:00\nsat 10:00-14:00 15:00-18:00</textarea>" in page
     assert "2026-11-23 off" in page
 
 

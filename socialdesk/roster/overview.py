@@ -55,6 +55,22 @@ class MemberLoad:
         return min(100, round(100 * self.open / self.capacity)) if self.capacity else 0
 
 
+def week_text(shifts: list[Shift]) -> str:
+    """'mon-fri 08:00-16:00, sat 10:00-14:00': consecutive days with the same hours read as a span (the
+    shift form takes the text back one span per line)."""
+    by_day: dict[int, str] = {}
+    for shift in sorted(shifts, key=lambda s: (s.weekday, s.starts)):
+        hours = f"{shift.starts:%H:%M}-{shift.ends:%H:%M}"
+        by_day[shift.weekday] = f"{by_day[shift.weekday]} {hours}" if shift.weekday in by_day else hours
+    spans: list[tuple[int, int, str]] = []
+    for day in sorted(by_day):
+        if spans and spans[-1][1] == day - 1 and spans[-1][2] == by_day[day]:
+            spans[-1] = (spans[-1][0], day, by_day[day])
+        else:
+            spans.append((day, day, by_day[day]))
+    return ", ".join(f"{WEEKDAYS[a]}{'-' + WEEKDAYS[b] if b != a else ''} {hours}" for a, b, hours in spans)
+
+
 def settings_for(workspace_id: int) -> Assignment:
     found = active_policy_version(workspace_id)
     return found[1].assignment if found else Assignment()
@@ -140,7 +156,7 @@ def team_overview(actor: User | None, workspace_id: int, at: datetime | None = N
                 languages=list(row.languages),
                 networks=list(row.networks),
                 categories=list(row.categories),
-                week=", ".join(f"{WEEKDAYS[s.weekday]} {s.starts:%H:%M}-{s.ends:%H:%M}" for s in shifts),
+                week=week_text(shifts),
                 zone=shifts[0].timezone if shifts else "",
                 days_off=days_off.get(membership.user_id, []),
             )
