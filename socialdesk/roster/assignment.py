@@ -1,8 +1,12 @@
 """Automatic assignment after routing: the team's method picks one available member with the skills
 and spare capacity; abusive conversations can be spread; a conversation whose first response is at
 risk while its assignee is away goes to someone available. A person's choice always wins: only
-conversations the desk itself assigned (their assignee is still the latest `AutoAssignment`) or that
-nobody ever assigned are touched."""
+conversations nobody ever assigned, or whose latest assignment in the activity log is the desk's (no
+actor), are touched. `AutoAssignment` rows remember the desk's assignments and whether each was
+abusive (for the spread and each member's exposure).
+
+Two workers assigning to one team at the same moment may each see the same spare place, so a member
+can end up one conversation over capacity; the next assignments then pass them by."""
 
 from __future__ import annotations
 
