@@ -70,7 +70,11 @@ def test_erlang_a_needs_fewer_agents_when_customers_give_up() -> None:
     # Abandonment takes load off the desk: 49 agents answer 82.1% within 20 s when customers wait two
     # minutes on average, and 5.7% give up.
     needed = agents_needed(720, 240, 20, 0.8, patience_seconds=120)
-    assert (needed.agents, round(needed.service_level, 3), round(needed.abandon_share, 3)) == (49, 0.821, 0.057)
+    assert (needed.agents, round(needed.service_level, 3), round(needed.abandon_share, 3)) == (
+        49,
+        0.821,
+        0.057,
+    )
 
 
 @pytest.mark.parametrize(

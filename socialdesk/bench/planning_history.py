@@ -48,7 +48,7 @@ def generated_history(
     seed: int = 1,
     origin: datetime = datetime(2026, 11, 30, 23, 0, tzinfo=UTC),  # Monday 00:00 in Madrid
 ) -> History:
-    """`weeks` weeks before `origin`: rate = day[hour] × weekday factor × scale × (1 + trend)^week,
+    """`weeks` weeks before `origin`: rate = day[hour] * weekday factor * scale * (1 + trend)^week,
     Poisson counts per interval, and an outage (three hours at four times the volume) on one weekday
     afternoon of the history."""
     rng = np.random.default_rng(seed)

@@ -3,7 +3,7 @@ up after an exponentially distributed patience), for conversations arriving at r
 handled in exponentially distributed times.
 
 Erlang C is computed through the Erlang B recursion (no factorials or powers, so a thousand agents and
-a load of a few hundred erlangs stay finite). Erlang A is computed exactly from its birth–death chain
+a load of a few hundred erlangs stay finite). Erlang A is computed exactly from its birth-death chain
 (M/M/n+M): the stationary distribution, then, for a customer arriving behind `q` others, the chance to
 reach an agent within the target before their own patience runs out (a pure-death chain solved with a
 matrix exponential)."""
@@ -82,9 +82,7 @@ def _chain(rate: float, service: float, abandon: float, agents: int) -> np.ndarr
     return np.array(weights) / total
 
 
-def _served_within(
-    queued: np.ndarray, agents: int, service: float, abandon: float, target: float
-) -> float:
+def _served_within(queued: np.ndarray, agents: int, service: float, abandon: float, target: float) -> float:
     """Of customers who arrive behind q = 0, 1, … others in the queue (weights `queued`), the share who
     reach an agent within `target` seconds. With q ahead, the line moves at n·μ + q·θ; the customer
     leaves at θ; reaching the head and then a free agent is the absorbing 'served' state."""

@@ -1,0 +1,178 @@
+"""The staffing plan: for each interval of the coming weeks, the forecast volume (times a "what if"
+factor), the agents Erlang C (or A, when the policy sets a patience) says it takes to answer the
+policy's share within its first-response target, the people that means on shift (occupancy cap and
+shrinkage applied), the people the rota has on shift, and the difference; then a suggested rota.
+
+When the normal-priority target counts business hours only, nobody is required while the desk is
+closed: what arrives then waits for the opening and is added to the first open interval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from django.contrib.auth.models import User
+
+from socialdesk.errors import DeskError
+from socialdesk.planning.erlang import agents_needed, with_shrinkage
+from socialdesk.planning.forecast import WEEKS, History, interval_starts, recent_weeks, weeks_back
+from socialdesk.planning.history import HandleTime, counts_from_history, first_opened, measured_handle_time
+from socialdesk.planning.rota import RotaShift, suggest_rota
+from socialdesk.policy.actions import active_policy
+from socialdesk.policy.clock import calendar_for, targets_for
+from socialdesk.policy.zone import workspace_zone
+from socialdesk.roster.shifts import scheduled_agents
+from socialdesk.workspaces.actions import require_role
+from socialdesk.workspaces.models import Role, Workspace
+
+MAX_WEEKS = 8
+MAX_FACTOR = 20.0
+SHIFT_HOURS = 8
+
+
+@dataclass(frozen=True)
+class Interval:
+    starts: datetime  # in the workspace's zone
+    open: bool
+    volume: float  # new conversations expected (what-if factor applied, backlog from closed hours added)
+    agents: int  # answering at once, from Erlang
+    required: int  # on shift, shrinkage applied
+    scheduled: float  # on shift in the rota (a half-interval shift counts half)
+    service_level: float  # predicted with `agents`
+
+    @property
+    def gap(self) -> float:
+        """Scheduled minus required: negative is understaffed."""
+        return round(self.scheduled - self.required, 4)
+
+
+@dataclass(frozen=True)
+class Plan:
+    workspace: Workspace
+    zone: tzinfo
+    step: timedelta
+    weeks: int
+    volume_factor: float
+    model: str  # "Erlang C" or "Erlang A"
+    service_level: float
+    target_seconds: int
+    handle: HandleTime
+    patience_seconds: float | None
+    occupancy_cap: float
+    shrinkage: float
+    history_weeks: int
+    intervals: list[Interval]
+    rota: list[RotaShift]
+
+    @property
+    def under(self) -> list[Interval]:
+        return [i for i in self.intervals if i.gap < 0]
+
+    @property
+    def over(self) -> list[Interval]:
+        return [i for i in self.intervals if i.gap > 0]
+
+    def person_hours(self) -> tuple[float, float]:
+        """(required, scheduled) person-hours over the plan."""
+        hours = self.step / timedelta(hours=1)
+        return (
+            round(sum(i.required for i in self.intervals) * hours, 2),
+            round(sum(i.scheduled for i in self.intervals) * hours, 2),
+        )
+
+
+def _checked(weeks: int, volume_factor: float) -> None:
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise DeskError(f"weeks must be 1 to {MAX_WEEKS}", code="invalid", status=422)
+    if not 0 < volume_factor <= MAX_FACTOR:
+        raise DeskError(
+            f"the volume factor must be above 0 and at most {MAX_FACTOR:g}", code="invalid", status=422
+        )
+
+
+def staffing_plan(
+    actor: User | None, workspace: Workspace, now: datetime, weeks: int = 2, volume_factor: float = 1.0
+) -> Plan:
+    """The plan for `weeks` weeks from the interval that `now` falls in, for leads and admins."""
+    require_role(actor, workspace.pk, (Role.LEAD, Role.ADMIN), "Only leads and admins see the staffing plan.")
+    _checked(weeks, volume_factor)
+    policy = active_policy(workspace.pk)
+    if policy is None:
+        raise DeskError(
+            "the workspace has no policy yet: the plan needs its targets", code="no_policy", status=422
+        )
+    settings = policy.staffing
+    zone = workspace_zone(workspace.pk)
+    step = timedelta(minutes=settings.interval_minutes)
+    epoch = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday; intervals line up on whole steps from it
+    origin = epoch + ((now - epoch) // step) * step
+    count = int(weeks * timedelta(weeks=1) / step)
+    starts = interval_starts(origin, count, step)
+    history_start = weeks_back(origin, WEEKS, zone)
+    first_fact = first_opened(workspace.pk, history_start, origin)
+    first = max(history_start, epoch + ((first_fact - epoch) // step) * step) if first_fact else origin
+    history = History(counts_from_history(workspace.pk, first, origin, step), first, origin, step, zone)
+    forecast = recent_weeks(history, starts) if first < origin else [0.0] * count
+    normal = targets_for(policy, "normal", "")
+    target_seconds = 60 * (settings.target_minutes or normal.first_response_minutes)
+    if settings.handle_seconds:
+        handle = HandleTime(float(settings.handle_seconds), "policy")
+    else:
+        handle = measured_handle_time(workspace.pk, history_start, origin)
+    patience = settings.patience_minutes * 60 if settings.patience_minutes else None
+    calendar = calendar_for(policy.business_hours)
+    scheduled = scheduled_agents(workspace.pk, origin, origin + count * step, step)
+    intervals = []
+    waiting = 0.0  # what arrived while closed, answered at the opening
+    per_hour = timedelta(hours=1) / step
+    for moment, expected, on_shift in zip(starts, forecast, scheduled, strict=True):
+        volume = expected * volume_factor
+        is_open = not normal.business_hours or calendar.is_open(moment)
+        if not is_open:
+            waiting += volume
+            intervals.append(Interval(moment.astimezone(zone), False, round(volume, 2), 0, 0, on_shift, 1.0))
+            continue
+        volume, waiting = volume + waiting, 0.0
+        found = agents_needed(
+            round(volume * per_hour, 2),
+            handle.seconds,
+            target_seconds,
+            settings.service_level,
+            patience,
+            settings.occupancy_cap,
+        )
+        required = with_shrinkage(found.agents, settings.shrinkage)
+        intervals.append(
+            Interval(
+                moment.astimezone(zone),
+                True,
+                round(volume, 2),
+                found.agents,
+                required,
+                on_shift,
+                found.service_level,
+            )
+        )
+    rota = suggest_rota(
+        [i.starts for i in intervals],
+        [i.required for i in intervals],
+        step,
+        int(timedelta(hours=SHIFT_HOURS) / step),
+    )
+    return Plan(
+        workspace=workspace,
+        zone=zone,
+        step=step,
+        weeks=weeks,
+        volume_factor=volume_factor,
+        model="Erlang A" if patience else "Erlang C",
+        service_level=settings.service_level,
+        target_seconds=target_seconds,
+        handle=handle,
+        patience_seconds=patience,
+        occupancy_cap=settings.occupancy_cap,
+        shrinkage=settings.shrinkage,
+        history_weeks=(origin - first) // timedelta(weeks=1),
+        intervals=intervals,
+        rota=rota,
+    )
