@@ -29,10 +29,10 @@ from socialdesk.ingest.models import EventStatus, RawEvent
 from socialdesk.ingest.schema import InboundMessage
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.routing import apply_policy
-from socialdesk.roster.assignment import assign_routed
 from socialdesk.policy.schema import Policy
 from socialdesk.policy.timers import thank_for_rating
 from socialdesk.reports import csat, facts
+from socialdesk.roster.assignment import assign_routed
 from socialdesk.triage.actions import record_triage, triage_message
 from socialdesk.triage.heads import embedder
 

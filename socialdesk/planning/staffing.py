@@ -81,6 +81,18 @@ class Plan:
         )
 
 
+def parsed_options(weeks: str | None, volume_factor: str | None) -> tuple[int, float]:
+    """The plan's options as a form or query string gives them (empty: the defaults)."""
+    try:
+        found = (int(weeks) if weeks else 2, float(volume_factor) if volume_factor else 1.0)
+    except ValueError:
+        raise DeskError(
+            "weeks is a whole number and the volume factor a number", code="invalid", status=422
+        ) from None
+    _checked(*found)
+    return found
+
+
 def _checked(weeks: int, volume_factor: float) -> None:
     if not 1 <= weeks <= MAX_WEEKS:
         raise DeskError(f"weeks must be 1 to {MAX_WEEKS}", code="invalid", status=422)

@@ -437,7 +437,9 @@ class Staffing(Strict):
         gt=0,
         description="Mean time customers wait before giving up (Erlang A); unset: nobody abandons (C).",
     )
-    occupancy_cap: float = Field(default=0.85, gt=0, le=1, description="Busiest share of time an agent may work.")
+    occupancy_cap: float = Field(
+        default=0.85, gt=0, le=1, description="Busiest share of time an agent may work."
+    )
     shrinkage: float = Field(
         default=0.3, ge=0, lt=1, description="Share of paid time not spent answering (breaks, meetings)."
     )
