@@ -4,11 +4,12 @@ interval as bars, people scheduled as a line, and a red band under each understa
 
 from __future__ import annotations
 
+import math
 from html import escape
 
 from socialdesk.planning.staffing import Plan
 
-HEIGHT = 260
+WIDTH, HEIGHT = 960, 260
 LEFT, BOTTOM, TOP, RIGHT = 40, 40, 12, 8
 REQUIRED, SCHEDULED, UNDER = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito, colour-blind safe
 
@@ -16,10 +17,10 @@ REQUIRED, SCHEDULED, UNDER = "#0072B2", "#E69F00", "#D55E00"  # Okabe-Ito, colou
 def staffing_svg(plan: Plan) -> str:
     intervals = plan.intervals
     count = len(intervals)
-    width = max(720, LEFT + RIGHT + 3 * count)
+    width = WIDTH
     plot_w, plot_h = width - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = max([1.0, *(max(i.required, i.scheduled) for i in intervals)])
-    top = float(int(top) + (1 if top != int(top) else 0))
+    top = float(4 * math.ceil(top / 4))  # four gridlines at whole people
     slot = plot_w / max(count, 1)
 
     def y(value: float) -> float:
