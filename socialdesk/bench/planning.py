@@ -31,18 +31,18 @@ def _forecast_rows() -> tuple[list[str], int, int]:
             scores: dict[str, list[Errors]] = {"seasonal naive": [], "recent weeks": []}
             for seed in SEEDS:
                 found = backtest(generated_history(WEEKS, day=day, scale=scale, seed=seed), HELD_BACK)
-                for method, errors in found.items():
-                    scores[method].append(errors)
+                for method, scored in found.items():
+                    scores[method].append(scored)
                 runs += 1
                 wins += found["recent weeks"].mae < found["seasonal naive"].mae and (
                     found["recent weeks"].rmse < found["seasonal naive"].rmse
                 )
             volume = sum(generated_history(WEEKS, day=day, scale=scale, seed=1).counts.values()) / WEEKS
-            for method, errors in scores.items():
+            for method, per_run in scores.items():
                 rows.append(
-                    f"| {name} | {volume:,.0f} | {method} | {statistics.mean(e.mae for e in errors):.3f} | "
-                    f"{statistics.mean(e.rmse for e in errors):.3f} | "
-                    f"{statistics.mean(e.wape for e in errors):.1%} |"
+                    f"| {name} | {volume:,.0f} | {method} | {statistics.mean(e.mae for e in per_run):.3f} | "
+                    f"{statistics.mean(e.rmse for e in per_run):.3f} | "
+                    f"{statistics.mean(e.wape for e in per_run):.1%} |"
                 )
     return rows, wins, runs
 
