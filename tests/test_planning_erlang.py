@@ -92,3 +92,24 @@ def test_the_simulated_desk_is_within_3_points_of_the_formula(
     run = simulate(per_hour, handle, agents, target, patience, hours=200, seed=7)
     assert round(run.service_level, 4) == simulated
     assert abs(run.service_level - predict(per_hour, handle, agents, target, patience).service_level) < 0.03
+
+
+def test_plan_erlang_prints_the_agents_and_the_service_level() -> None:
+    from typer.testing import CliRunner
+
+    from socialdesk.cli import app
+
+    args = ["plan", "erlang", "--per-hour", "720", "--handle-seconds", "240", "--target-seconds", "20"]
+    shown = CliRunner().invoke(app, [*args, "--service-level", "80", "--shrinkage", "0.3"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.splitlines() == [
+        "Erlang C: 48.00 erlangs of work",
+        "agents needed: 54",
+        "predicted service level: 81.7% within 20 s",
+        "probability of waiting: 30.1%",
+        "average speed of answer: 12.1 s",
+        "occupancy: 88.9%",
+        "on the rota with shrinkage: 78",
+    ]
+    patient = CliRunner().invoke(app, [*args, "--service-level", "0.8", "--patience-seconds", "120"])
+    assert "agents needed: 49" in patient.output and "giving up: 5.7%" in patient.output

@@ -202,3 +202,20 @@ def test_the_forecast_beats_seasonal_naive_on_held_back_weeks() -> None:
         naive, ours = scores["seasonal naive"], scores["recent weeks"]
         assert ours.mae < naive.mae and ours.rmse < naive.rmse and ours.wape < naive.wape
     assert (round(naive.mae, 3), round(ours.mae, 3)) == (2.797, 2.226)
+
+
+def test_plan_staffing_prints_the_table_and_the_rota(desk: Workspace) -> None:
+    from typer.testing import CliRunner
+
+    from socialdesk.cli import app
+
+    with time_machine.travel(NOW, tick=False):
+        shown = CliRunner().invoke(
+            app,
+            ["plan", "staffing", "--workspace", "acme", "--weeks", "1", "--volume-factor", "2"],
+            env={"COLUMNS": "200"},
+        )
+    assert shown.exit_code == 0, shown.output
+    assert "Mon 30/11 09:00" in shown.output
+    assert "understaffed intervals: 18; overstaffed: 6; person-hours required 76, scheduled 4" in shown.output
+    assert "  Mon 30/11 08:30 - Mon 16:30  x 6" in shown.output.splitlines()
