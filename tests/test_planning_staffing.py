@@ -91,18 +91,21 @@ def test_the_plan_sizes_each_interval_from_the_forecast(desk: Workspace, lead: A
     assert round(monday.service_level, 4) == 0.9989  # 1 - C(2 erlangs, 3) x e^-6
     # Alice works 09:00-13:00: 10:00-13:00 nobody is needed, so it is overstaffed
     assert _at(plan, 30, 12, 30).gap == 1.0
-    # Monday 7 and Tuesday 8 December are holidays in Madrid: what arrives waits for Wednesday's
-    # opening at 08:00 (24 conversations: 48 an hour x 600 s = 8 erlangs, 10 agents)
+    # Monday 7 and Tuesday 8 December are holidays in Madrid: their 24 conversations wait for
+    # Wednesday's opening at 08:00 and are worked off over two hours, 6 an interval, on top of the
+    # forecast (0, 3, 6, 3): at 09:00, 12 = 24 an hour x 600 s = 4 erlangs, 5 agents, 10 people
     assert _at(plan, 8, 9, 0).open is False
-    assert (_at(plan, 9, 8, 0).volume, _at(plan, 9, 8, 0).agents, _at(plan, 9, 8, 0).required) == (
-        24.0,
-        10,
-        20,
-    )
-    # Saturday opens at 09:00 and Sunday at 10:00: the earlier arrivals come at the opening
-    assert (_at(plan, 5, 9, 0).volume, _at(plan, 5, 9, 0).required) == (9.0, 8)
-    assert (_at(plan, 6, 10, 0).volume, _at(plan, 6, 10, 0).required) == (12.0, 10)
-    assert (len(plan.under), len(plan.over), plan.person_hours()) == (31, 14, (88.0, 8.0))
+    wednesday = [_at(plan, 9, 8, 0), _at(plan, 9, 8, 30), _at(plan, 9, 9, 0), _at(plan, 9, 9, 30)]
+    assert [(i.volume, i.agents, i.required) for i in wednesday] == [
+        (6.0, 3, 6),
+        (9.0, 4, 8),
+        (12.0, 5, 10),
+        (9.0, 4, 8),
+    ]
+    # Saturday opens at 09:00 (08:30's 3 spread: +0.75) and Sunday at 10:00 (the morning's 12: +3)
+    assert (_at(plan, 5, 9, 0).volume, _at(plan, 5, 9, 0).required) == (6.75, 6)
+    assert (_at(plan, 6, 10, 0).volume, _at(plan, 6, 10, 0).required) == (3.0, 4)
+    assert (len(plan.under), len(plan.over), plan.person_hours()) == (41, 14, (95.0, 8.0))
     # The rota puts the required people on: 8-hour shifts from the first interval that needs them
     assert [(s.starts, s.ends, s.people) for s in plan.rota[:2]] == [
         (datetime(2026, 11, 30, 8, 30, tzinfo=MADRID), datetime(2026, 11, 30, 16, 30, tzinfo=MADRID), 4),
@@ -217,5 +220,5 @@ def test_plan_staffing_prints_the_table_and_the_rota(desk: Workspace) -> None:
         )
     assert shown.exit_code == 0, shown.output
     assert "Mon 30/11 09:00" in shown.output
-    assert "understaffed intervals: 18; overstaffed: 6; person-hours required 76, scheduled 4" in shown.output
+    assert "understaffed intervals: 23; overstaffed: 6; person-hours required 78, scheduled 4" in shown.output
     assert "  Mon 30/11 08:30 - Mon 16:30  x 6" in shown.output.splitlines()

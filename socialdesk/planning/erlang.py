@@ -145,15 +145,30 @@ def agents_needed(
     if per_hour <= 0:
         return predict(0, handle_seconds, 0, target_seconds, patience_seconds)
     traffic = per_hour * handle_seconds / 3600
-    # Below the load the queue grows without end (Erlang C); customers who give up (Erlang A) let a
-    # desk run below it, so the search starts lower there.
-    lowest = traffic * 0.5 if patience_seconds else traffic / occupancy_cap
-    agents = max(1, math.ceil(lowest - 1e-9))
-    while True:
-        found = predict(per_hour, handle_seconds, agents, target_seconds, patience_seconds)
-        if found.service_level >= service_level and found.occupancy <= occupancy_cap + 1e-12:
-            return found
-        agents += 1
+
+    def meets(found: Prediction) -> bool:
+        return found.service_level >= service_level and found.occupancy <= occupancy_cap + 1e-12
+
+    if not patience_seconds:
+        # Erlang C: below the load (over the cap) the queue grows without end; the answer is a few
+        # steps above it.
+        agents = max(1, math.ceil(traffic / occupancy_cap - 1e-9))
+        while not meets(found := predict(per_hour, handle_seconds, agents, target_seconds)):
+            agents += 1
+        return found
+    # Erlang A: customers who give up let a desk run below the load, and each evaluation solves a
+    # chain, so bracket the answer and halve (more agents never answer fewer or work harder).
+    high = max(1, math.ceil(traffic / occupancy_cap))
+    while not meets(predict(per_hour, handle_seconds, high, target_seconds, patience_seconds)):
+        high *= 2
+    low = 0  # meets(low) is false or low is 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if meets(predict(per_hour, handle_seconds, middle, target_seconds, patience_seconds)):
+            high = middle
+        else:
+            low = middle
+    return predict(per_hour, handle_seconds, high, target_seconds, patience_seconds)
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:

@@ -4,7 +4,9 @@ policy's share within its first-response target, the people that means on shift 
 shrinkage applied), the people the rota has on shift, and the difference; then a suggested rota.
 
 When the normal-priority target counts business hours only, nobody is required while the desk is
-closed: what arrives then waits for the opening and is added to the first open interval."""
+closed: what arrives then waits for the opening and is worked off, spread evenly, over the first
+`BACKLOG_HOURS` open hours (a night's or a holiday's messages are not all answered in the first half
+hour, and Erlang describes arrivals at random, not a queue already waiting)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from socialdesk.workspaces.models import Role, Workspace
 MAX_WEEKS = 8
 MAX_FACTOR = 20.0
 SHIFT_HOURS = 8
+BACKLOG_HOURS = 2
 
 
 @dataclass(frozen=True)
@@ -135,8 +138,10 @@ def staffing_plan(
     calendar = calendar_for(policy.business_hours)
     scheduled = scheduled_agents(workspace.pk, origin, origin + count * step, step)
     intervals = []
-    waiting = 0.0  # what arrived while closed, answered at the opening
+    waiting = 0.0  # what arrived while closed
+    backlog: list[float] = []  # its share for each of the next open intervals
     per_hour = timedelta(hours=1) / step
+    spread = int(BACKLOG_HOURS * per_hour)
     for moment, expected, on_shift in zip(starts, forecast, scheduled, strict=True):
         volume = expected * volume_factor
         is_open = not normal.business_hours or calendar.is_open(moment)
@@ -144,7 +149,14 @@ def staffing_plan(
             waiting += volume
             intervals.append(Interval(moment.astimezone(zone), False, round(volume, 2), 0, 0, on_shift, 1.0))
             continue
-        volume, waiting = volume + waiting, 0.0
+        if waiting:  # added to what is left of an earlier backlog (a short opening between closures)
+            share = waiting / spread
+            backlog = [
+                share + (backlog[n] if n < len(backlog) else 0.0) for n in range(max(spread, len(backlog)))
+            ]
+            waiting = 0.0
+        if backlog:
+            volume += backlog.pop(0)
         found = agents_needed(
             round(volume * per_hour, 2),
             handle.seconds,
