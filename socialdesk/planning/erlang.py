@@ -5,8 +5,8 @@ handled in exponentially distributed times.
 Erlang C is computed through the Erlang B recursion (no factorials or powers, so a thousand agents and
 a load of a few hundred erlangs stay finite). Erlang A is computed exactly from its birth-death chain
 (M/M/n+M): the stationary distribution, then, for a customer arriving behind `q` others, the chance to
-reach an agent within the target before their own patience runs out (a pure-death chain solved with a
-matrix exponential)."""
+reach an agent within the target before their own patience runs out (a pure-death chain, solved by
+uniformization)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy.sparse import diags
-from scipy.sparse.linalg import expm_multiply
+from scipy.special import gammaln
 
 # The tail of the Erlang A chain is cut where its probability no longer shows in a share to 1e-12.
 TAIL = 1e-13
@@ -84,19 +83,32 @@ def _chain(rate: float, service: float, abandon: float, agents: int) -> np.ndarr
 
 def _served_within(queued: np.ndarray, agents: int, service: float, abandon: float, target: float) -> float:
     """Of customers who arrive behind q = 0, 1, … others in the queue (weights `queued`), the share who
-    reach an agent within `target` seconds. With q ahead, the line moves at n·μ + q·θ; the customer
-    leaves at θ; reaching the head and then a free agent is the absorbing 'served' state."""
-    size = len(queued)
-    moves = agents * service + abandon * np.arange(size)
-    # States 0..size-1 (how many ahead), then 'served'. Each state leaves at moves[q] + θ; state q
-    # steps to q-1 (state 0 to 'served') at moves[q]. Row vector p evolves as dp/dt = p·G.
-    diagonal = np.append(-(moves + abandon), 0.0)
-    below = np.append(moves[1:], 0.0)  # G[q, q-1] for q >= 1; 'served' stays put
-    generator = diags([diagonal, below], [0, -1], shape=(size + 1, size + 1), format="lil")
-    generator[0, size] = moves[0]
-    start = np.append(queued, 0.0)
-    end = expm_multiply(generator.T.tocsr() * target, start)
-    return float(end[size])
+    reach an agent within `target` seconds. With q ahead, the line moves at n·μ + q·θ and the customer
+    leaves at θ; state 0 moving on is 'served'. Solved by uniformization: the chain observed at the
+    jumps of a Poisson clock of rate Λ (the fastest state's), so the answer is a Poisson-weighted sum of
+    what k steps of a plain (substochastic) matrix absorb; the matrix is bidiagonal, a step is a few
+    vector operations."""
+    moves = agents * service + abandon * np.arange(len(queued))
+    clock = float((moves + abandon).max())
+    stay = 1 - (moves + abandon) / clock
+    down = moves / clock
+    mean = clock * target
+    steps = int(mean + 10 * math.sqrt(mean) + 20)
+    k = np.arange(steps + 1)
+    weights = np.exp(-mean + k * math.log(mean) - gammaln(k + 1)) if mean else (k == 0).astype(float)
+    tail = 1.0  # Poisson mass beyond the steps taken so far
+    state = queued.astype(float)
+    absorbed = served = 0.0
+    for step in range(steps + 1):
+        served += weights[step] * absorbed
+        tail -= weights[step]
+        if state.sum() < TAIL:  # nothing left to move: every later step absorbs the same
+            break
+        moved = state * down
+        absorbed += moved[0]
+        state = state * stay
+        state[:-1] += moved[1:]
+    return float(served + max(tail, 0.0) * absorbed)
 
 
 @lru_cache(maxsize=4096)
@@ -156,19 +168,27 @@ def agents_needed(
         while not meets(found := predict(per_hour, handle_seconds, agents, target_seconds)):
             agents += 1
         return found
-    # Erlang A: customers who give up let a desk run below the load, and each evaluation solves a
-    # chain, so bracket the answer and halve (more agents never answer fewer or work harder).
-    high = max(1, math.ceil(traffic / occupancy_cap))
-    while not meets(predict(per_hour, handle_seconds, high, target_seconds, patience_seconds)):
-        high *= 2
-    low = 0  # meets(low) is false or low is 0
+    # Erlang A: customers who give up usually need Erlang C's answer or a few fewer agents (many
+    # fewer when most give up); each evaluation solves a chain, so check C's answer and the one below,
+    # and only then halve (both conditions are monotone in the agents).
+    agents = agents_needed(
+        per_hour, handle_seconds, target_seconds, service_level, None, occupancy_cap
+    ).agents
+
+    def a(n: int) -> Prediction:
+        return predict(per_hour, handle_seconds, n, target_seconds, patience_seconds)
+
+    found = a(agents)
+    while not meets(found):
+        agents += 1
+        found = a(agents)
+    if agents == 1 or not meets(a(agents - 1)):
+        return found
+    low, high = 0, agents - 1  # low fails (or is nobody), high meets
     while high - low > 1:
         middle = (low + high) // 2
-        if meets(predict(per_hour, handle_seconds, middle, target_seconds, patience_seconds)):
-            high = middle
-        else:
-            low = middle
-    return predict(per_hour, handle_seconds, high, target_seconds, patience_seconds)
+        low, high = (low, middle) if meets(a(middle)) else (middle, high)
+    return a(high)
 
 
 def with_shrinkage(agents: int, shrinkage: float) -> int:
