@@ -222,3 +222,12 @@ def test_plan_staffing_prints_the_table_and_the_rota(desk: Workspace) -> None:
     assert "Mon 30/11 09:00" in shown.output
     assert "understaffed intervals: 23; overstaffed: 6; person-hours required 78, scheduled 4" in shown.output
     assert "  Mon 30/11 08:30 - Mon 16:30  x 6" in shown.output.splitlines()
+
+
+def test_a_closed_periods_arrivals_are_answered_over_the_next_open_intervals() -> None:
+    from socialdesk.planning.staffing import with_backlog
+
+    # Closed at 0, 2 and 3; each backlog is split over the next two open intervals, none is lost
+    answered = with_backlog([1, 2, 3, 4, 5, 6], [False, True, False, False, True, True], 2)
+    assert answered == [0.0, 2.5, 0.0, 0.0, 9.0, 9.5]
+    assert sum(answered) == 21

@@ -105,6 +105,42 @@ def _checked(weeks: int, volume_factor: float) -> None:
         )
 
 
+EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday; intervals line up on whole steps from it
+
+
+def _aligned(moment: datetime, step: timedelta) -> datetime:
+    return EPOCH + ((moment - EPOCH) // step) * step
+
+
+def _history(workspace_id: int, origin: datetime, step: timedelta, zone: tzinfo) -> History:
+    """New conversations per interval in the WEEKS weeks before `origin`, from the first one."""
+    start = weeks_back(origin, WEEKS, zone)
+    first_fact = first_opened(workspace_id, start, origin)
+    first = max(start, _aligned(first_fact, step)) if first_fact else origin
+    return History(counts_from_history(workspace_id, first, origin, step), first, origin, step, zone)
+
+
+def with_backlog(volumes: list[float], is_open: list[bool], spread: int) -> list[float]:
+    """What each interval has to answer: nothing while closed; what arrived meanwhile is added, in
+    equal parts, to the next `spread` open intervals (to what is left of an earlier backlog too)."""
+    answered: list[float] = []
+    backlog: list[float] = []  # the waiting volume's share for each of the next open intervals
+    waiting = 0.0
+    for volume, open_now in zip(volumes, is_open, strict=True):
+        if not open_now:
+            waiting += volume
+            answered.append(0.0)
+            continue
+        if waiting:
+            backlog = [
+                waiting / spread + (backlog[n] if n < len(backlog) else 0.0)
+                for n in range(max(spread, len(backlog)))
+            ]
+            waiting = 0.0
+        answered.append(volume + (backlog.pop(0) if backlog else 0.0))
+    return answered
+
+
 def staffing_plan(
     actor: User | None, workspace: Workspace, now: datetime, weeks: int = 2, volume_factor: float = 1.0
 ) -> Plan:
@@ -119,44 +155,36 @@ def staffing_plan(
     settings = policy.staffing
     zone = workspace_zone(workspace.pk)
     step = timedelta(minutes=settings.interval_minutes)
-    epoch = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday; intervals line up on whole steps from it
-    origin = epoch + ((now - epoch) // step) * step
+    origin = _aligned(now, step)
     count = int(weeks * timedelta(weeks=1) / step)
     starts = interval_starts(origin, count, step)
-    history_start = weeks_back(origin, WEEKS, zone)
-    first_fact = first_opened(workspace.pk, history_start, origin)
-    first = max(history_start, epoch + ((first_fact - epoch) // step) * step) if first_fact else origin
-    history = History(counts_from_history(workspace.pk, first, origin, step), first, origin, step, zone)
-    forecast = recent_weeks(history, starts) if first < origin else [0.0] * count
+    history = _history(workspace.pk, origin, step, zone)
+    expected = (
+        [v * volume_factor for v in recent_weeks(history, starts)]
+        if history.first < origin
+        else [0.0] * count
+    )
     normal = targets_for(policy, "normal", "")
+    calendar = calendar_for(policy.business_hours)
+    is_open = [not normal.business_hours or calendar.is_open(moment) for moment in starts]
+    per_hour = timedelta(hours=1) / step
+    to_answer = with_backlog(expected, is_open, int(BACKLOG_HOURS * per_hour))
     target_seconds = 60 * (settings.target_minutes or normal.first_response_minutes)
     if settings.handle_seconds:
         handle = HandleTime(float(settings.handle_seconds), "policy")
     else:
-        handle = measured_handle_time(workspace.pk, history_start, origin)
+        handle = measured_handle_time(workspace.pk, weeks_back(origin, WEEKS, zone), origin)
     patience = settings.patience_minutes * 60 if settings.patience_minutes else None
-    calendar = calendar_for(policy.business_hours)
     scheduled = scheduled_agents(workspace.pk, origin, origin + count * step, step)
     intervals = []
-    waiting = 0.0  # what arrived while closed
-    backlog: list[float] = []  # its share for each of the next open intervals
-    per_hour = timedelta(hours=1) / step
-    spread = int(BACKLOG_HOURS * per_hour)
-    for moment, expected, on_shift in zip(starts, forecast, scheduled, strict=True):
-        volume = expected * volume_factor
-        is_open = not normal.business_hours or calendar.is_open(moment)
-        if not is_open:
-            waiting += volume
-            intervals.append(Interval(moment.astimezone(zone), False, round(volume, 2), 0, 0, on_shift, 1.0))
+    for moment, arriving, volume, open_now, on_shift in zip(
+        starts, expected, to_answer, is_open, scheduled, strict=True
+    ):
+        if not open_now:
+            intervals.append(
+                Interval(moment.astimezone(zone), False, round(arriving, 2), 0, 0, on_shift, 1.0)
+            )
             continue
-        if waiting:  # added to what is left of an earlier backlog (a short opening between closures)
-            share = waiting / spread
-            backlog = [
-                share + (backlog[n] if n < len(backlog) else 0.0) for n in range(max(spread, len(backlog)))
-            ]
-            waiting = 0.0
-        if backlog:
-            volume += backlog.pop(0)
         found = agents_needed(
             round(volume * per_hour, 2),
             handle.seconds,
@@ -177,11 +205,12 @@ def staffing_plan(
                 found.service_level,
             )
         )
+    length = int(timedelta(hours=SHIFT_HOURS) / step)
     rota = suggest_rota(
-        [i.starts for i in intervals],
-        [i.required for i in intervals],
-        step,
-        int(timedelta(hours=SHIFT_HOURS) / step),
+        starts=[i.starts for i in intervals],
+        required=[i.required for i in intervals],
+        step=step,
+        length=length,
     )
     return Plan(
         workspace=workspace,
@@ -196,7 +225,7 @@ def staffing_plan(
         patience_seconds=patience,
         occupancy_cap=settings.occupancy_cap,
         shrinkage=settings.shrinkage,
-        history_weeks=(origin - first) // timedelta(weeks=1),
+        history_weeks=(origin - history.first) // timedelta(weeks=1),
         intervals=intervals,
         rota=rota,
     )
