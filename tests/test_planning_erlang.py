@@ -3,15 +3,18 @@ SimPy desk against the formulas (fixed seeds: the figures are exact)."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from socialdesk.planning.erlang import agents_needed, erlang_b, erlang_c, predict, with_shrinkage
 from socialdesk.planning.simulate import simulate
 
 
-def test_erlang_b_recursion_matches_the_table_value() -> None:
-    # Erlang B tables (e.g. Cooper, Introduction to Queueing Theory, table): 10 erlangs on 15 trunks
-    # block 3.65% of calls.
+def test_erlang_b_recursion_matches_the_direct_formula() -> None:
+    # B(N, A) = (A^N / N!) / sum(A^k / k!, k = 0..N), computed directly where factorials still fit
+    direct = (10**15 / math.factorial(15)) / sum(10**k / math.factorial(k) for k in range(16))
+    assert round(erlang_b(10, 15), 12) == round(direct, 12)
     assert round(erlang_b(10, 15), 4) == 0.0365
 
 
