@@ -176,3 +176,14 @@ def bench_reports(
         output,
         console,
     )
+
+
+@bench_app.command("planning")
+def bench_planning(
+    output: Annotated[Path, typer.Option(help="Where results are written.")] = Path("docs/benchmarks.md"),
+) -> None:
+    """Staffing: forecast errors against seasonal naive on held-back weeks, and the simulated desk
+    against the Erlang formulas."""
+    from socialdesk.bench.planning import run_planning_benchmark
+
+    run_planning_benchmark(output, console)
