@@ -39,6 +39,16 @@ def test_the_same_desk_needs_54_agents_for_80_percent_in_20_seconds() -> None:
     assert with_shrinkage(54, 0.3) == 78
 
 
+def test_telefonica_calculator_example_600_calls_an_hour() -> None:
+    # "Erlang C calculator" (personal.telefonica.terra.es/web/vr/erlang/eng/mcerlc.htm), its example:
+    # 600 calls an hour of 120 s are 20 erlangs; for at most 15% of calls delayed 26 circuits are
+    # needed, with an average delay of about 3 s per call; with 30 circuits the delay falls to 2.5%.
+    assert round(erlang_c(20, 25), 3) == 0.209  # 25 are not enough
+    assert round(erlang_c(20, 26), 3) == 0.143
+    assert round(predict(600, 120, 26, 20).asa_seconds, 1) == 2.9
+    assert round(erlang_c(20, 30), 3) == 0.025
+
+
 def test_call_centre_helper_worked_example() -> None:
     # Call Centre Helper, "Erlang C Formula - Made Simple With an Easy Worked Example": 100 calls in 30
     # minutes, 180 s handling, 80% in 20 s -> 10 erlangs, 14 agents (13 give 79.6%), occupancy 71.4%,
