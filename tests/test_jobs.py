@@ -24,6 +24,7 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
         "notifications-tick",
         "poll-channels",
         "prune-webhook-deliveries",
+        "roster-tick",
         "report-missed-targets",
         "send-scheduled-reports",
     ]
