@@ -55,9 +55,15 @@ WITH_A_HEAD = {
 LANGUAGES = ("en", "es", "pt", "fr", "de")
 
 
-def test_the_calibration_set_is_large_balanced_multilingual_and_from_four_authors() -> None:
+def test_the_calibration_set_is_large_balanced_multilingual_and_from_five_authors() -> None:
     authors = dict((name, len(drafts)) for name, drafts in calibration_authors())
-    assert set(authors) == {"drafts.jsonl", "drafts_w1.jsonl", "drafts_w2.jsonl", "drafts_w3.jsonl"}
+    assert set(authors) == {
+        "drafts.jsonl",
+        "drafts_w1.jsonl",
+        "drafts_w2.jsonl",
+        "drafts_w3.jsonl",
+        "drafts_w4.jsonl",
+    }
     assert min(authors.values()) >= 700
     drafts = calibration_drafts()
     assert len(drafts) >= 3300
