@@ -24,14 +24,14 @@ def _selling(text: str, *, learned: bool = True, service: bool = True) -> list[V
 
 
 def test_the_head_reports_a_pitch_the_patterns_miss_and_quotes_its_sentence() -> None:
-    sentence = "Premium customers get priority support and a free router, ask us how to join."
+    sentence = "Customers on Premium have priority support and a free router, ask us how to join."
     text = f"Glad it's sorted, Ana. {sentence} ^DE"
     assert _selling(text, learned=False) == []
     assert _selling(text) == [
         Violation(
             "no_selling",
             f"“{sentence}” reads as promotion (a product, an offer or a price); service replies don't sell "
-            "(learned check, 0.94).",
+            "(learned check, 0.87).",
             text.index(sentence),
             text.index(sentence) + len(sentence),
             sentence,
@@ -51,9 +51,26 @@ def test_the_head_reads_other_languages_too() -> None:
     ]
 
 
-def test_a_sales_word_in_a_service_reply_is_vetoed_when_the_head_is_sure() -> None:
+def test_a_hostile_pattern_hit_is_vetoed_when_the_head_is_sure() -> None:
+    # The selling patterns now stand alone (precise enough across authors: no veto); hostile tone keeps one.
+    text = (
+        "That's the fourth message today about the outage, so we've added a banner to the app and the "
+        "status page. ^DE"
+    )
+    hostile = [
+        v.quote
+        for v in check_reply(TELECOM, text, network="x", private=False, learned=False)
+        if v.rule == "hostile_tone"
+    ]
+    assert hostile == ["That's the fourth message today"]
+    assert [
+        v for v in check_reply(TELECOM, text, network="x", private=False) if v.rule == "hostile_tone"
+    ] == []
+
+
+def test_a_promise_or_compensation_is_not_selling() -> None:
     text = "Sorry, Julia, the discount you were promised wasn't applied. We've fixed it and refunded 12€. ^MR"
-    assert [v.quote for v in _selling(text, learned=False)] == ["discount"]
+    assert _selling(text, learned=False) == []
     assert _selling(text) == []
 
 
@@ -78,6 +95,7 @@ def test_a_head_ships_for_each_weak_rule_with_thresholds_from_leaving_one_author
         "drafts_w1.jsonl": 744,
         "drafts_w2.jsonl": 744,
         "drafts_w3.jsonl": 821,
+        "drafts_w4.jsonl": 713,
     }
     for rule, head in heads.heads.items():
         assert 0.0 <= head.veto < head.add <= 1.0, rule

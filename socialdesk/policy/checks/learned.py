@@ -1,7 +1,7 @@
 """A learned second opinion on the pattern detectors, for the rules where it measurably helps.
 
 Each head is a logistic regression over hashed word 1-2-grams and character 2-5-grams (sublinear TF-IDF,
-L2), trained on the training drafts of four authors (drafts.jsonl, drafts_w1/w2/w3.jsonl; never the
+L2), trained on the training drafts of five authors (drafts.jsonl, drafts_w1/w2/w3/w4.jsonl; never the
 independent held-out set; `socialdesk bench checker-retrain` writes `checker_data/heads.npz`). It is
 combined with the patterns, never replaces them:
 - a pattern hit stands unless the head is very sure the draft is fine (score below `veto`);

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from socialdesk.policy.checks.text import Finding, compile_words, negated, sentence_at, words
+from socialdesk.policy.checks.text import Finding, compile_words, negated, sentence_at, sentences, words
 
 RULE = "no_selling"
 
@@ -267,7 +267,7 @@ OWN_MONEY = compile_words(
 SERVICE_SENSE = re.compile(
     r"^\s*(?:you |u )?(?:a |an |the |some |to )?(?:full |partial |one-off |small )?"
     r"(?:refund|credit|compensation|apology|replacement|callback|call back|technician|visit|solution|fix|"
-    r"workaround|explanation|with)\b"
+    r"workaround|explanation|repair|exchange|with)\b"
     r"|^\s*(?:your |the )?(?:[\w']+ )?(?:firmware|software|app|system|os|settings)\b"
     r"|^\s*(?:of|on|to|at|for) (?:the|our|your) (?:\w+ )?(?:mast|network|antenna|site|exchange|cabinet|firmware|software|system|line)\b"
 )
@@ -277,7 +277,7 @@ SERVICE_USE_BEFORE = re.compile(
 )
 # "The offer you saw isn't from us", "the discount was applied": talking about an offer is not making one.
 SPOKEN_ABOUT = re.compile(
-    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did)|we (?:agreed|promised|discussed|mentioned)|was|were|has|had|"
+    r"^\w*\s+(?:you (?:\w+ed|saw|got|had|found|made|did|were (?:promised|offered|given|told))|we (?:agreed|promised|discussed|mentioned)|was|were|has|had|"
     r"ended|expired|applied|is no longer|isn't|wasn't|only applies|applies|still applies|is not|is still|is active|"
     r"remains|stays|will (?:show|appear)|(?:prices?|fees?|charges?|rates?|terms|changes?) (?:take effect|took effect|apply|change|went up|go up|will)|"
     r"takes? effect|took effect)\b"
@@ -291,21 +291,117 @@ PROMOTION_OVER = re.compile(
     r"abgelaufen|ist nicht von uns|wurde (?:angewendet|verrechnet))"
 )
 
+
+# General pitch forms in the five languages (written with drafts_w4): an aside that sells beside a
+# service answer ("while you wait, why not…", "ya que estás, echa un ojo a…", "Kennst du schon unser…").
+PITCH = compile_words(
+    # English
+    r"(?:while you wait|while you're (?:here|there|at it)),? (?:why not|check|have|take|don't)",
+    r"(?:our|the) (?:new|latest) \w+ (?:range|collection|line|drop|lineup)",
+    r"download (?:it|the app|our app) (?:today|now) and (?:get|save)",
+    r"(?:members|subscribers|premium (?:members|subscribers|customers)) (?:get|never|enjoy|save)",
+    r"(?:sign up|join|subscribe|apply) (?:today|now)",
+    r"(?:first dibs|early access|pre-approved|0% (?:balance transfer|interest))",
+    r"lock in (?:your|the|our)",
+    r"(?:fancy|want) (?:saving|to save) (?:more|even more)",
+    r"(?:switch|move) to annual billing",
+    r"join our (?:loyalty|vip|rewards|members)",
+    r"(?:\d+ )?bonus points",
+    r"exclusive (?:discount|deal|offer|price|access)",
+    # Spanish
+    r"ya que estas,? (?:echa|mira|prueba|aprovecha|te)",
+    r"aprovecho para (?:contarte|recordarte|decirte)",
+    r"te recomiendo (?:activar|contratar|probar|pasarte)",
+    r"(?:2x1|3x2)",
+    r"(?:os|te|le) regalamos \d+",
+    r"(?:solo|tan solo) cuesta",
+    r"(?:pasate|cambiate|pasese) (?:hoy |ya )?a (?:la|el|nuestr)",
+    r"con un \d+ ?% de descuento",
+    # Portuguese
+    r"(?:aproveita|aproveite)(?:ndo)? (?:e|que|para|a promocao)",
+    r"(?:ja )?(?:conhece|conheces) (?:o nosso|a nossa|nosso|nossa|os nossos|as nossas)",
+    r"leve \d+,? pague \d+",
+    r"(?:assina|assine|peca|pede|peça) (?:ja|o seu|pelo app)",
+    r"em dobro pelo preco",
+    r"(?:ganham?|ganhe) r\$ ?\d+",
+    r"(?:faz|faca|fazer) o upgrade",
+    # French
+    r"(?:vous )?connaissez(?:-vous)? (?:notre|nos)",
+    r"pensez a (?:notre|nos)",
+    r"profitez-en",
+    r"(?:abonnez|inscrivez)-vous (?:pour|des|a)",
+    r"la \d+e offerte",
+    r"petit conseil ?: avec",
+    # German
+    r"(?:kennst du|kennen sie) (?:schon )?unser",
+    r"wie war(?:e|'s) es mit unser",
+    r"(?:2|zwei) fur (?:1|eins)",
+    r"exklusive rabatte",
+    r"wechsel(?:n sie)? (?:doch |jetzt )?(?:zu|auf) (?:unser|dem|den|glasfaser|premium)",
+    r"haben sie schon (?:einmal |mal )?uber .{1,30} nachgedacht",
+    r"sonderpreise fur",
+    r"gonnen sie sich",
+)
+
+# The sentence answers the customer's own question about a price or an offer, makes good on one already
+# promised or given as compensation, or says an offer is over or not ours: informing, not selling
+# ("you asked about the Business plan: it's $20 a user", "como preguntabas, el envío es gratis desde 35 €",
+# "as compensation we've taken 20% off", "der Code war nur bis Sonntag gültig").
+ANSWERED = compile_words(
+    r"you (?:asked|were asking|wanted to know|enquired|inquired|mentioned)(?: about)?",
+    r"as you (?:asked|requested|mentioned)",
+    r"to answer your question",
+    r"(?:as|by way of) (?:compensation|a goodwill gesture|an apology|a sorry)",
+    r"(?:already|now) (?:on|applied to|added to) your (?:account|bill|order)",
+    r"(?:you were|we) promised",
+    r"(?:was|were) only valid",
+    r"isn't (?:ours|from us)|not from us|no sales pitch",
+    r"(?:como |lo que |sobre lo que )?(?:me |nos )?(?:preguntabas|preguntaba|preguntaste|pregunto|pediste|consultabas)",
+    r"(?:como|en) compensacion",
+    r"(?:solo )?(?:era|fue) valid[oa] hasta",
+    r"no es nuestr[oa]|nada de promos",
+    r"(?:como |o que |sobre o que |sobre a duvida )?(?:voce )?(?:perguntou|perguntava|pediu)",
+    r"(?:como|em) compensacao",
+    r"(?:so )?valia (?:so )?ate",
+    r"nao e nosso|nao e nossa",
+    r"comme (?:vous le demandez|vous le demandiez|demande)|(?:pour repondre a|sur) votre question",
+    r"(?:en|a titre de|pour) (?:compensation|dedommagement|geste commercial)",
+    r"(?:n'etait|etait) valable (?:que )?jusqu",
+    r"n'a rien a voir avec nous|n'est pas de nous",
+    r"wie (?:gefragt|gewunscht)|(?:zu )?ihre(?:r)? frage|du (?:hast )?gefragt|sie (?:haben )?gefragt",
+    r"als (?:entschadigung|wiedergutmachung|kulanz)",
+    r"(?:war )?nur bis .{1,20} gultig",
+    r"(?:apply|applies|valen|vale|valem|gelten|gilt|s'appliquent|s'applique) (?:to|para|pour|fur) (?:\w+ )?(?:orders|pedidos|commandes|bestellungen)",
+    r"ist nicht von uns|hat nichts mit uns zu tun",
+)
+
 WHY = "promotes a product or a price; service replies don't sell"
 
 
 def selling(text: str, folded: str) -> list[Finding]:
     findings = [
         Finding(RULE, match.start(), match.end(), WHY)
-        for match in PROMOTION.finditer(folded)
-        if not negated(folded, match.start(), window=20) and not PROMOTION_OVER.match(folded, match.end())
+        for match in [*PROMOTION.finditer(folded), *PITCH.finditer(folded)]
+        if not negated(folded, match.start(), window=20)
+        and not PROMOTION_OVER.match(folded, match.end())
+        and not _answered(folded, match.start())
     ]
     for match in [*BARGAIN_PRICE.finditer(folded), *PITCHED_MONTHLY.finditer(folded)]:
         sentence_start, sentence_end = sentence_at(folded, match.start())
-        if OWN_MONEY.search(folded[sentence_start:sentence_end]):
+        if OWN_MONEY.search(folded[sentence_start:sentence_end]) or _answered(folded, match.start()):
             continue
         findings.append(Finding(RULE, match.start(), match.end(), WHY))
     return findings
+
+
+def _answered(folded: str, at: int) -> bool:
+    """The sentence holding `at`, or the one before it, answers a question or honours a promise."""
+    spans = list(sentences(folded))
+    for index, (start, end) in enumerate(spans):
+        if start <= at < end:
+            before = spans[index - 1][0] if index else start
+            return ANSWERED.search(folded[before:end]) is not None
+    return False
 
 
 def service_sense(folded: str, start: int, end: int) -> bool:

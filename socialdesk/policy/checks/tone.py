@@ -149,6 +149,198 @@ CONDESCENSION = re.compile(
         r"(?:selbst|sogar) ein kind (?:kann|konnte|versteht|schafft)",
     )
 )
+# Written for drafts_w4's author set: general forms of talking down and of hostility in the five languages
+# (kept apart from the tables above so each family reads as one block).
+_A = r"['\u2019]"  # an apostrophe, straight or curly
+CONDESCENSION_GENERAL = re.compile(
+    words(
+        # English
+        rf"(?:let me|i{_A}ll|i will) (?:explain|say|put) (?:this|it|that) (?:slowly|very slowly|simply for you)",
+        rf"i{_A}ll (?:try to )?(?:keep|make) (?:this|it) (?:simple|easy) for you",
+        rf"i{_A}ll spell it out",
+        r"even (?:a child|a kid|you) (?:can|could|would) (?:manage|do|understand|figure)",
+        r"most (?:customers|people|users) (?:manage|figure|set|sort|work)(?: \w+){0,3} (?:by|on) (?:themselves|their own)",
+        rf"(?:which|that) you (?:clearly|obviously|evidently) (?:haven{_A}t|didn{_A}t|did not|have not)",
+        r"you (?:really )?should (?:really )?have (?:read|checked|looked|known)",
+        r"not sure (?:how much clearer|how (?:else|much more clearly)) (?:we|i) can",
+        rf"(?:i{_A}m |we{_A}re )?not sure what part of",
+        rf"(?:people|those|folks) who (?:aren{_A}t|are not) (?:very |great |good |too )?(?:good with|techy|tech-savvy|comfortable with)",
+        r"you might want to (?:read|check|look at) (?:your|the) (?:contract|terms|faq|manual|instructions) before",
+        r"you must have (?:entered|typed|misread|pressed|forgotten|mixed)",
+        r"(?:read|follow) (?:the |our )?(?:instructions|faq|terms|guide|manual) properly",
+        r"as per (?:my|our) (?:last|previous|earlier) (?:message|reply|email|tweet)",
+        r"(?:in bold|in capitals), no less",
+        # Spanish
+        r"te lo (?:explico|repito|digo) (?:muy )?(?:despacito|despacio)",
+        r"(?:despacio|despacito) para que (?:lo )?(?:entiendas|pilles|entienda)",
+        r"hasta un nino (?:sabria|podria|puede|lo)",
+        r"la mayoria de (?:los |nuestros )?clientes (?:lo )?(?:configuran|consiguen|hacen|saben|resuelven)",
+        r"(?:que|la cual) (?:esta claro|es evidente|se ve) que no (?:has|ha) (?:mirado|leido|visto)",
+        r"no se (?:como decirlo|como explicarlo) mas claro",
+        r"no se que parte de",
+        r"(?:personas|gente) que no se manejan? bien con",
+        r"quiza(?:s)? deberias (?:leer|leerte|revisar|mirar)",
+        r"seguramente (?:metiste|pusiste|escribiste|te equivocaste|marcaste)",
+        r"(?:lee|leas|lea) bien (?:las instrucciones|el contrato|las condiciones)",
+        r"(?:tampoco|no) es tan (?:complicado|dificil)(?: de entender)?",
+        r"es lo mas basico",
+        r"para que cualquiera (?:las|lo|la|los) lea",
+        # Portuguese
+        r"vou (?:te )?explicar (?:bem )?devagar",
+        r"devagar (?:pra|para) (?:voce )?entender",
+        r"ate uma crianca (?:consegue|sabe|faz)",
+        r"a (?:grande )?maioria dos clientes (?:consegue|nao tem (?:qualquer|nenhuma) dificuldade)",
+        r"que (?:claramente|obviamente|pelos vistos) (?:voce )?nao (?:leu|viu|olhou)",
+        r"nao sei como deixar mais claro",
+        r"nao sei qual parte de",
+        r"(?:quem|pessoas que) nao se da(?:o)? bem com (?:a )?tecnologia",
+        r"talvez seja bom (?:ler|voce ler)",
+        r"voce deve ter (?:digitado|colocado|escrito|confundido)",
+        r"(?:ler|leia) (?:as instrucoes|o contrato|as regras) com atencao",
+        r"nao e tao (?:dificil|complicado)(?: assim)?",
+        r"(?:isso|isto) e o basico",
+        r"para qualquer um ler",
+        r"conforme (?:informamos|indicamos|dissemos|explicamos) claramente",
+        # French
+        r"je vais vous l'expliquer (?:tres )?lentement",
+        r"(?:lentement|doucement) pour que (?:ce soit clair|vous compreniez)",
+        r"meme un enfant y arriverait",
+        r"la plupart de (?:nos|les) clients (?:y )?arrivent",
+        r"que vous n'avez (?:visiblement|manifestement|apparemment) pas",
+        r"je ne vois pas comment etre plus clair",
+        r"je ne sais pas ce que vous ne comprenez pas",
+        r"(?:qui|personnes qui) ne sont pas a l'aise avec (?:la technologie|l'informatique)",
+        r"vous devriez peut-etre (?:lire|relire)",
+        r"vous avez du vous tromper",
+        r"lisez (?:les consignes|le contrat|les conditions) correctement",
+        r"ce n'est (?:quand meme |vraiment )?pas (?:sorcier|si complique|bien complique)",
+        r"c'est la base",
+        r"a la portee de tout le monde",
+        r"comme indique clairement",
+        # German
+        r"ich erklare es (?:ihnen|dir) (?:noch ?mal )?ganz langsam",
+        r"das schafft sogar ein kind",
+        r"die meisten kunden schaffen",
+        r"die sie (?:offensichtlich|offenbar) nicht gelesen haben",
+        r"deutlicher kann man es nicht",
+        r"was an .{1,40} so schwer zu verstehen",
+        r"die mit technik nicht so gut klarkommen",
+        r"vielleicht lesen sie erst ?mal",
+        r"sie haben wohl (?:den|die|das) falsche",
+        r"lesen sie (?:die anleitung|den vertrag) (?:diesmal )?(?:bitte )?richtig",
+        r"so schwer ist das (?:nun )?(?:wirklich )?nicht",
+        r"das ist (?:ja )?wohl grundwissen",
+        r"fur jeden lesbar",
+        r"bereits deutlich gesagt",
+    )
+)
+HOSTILE_GENERAL = re.compile(
+    words(
+        # English
+        rf"(?:don{_A}t like|not happy|unhappy|not satisfied)[^.!?]{{0,50}}(?:free to|feel free|you can always) (?:switch|leave|go|take|cancel|find|move)",
+        r"take your (?:business|custom|membership|money) elsewhere",
+        rf"(?:nobody|no one|no-one)(?:{_A}s| is) (?:forcing|making) you",
+        rf"(?:complaining|shouting|yelling|moaning|tweeting|insults|repeated complaints|more messages|more emails|tagging us)(?: \w+){{0,4}} (?:won{_A}t|will not|isn{_A}t going to|doesn{_A}t|does not) (?:change|make|get|speed)",
+        r"the answer is (?:still )?no[.!]",
+        r"(?:any )?further (?:messages|emails|complaints|replies|comments) will (?:be ignored|not be answered|go unanswered)",
+        rf"(?:please )?don{_A}t (?:email|message|contact|write to|tag) us again",
+        r"(?:last|final) warning",
+        rf"you{_A}?(?:ll| will) be blocked",
+        r"(?:try|maybe try) being (?:polite|nice|civil)",
+        rf"(?:your|this|that) tone (?:is not|isn{_A}t|is un)(?:acceptable| acceptable| helping)",
+        rf"until you(?:{_A}ve)? calm(?:ed)? down",
+        r"wait (?:your turn )?like everyone else",
+        r"what (?:did|do) you expect",
+        r"truly a tragedy",
+        r"cry (?:more|about it)",
+        rf"(?:that{_A}s|that is|it{_A}s) on you",
+        r"(?:only )?(?:have )?yourself to blame",
+        r"(?:got|get) what you deserve",
+        r"(?:we|i) heard you the first time",
+        r"not (?:our|my) fault (?:you|if you)",
+        r"just because you (?:complain|shout|tweet|moan|yell)",
+        rf"(?:if you )?don{_A}t like it[,.]? (?:just )?(?:uninstall|cancel|unsubscribe|don{_A}t buy|delete)",
+        r"wasting (?:the )?(?:engineers?|team|staff|agents?|technicians?)(?:'|'s)? time",
+        rf"we{_A}re (?:a bit |too )?busy to deal with",
+        # Spanish
+        r"(?:no te gusta|no le gusta|no estas content\w+|no esta satisfech\w+)[^.!?]{0,50}(?:libre de|puedes irte|puede irse)",
+        r"nadie (?:te|le|os) (?:obliga|obligo)",
+        r"(?:quejarte|quejarse|gritar|insistir|tus quejas|sus quejas|escribir en mayusculas)(?: \w+){0,4} no (?:va|van) a (?:cambiar|hacer|servir)",
+        r"la respuesta (?:sigue siendo|es) no",
+        r"solo porque (?:te quejes|grites|se queje|protestes|te quejas)",
+        r"(?:¿|^)que esperabas|que esperabas de (?:una|un)",
+        r"(?:no es|tampoco es) el fin del mundo",
+        r"hasta que (?:te calmes|se calme)",
+        r"(?:ese|este|su|tu) tono no es aceptable",
+        r"si (?:preguntas|pides|hablas|escribes) con educacion",
+        r"(?:te|le) toca esperar como",
+        r"(?:deja|deje) de hacer perder el tiempo",
+        r"no tenemos por que aguantar",
+        r"hasta aqui[.!]",
+        r"(?:llora mas|no vengas a llorar)",
+        r"si no te gusta,? no lo compres",
+        r"(?:es|eso es) (?:cosa|problema) tuy[oa]",
+        # Portuguese
+        r"(?:nao (?:esta|estiver|ficou) satisfeit\w+|nao gost\w+)[^.!?]{0,50}(?:a vontade para|livre para)",
+        r"ninguem (?:te|o|a|lhe) obriga",
+        r"(?:reclamar|gritar|insistir|suas reclamacoes|escrever (?:tudo )?em maiusculas)(?: \w+){0,4} nao vai (?:mudar|fazer|adiantar|resolver)",
+        r"a resposta (?:continua sendo|e) nao",
+        r"so porque (?:voce )?(?:reclama|grita|reclamou)",
+        r"o que (?:voce )?esperava(?:\?| de (?:uma|um))",
+        r"nao e o fim do mundo",
+        r"quando (?:voce )?se acalmar",
+        r"(?:esse|este|seu) tom nao e aceitavel",
+        r"se pedir com educacao",
+        r"esperar como (?:os outros|todo mundo|todos)",
+        r"(?:para|pare) de fazer (?:a gente|a equipe|os tecnicos|o time) perder tempo",
+        r"nao somos obrigados a aguentar",
+        r"encerramos por aqui",
+        r"(?:chora mais|nao venha chorar)",
+        r"se nao gostou,? nao compr[ae]",
+        r"(?:isso e|e) problema seu",
+        # French
+        r"(?:ne vous plait pas|pas content\w*|pas satisfait\w*)[^.!?]{0,50}(?:libre a vous|libre de)",
+        r"(?:d')?aller voir ailleurs",
+        r"personne ne vous (?:oblige|force)",
+        r"(?:vous plaindre|crier|insister|vos plaintes|vos insultes|ecrire en majuscules)(?: \S+){0,4} ne (?:changera|changeront|fera|feront) (?:rien|pas)",
+        r"c'est non[.!]",
+        r"juste parce que vous (?:vous plaignez|criez)",
+        r"vous vous attendiez a quoi",
+        r"ce n'est pas la fin du monde",
+        r"quel drame",
+        r"tant que vous ne serez pas calme",
+        r"ce ton n'est pas acceptable",
+        r"essayez d'etre poli",
+        r"attendre comme tout le monde",
+        r"faire perdre (?:leur|notre) temps",
+        r"nous n'avons pas a supporter",
+        r"la discussion est close",
+        r"(?:pleurez|pleure) encore",
+        r"pas la peine de pleurer",
+        r"c'est votre probleme",
+        r"ne l'achetez pas",
+        # German
+        r"(?:nicht passt|nicht gefallt|nicht zufrieden)[^.!?]{0,50}steht es (?:ihnen|dir) frei",
+        r"niemand (?:halt|zwingt) (?:sie|dich)",
+        r"mit gro(?:ss|ß)buchstaben kommt",
+        r"(?:beschweren|beschwerden|beleidigungen|schreien)(?: \S+){0,5} (?:andert|andern|bringt) (?:gar |hier )?nichts",
+        r"die antwort ist nein",
+        r"nur weil sie (?:auf \w+ )?(?:laut werden|sich beschweren)",
+        r"was haben sie (?:denn )?(?:von \w+ \w+ )?erwartet",
+        r"(?:davon geht die welt nicht unter|kein weltuntergang)",
+        r"wenn sie sich beruhigt haben",
+        r"(?:dieser|ihr) ton ist (?:inakzeptabel|nicht akzeptabel)",
+        r"fragen sie nachstes mal hoflich",
+        r"warten wie alle anderen",
+        r"(?:die )?zeit (?:der techniker|unserer \w+|des teams) zu verschwenden",
+        r"das mussen wir uns nicht bieten lassen",
+        r"hier ist schluss",
+        r"heul doch",
+        r"das ist ihr problem",
+        r"(?:kaufen|kundigen) sie (?:es )?halt",
+    )
+)
+
 # "Obviously this is frustrating" is empathy, not talking down.
 _EMPATHY_AFTER = re.compile(
     r"^[, ]*(?:que |qu'|that )?(?:this|that|it|que|c'|das)?(?:'s| is| was| es| e| est|est| ist)? ?(?:un |una |um |uma )?"
@@ -583,7 +775,7 @@ def condescension(text: str, folded: str) -> list[Finding]:
             match.end(),
             "talks down to the customer; say it plainly and kindly",
         )
-        for match in CONDESCENSION.finditer(folded)
+        for match in [*CONDESCENSION.finditer(folded), *CONDESCENSION_GENERAL.finditer(folded)]
         if (match.group(0).strip() not in _BARE_ADVERBS and not _OPINION.search(match.group(0)))
         or not empathetic_after(folded, match.end())
     ]
@@ -594,7 +786,7 @@ def hostility(text: str, folded: str, brand_words: frozenset[str] = frozenset())
         Finding(
             HOSTILE_RULE, match.start(), match.end(), "sounds impatient or hostile, or blames the customer"
         )
-        for match in HOSTILE.finditer(folded)
+        for match in [*HOSTILE.finditer(folded), *HOSTILE_GENERAL.finditer(folded)]
         if not negated(folded, match.start(), window=15)
     ]
     findings.extend(_shouting(text, brand_words))
