@@ -24,7 +24,7 @@ def availability_for(workspace_id: int, user_id: int) -> Availability:
     return row
 
 
-def _require_self_or_lead(actor: User | None, workspace_id: int, user_id: int, what: str) -> None:
+def require_self_or_lead(actor: User | None, workspace_id: int, user_id: int, what: str) -> None:
     require_member(actor, workspace_id)
     if actor is None or actor.pk == user_id:
         return
@@ -32,7 +32,7 @@ def _require_self_or_lead(actor: User | None, workspace_id: int, user_id: int, w
         raise DeskError(f"Only leads and admins can change another member's {what}.", status=403)
 
 
-def _member(workspace_id: int, username: str) -> User:
+def member_named(workspace_id: int, username: str) -> User:
     membership = Membership.objects.filter(workspace_id=workspace_id, user__username=username).select_related(
         "user"
     )
@@ -45,12 +45,12 @@ def _member(workspace_id: int, username: str) -> User:
 def set_status(
     actor: User | None, workspace_id: int, username: str, status: str, at: datetime | None = None
 ) -> Availability:
-    """Online, away or offline by hand: it stays so until changed by hand (activity does not undo a
-    manual away), except that acting in the desk while offline brings a member online."""
+    """Online, away or offline by hand: it stays so until changed by hand or until the member signs in
+    again (working in the desk does not undo a status they chose)."""
     if status not in Status.values:
         raise DeskError(f"Unknown status {status!r}: online, away or offline.")
-    user = _member(workspace_id, username)
-    _require_self_or_lead(actor, workspace_id, user.pk, "status")
+    user = member_named(workspace_id, username)
+    require_self_or_lead(actor, workspace_id, user.pk, "status")
     now = at or timezone.now()
     row = availability_for(workspace_id, user.pk)
     row.status, row.status_source, row.status_changed_at = status, StatusSource.MANUAL, now
@@ -76,7 +76,7 @@ def set_profile(
         raise DeskError("Only leads and admins set capacity and skills.", status=403)
     if capacity is not None and not 1 <= capacity <= 200:
         raise DeskError("Capacity is the number of open conversations at once: 1 to 200.")
-    user = _member(workspace_id, username)
+    user = member_named(workspace_id, username)
     row = availability_for(workspace_id, user.pk)
     row.capacity = capacity
     row.languages = sorted({code.strip().lower() for code in languages if code.strip()})

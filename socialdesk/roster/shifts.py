@@ -12,10 +12,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from socialdesk.errors import DeskError
-from socialdesk.roster.availability import _member
+from socialdesk.roster.availability import member_named, require_self_or_lead
 from socialdesk.roster.models import Shift, ShiftException
-from socialdesk.workspaces.actions import has_role, require_member
-from socialdesk.workspaces.models import Role
 
 Window = tuple[datetime, datetime]
 
@@ -34,14 +32,6 @@ def _zone(name: str) -> ZoneInfo:
         raise DeskError(f"Unknown time zone {name!r} (an IANA name such as Europe/Madrid).") from None
 
 
-def _require_planner(actor: User | None, workspace_id: int, user_id: int) -> None:
-    require_member(actor, workspace_id)
-    if actor is None or actor.pk == user_id:
-        return
-    if not has_role(workspace_id, actor.pk, (Role.LEAD, Role.ADMIN)):
-        raise DeskError("Only leads and admins change another member's shifts.", status=403)
-
-
 def parse_hours(text: str) -> tuple[time, time]:
     """'09:00-17:30' → (09:00, 17:30); the end must be after the start."""
     try:
@@ -58,8 +48,8 @@ def set_week(
     actor: User | None, workspace_id: int, username: str, hours: list[WeeklyHours], zone: str
 ) -> int:
     """Replace a member's weekly shifts."""
-    user = _member(workspace_id, username)
-    _require_planner(actor, workspace_id, user.pk)
+    user = member_named(workspace_id, username)
+    require_self_or_lead(actor, workspace_id, user.pk, "shifts")
     _zone(zone)
     for row in hours:
         if not 0 <= row.weekday <= 6 or row.ends <= row.starts:
@@ -90,8 +80,8 @@ def add_exception(
     note: str = "",
 ) -> ShiftException:
     """One date off (no hours) or with other hours; it replaces that date's weekly shifts."""
-    user = _member(workspace_id, username)
-    _require_planner(actor, workspace_id, user.pk)
+    user = member_named(workspace_id, username)
+    require_self_or_lead(actor, workspace_id, user.pk, "shifts")
     _zone(zone)
     starts, ends = hours if hours else (None, None)
     return ShiftException.objects.create(
