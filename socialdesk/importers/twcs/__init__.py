@@ -9,6 +9,7 @@ Importing the same file again adds nothing and says so.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -19,10 +20,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from socialdesk.conversations.models import Direction
 from socialdesk.conversations.search_index import bulk_load, restore_search_triggers
-from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
-from socialdesk.importers.twcs.threads import Graph, plan
+from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, text_of
+from socialdesk.importers.twcs.threads import NONE, Graph, plan
 from socialdesk.importers.twcs.writer import Placed, Writer
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.reports.history import backfill_ids
@@ -96,6 +96,8 @@ def import_twcs_file(
     PARALLEL_FROM rows or more)."""
     result = ImportResult()
     graph = Graph()
+    # Each record's graph row (NONE: malformed or a duplicate id): the second pass reads only texts.
+    record_rows = array("l")
     for record in Reader(path):
         if limit is not None and result.rows >= limit:
             break
@@ -104,8 +106,11 @@ def import_twcs_file(
             if strict:
                 raise TwcsError(f"line {record[0]}: {record[1]} (--strict: nothing was imported)")
             result.malformed.append(record)
+            record_rows.append(NONE)
         else:
+            before = len(graph.ids)
             graph.add(record)
+            record_rows.append(before if len(graph.ids) > before else NONE)
     if graph.malformed and strict:
         line, reason = graph.malformed[0]
         raise TwcsError(f"line {line}: {reason} (--strict: nothing was imported)")
@@ -125,13 +130,14 @@ def import_twcs_file(
     # One batch is triaged (in the worker, with `parallel`) while the one before it is written and
     # the one after it read: at most three batches in memory.
     with bulk_load(workspace.pk), TriagePool(settings, parallel=parallel) as pool:
-        waiting: tuple[list[Placed], Future[list[Stored]], int] | None = None
-        for tweets, size in _batches(path, result.rows):
-            ready = writer.place(tweets)
-            triaged = pool.submit(writer.to_triage(ready))
+        waiting: tuple[list[Placed], list[str], Future[list[Stored]], int] | None = None
+        for texts, size in _batches(path, record_rows):
+            ready = writer.place(texts)
+            asked = writer.to_triage(ready)
+            triaged = pool.submit(asked)
             if waiting is not None:
                 _write(writer, *waiting, result, progress)
-            waiting = (ready, triaged, size)
+            waiting = (ready, asked, triaged, size)
         if waiting is not None:
             _write(writer, *waiting, result, progress)
         with transaction.atomic():
@@ -144,17 +150,23 @@ def import_twcs_file(
     return result
 
 
-def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
-    """The file's tweets again, BATCH records at a time (and how many records that was), up to the
-    `rows` records the first pass read."""
-    batch: list[Tweet] = []
+def _batches(path: Path, record_rows: array[int]) -> Iterator[tuple[list[tuple[int, str]], int]]:
+    """The file's texts again, as (graph row, text), BATCH records at a time (and how many records
+    that was), up to the records the first pass read: the rest of each tweet is in the graph."""
+    batch: list[tuple[int, str]] = []
+    reader = Reader(path)
+    rows = len(record_rows)
     seen = 0
-    for seen, record in enumerate(Reader(path), 1):
+    at_text = -1
+    for seen, (_, fields) in enumerate(reader.records(), 1):
         if seen > rows:
             seen = rows
             break
-        if isinstance(record, Tweet):
-            batch.append(record)
+        row = record_rows[seen - 1]
+        if row != NONE:
+            if at_text < 0:
+                at_text = reader.at["text"]
+            batch.append((row, text_of(fields[at_text])))
         if seen % BATCH == 0:
             yield batch, BATCH
             batch = []
@@ -165,13 +177,15 @@ def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
 def _write(
     writer: Writer,
     ready: list[Placed],
+    asked: list[str],
     triaged: Future[list[Stored]],
     size: int,
     result: ImportResult,
     progress: Callable[[int], None] | None,
 ) -> None:
-    messages = list(writer.messages(ready, triaged.result()))
-    inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
+    messages = writer.messages(ready, asked, triaged.result())
+    inbound_of = writer.plan.graph.inbound
+    inbound = sum(1 for placed in ready if inbound_of[placed[0]])
     with transaction.atomic():
         writer.insert(messages)
     result.inbound += inbound
