@@ -1,14 +1,16 @@
 """Import of the public "Customer Support on Twitter" dataset (twcs.csv, Kaggle or pandas-written).
 
 Two passes over the file, so memory holds the thread graph and never the texts: the first validates
-every row and works out the threads (`threads.plan`); the second writes the messages in batches
-(`writer.Writer`). Nothing is written before the first pass ends, so `--strict` leaves nothing behind
-(not even the workspace), and a malformed row otherwise is reported with its line and skipped.
-Importing the same file again adds nothing and says so.
+every row and works out the threads (`threads.plan`); the second reads only each record's text (the
+rest of the tweet is in the graph) and writes the messages in batches (`writer.Writer`). Nothing is
+written before the first pass ends, so `--strict` leaves nothing behind (not even the workspace),
+and a malformed row otherwise is reported with its line and skipped. Importing the same file again
+adds nothing and says so.
 """
 
 from __future__ import annotations
 
+import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -49,6 +51,9 @@ class ImportResult:
     updated_conversations: int = 0  # opened before, received messages now
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> tweets
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # This process's CPU seconds by step: "read" (first pass, threads), "write" (second pass,
+    # inserts, search index), "facts" (the reports' backfill); what a benchmark shows of the import.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> list[str]:
         lines = [
@@ -95,6 +100,7 @@ def import_twcs_file(
     `parallel`: triage in a second process while this one reads and writes (by default for files of
     PARALLEL_FROM rows or more)."""
     result = ImportResult()
+    started = time.process_time()
     graph = Graph()
     # Each record's graph row (NONE: malformed or a duplicate id): the second pass reads only texts.
     record_rows = array("l")
@@ -119,6 +125,7 @@ def import_twcs_file(
     result.skipped = planned.skipped
     if on_total:
         on_total(result.rows)
+    result.cpu["read"] = time.process_time() - started
     restore_search_triggers()  # a previous import killed mid-way left its bulk-load trigger
     with transaction.atomic():
         workspace = create_workspace(slug, slug.replace("-", " ").title())
@@ -142,11 +149,13 @@ def import_twcs_file(
             _write(writer, *waiting, result, progress)
         with transaction.atomic():
             writer.finish()
+    result.cpu["write"] = time.process_time() - started - result.cpu["read"]
     # The reports read facts: the imported history's first responses, responses and resolutions.
     backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
     result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)
+    result.cpu["facts"] = time.process_time() - started - result.cpu["read"] - result.cpu["write"]
     return result
 
 
