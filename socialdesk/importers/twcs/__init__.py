@@ -26,7 +26,7 @@ from socialdesk.conversations.search_index import bulk_load, restore_search_trig
 from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, text_of
 from socialdesk.importers.twcs.threads import NONE, Graph, plan
 from socialdesk.importers.twcs.writer import Placed, Writer
-from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.actions import active_policy_version, pinned_policies
 from socialdesk.reports.history import backfill_ids
 from socialdesk.triage.actions import settings_for
 from socialdesk.triage.parallel import Stored, TriagePool
@@ -150,8 +150,10 @@ def import_twcs_file(
         with transaction.atomic():
             writer.finish()
     result.cpu["write"] = time.process_time() - started - result.cpu["read"]
-    # The reports read facts: the imported history's first responses, responses and resolutions.
-    backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
+    # The reports read facts: the imported history's first responses, responses and resolutions
+    # (the facts ask for the workspace's policy several times a conversation: read once here).
+    with pinned_policies():
+        backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
     result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)
