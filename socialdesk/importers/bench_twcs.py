@@ -40,6 +40,7 @@ def main(path: Path, triage: bool) -> dict[str, object]:
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "worker_peak_rss_mb": round(worker.ru_maxrss / 1024),
         "cpu_seconds": round(cpu, 1),
+        "cpu_by_step": {step: round(seconds, 1) for step, seconds in result.cpu.items()},
         "worker_cpu_seconds": round(worker.ru_utime + worker.ru_stime, 1),
     }
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.contrib.auth.models import User
@@ -44,8 +47,33 @@ def parsed_policy(version_id: int) -> Policy:
     return load_policy(PolicyVersion.objects.get(pk=version_id).source)
 
 
+# Inside `pinned_policies()`: each workspace's active policy as first read there.
+_pinned: ContextVar[dict[int, tuple[int, Policy] | None] | None] = ContextVar("pinned", default=None)
+
+
+@contextmanager
+def pinned_policies() -> Iterator[None]:
+    """Within the block each workspace's active policy is looked up once (bulk work such as an import's
+    facts backfill asks for it several times per conversation); a policy activated meanwhile is seen
+    after the block."""
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def active_policy_version(workspace_id: int) -> tuple[int, Policy] | None:
     """(version number, policy) of the workspace's active policy, parsed once per version and process."""
+    pinned = _pinned.get()
+    if pinned is not None:
+        if workspace_id not in pinned:
+            pinned[workspace_id] = _active_policy_version(workspace_id)
+        return pinned[workspace_id]
+    return _active_policy_version(workspace_id)
+
+
+def _active_policy_version(workspace_id: int) -> tuple[int, Policy] | None:
     row = (
         PolicyVersion.objects.filter(workspace_id=workspace_id, is_active=True)
         .values_list("pk", "number")

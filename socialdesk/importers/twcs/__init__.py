@@ -1,14 +1,17 @@
 """Import of the public "Customer Support on Twitter" dataset (twcs.csv, Kaggle or pandas-written).
 
 Two passes over the file, so memory holds the thread graph and never the texts: the first validates
-every row and works out the threads (`threads.plan`); the second writes the messages in batches
-(`writer.Writer`). Nothing is written before the first pass ends, so `--strict` leaves nothing behind
-(not even the workspace), and a malformed row otherwise is reported with its line and skipped.
-Importing the same file again adds nothing and says so.
+every row and works out the threads (`threads.plan`); the second reads only each record's text (the
+rest of the tweet is in the graph) and writes the messages in batches (`writer.Writer`). Nothing is
+written before the first pass ends, so `--strict` leaves nothing behind (not even the workspace),
+and a malformed row otherwise is reported with its line and skipped. Importing the same file again
+adds nothing and says so.
 """
 
 from __future__ import annotations
 
+import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -19,12 +22,11 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from socialdesk.conversations.models import Direction
 from socialdesk.conversations.search_index import bulk_load, restore_search_triggers
-from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, Tweet
-from socialdesk.importers.twcs.threads import Graph, plan
+from socialdesk.importers.twcs.reader import COLUMNS, Reader, TwcsError, text_of
+from socialdesk.importers.twcs.threads import NONE, Graph, plan
 from socialdesk.importers.twcs.writer import Placed, Writer
-from socialdesk.policy.actions import active_policy_version
+from socialdesk.policy.actions import active_policy_version, pinned_policies
 from socialdesk.reports.history import backfill_ids
 from socialdesk.triage.actions import settings_for
 from socialdesk.triage.parallel import Stored, TriagePool
@@ -49,6 +51,9 @@ class ImportResult:
     updated_conversations: int = 0  # opened before, received messages now
     skipped: Counter[str] = field(default_factory=Counter)  # reason -> tweets
     malformed: list[tuple[int, str]] = field(default_factory=list)  # (line, reason)
+    # This process's CPU seconds by step: "read" (first pass, threads), "write" (second pass,
+    # inserts, search index), "facts" (the reports' backfill); what a benchmark shows of the import.
+    cpu: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> list[str]:
         lines = [
@@ -95,7 +100,10 @@ def import_twcs_file(
     `parallel`: triage in a second process while this one reads and writes (by default for files of
     PARALLEL_FROM rows or more)."""
     result = ImportResult()
+    started = time.process_time()
     graph = Graph()
+    # Each record's graph row (NONE: malformed or a duplicate id): the second pass reads only texts.
+    record_rows = array("l")
     for record in Reader(path):
         if limit is not None and result.rows >= limit:
             break
@@ -104,8 +112,11 @@ def import_twcs_file(
             if strict:
                 raise TwcsError(f"line {record[0]}: {record[1]} (--strict: nothing was imported)")
             result.malformed.append(record)
+            record_rows.append(NONE)
         else:
+            before = len(graph.ids)
             graph.add(record)
+            record_rows.append(before if len(graph.ids) > before else NONE)
     if graph.malformed and strict:
         line, reason = graph.malformed[0]
         raise TwcsError(f"line {line}: {reason} (--strict: nothing was imported)")
@@ -114,6 +125,7 @@ def import_twcs_file(
     result.skipped = planned.skipped
     if on_total:
         on_total(result.rows)
+    result.cpu["read"] = time.process_time() - started
     restore_search_triggers()  # a previous import killed mid-way left its bulk-load trigger
     with transaction.atomic():
         workspace = create_workspace(slug, slug.replace("-", " ").title())
@@ -125,36 +137,47 @@ def import_twcs_file(
     # One batch is triaged (in the worker, with `parallel`) while the one before it is written and
     # the one after it read: at most three batches in memory.
     with bulk_load(workspace.pk), TriagePool(settings, parallel=parallel) as pool:
-        waiting: tuple[list[Placed], Future[list[Stored]], int] | None = None
-        for tweets, size in _batches(path, result.rows):
-            ready = writer.place(tweets)
-            triaged = pool.submit(writer.to_triage(ready))
+        waiting: tuple[list[Placed], list[str], Future[list[Stored]], int] | None = None
+        for texts, size in _batches(path, record_rows):
+            ready = writer.place(texts)
+            asked = writer.to_triage(ready)
+            triaged = pool.submit(asked)
             if waiting is not None:
                 _write(writer, *waiting, result, progress)
-            waiting = (ready, triaged, size)
+            waiting = (ready, asked, triaged, size)
         if waiting is not None:
             _write(writer, *waiting, result, progress)
         with transaction.atomic():
             writer.finish()
-    # The reports read facts: the imported history's first responses, responses and resolutions.
-    backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
+    result.cpu["write"] = time.process_time() - started - result.cpu["read"]
+    # The reports read facts: the imported history's first responses, responses and resolutions
+    # (the facts ask for the workspace's policy several times a conversation: read once here).
+    with pinned_policies():
+        backfill_ids(sorted(writer.conversation_ids[index] for index in writer.touched))
     result.already_imported = writer.placements - result.inbound - result.outbound
     result.conversations = len(writer.created)
     result.updated_conversations = len(writer.touched - writer.created)
+    result.cpu["facts"] = time.process_time() - started - result.cpu["read"] - result.cpu["write"]
     return result
 
 
-def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
-    """The file's tweets again, BATCH records at a time (and how many records that was), up to the
-    `rows` records the first pass read."""
-    batch: list[Tweet] = []
+def _batches(path: Path, record_rows: array[int]) -> Iterator[tuple[list[tuple[int, str]], int]]:
+    """The file's texts again, as (graph row, text), BATCH records at a time (and how many records
+    that was), up to the records the first pass read: the rest of each tweet is in the graph."""
+    batch: list[tuple[int, str]] = []
+    reader = Reader(path)
+    rows = len(record_rows)
     seen = 0
-    for seen, record in enumerate(Reader(path), 1):
+    at_text = -1
+    for seen, (_, fields) in enumerate(reader.records(), 1):
         if seen > rows:
             seen = rows
             break
-        if isinstance(record, Tweet):
-            batch.append(record)
+        row = record_rows[seen - 1]
+        if row != NONE:
+            if at_text < 0:
+                at_text = reader.at["text"]
+            batch.append((row, text_of(fields[at_text])))
         if seen % BATCH == 0:
             yield batch, BATCH
             batch = []
@@ -165,13 +188,15 @@ def _batches(path: Path, rows: int) -> Iterator[tuple[list[Tweet], int]]:
 def _write(
     writer: Writer,
     ready: list[Placed],
+    asked: list[str],
     triaged: Future[list[Stored]],
     size: int,
     result: ImportResult,
     progress: Callable[[int], None] | None,
 ) -> None:
-    messages = list(writer.messages(ready, triaged.result()))
-    inbound = sum(1 for m in messages if m["direction"] == Direction.INBOUND)
+    messages = writer.messages(ready, asked, triaged.result())
+    inbound_of = writer.plan.graph.inbound
+    inbound = sum(1 for placed in ready if inbound_of[placed[0]])
     with transaction.atomic():
         writer.insert(messages)
     result.inbound += inbound

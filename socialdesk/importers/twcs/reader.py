@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import html
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -57,6 +58,9 @@ class Tweet:
 def _lf_lines(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8-sig", newline="\n") as handle:
         for line in handle:
+            if "\r" not in line:  # nearly every line: nothing to change
+                yield line if line.endswith("\n") else line + "\n"
+                continue
             body = line[:-1] if line.endswith("\n") else line
             if body.endswith("\r"):
                 body = body[:-1]
@@ -89,7 +93,7 @@ def parse_time(value: str) -> datetime:
         raise Malformed(f"created_at {value!r} is not like 'Tue Oct 31 22:10:47 +0000 2017'") from exc
 
 
-def _text(value: str) -> str:
+def text_of(value: str) -> str:
     value = value.replace(CR_STAND_IN, "\r")
     return html.unescape(value) if "&" in value else value
 
@@ -99,8 +103,12 @@ class Reader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.at: dict[str, int] = {}
+        self.width = 0
 
-    def __iter__(self) -> Iterator[Tweet | tuple[int, str]]:
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, fields) of every non-empty record after the header, unchecked: the same
+        records in the same order each time (the import's second pass reads only the text of each)."""
         reader = csv.reader(_lf_lines(self.path))
         header = next(reader, None)
         if header is None:
@@ -111,31 +119,41 @@ class Reader:
             raise TwcsError(
                 f"{self.path}: missing columns {', '.join(missing)} (expected {', '.join(COLUMNS)})"
             )
-        at = {c: names.index(c) for c in COLUMNS}
-        width = len(names)
+        self.at = {c: names.index(c) for c in COLUMNS}
+        self.width = len(names)
         line = reader.line_num + 1
         for row in reader:
             start, line = line, reader.line_num + 1  # a record may span lines: report its first
-            if not row:
-                continue
+            if row:
+                yield start, row
+
+    def __iter__(self) -> Iterator[Tweet | tuple[int, str]]:
+        records = self.records()
+        first = next(records, None)  # reads the header (and fills `at`)
+        if first is None:
+            return
+        at, width = self.at, self.width
+        i_inbound, i_author, i_parent = at["inbound"], at["author_id"], at["in_response_to_tweet_id"]
+        i_id, i_time, i_text = at["tweet_id"], at["created_at"], at["text"]
+        for start, row in itertools.chain((first,), records):
             if len(row) != width:
                 yield start, f"has {len(row)} fields, the header {width}"
                 continue
             try:
-                inbound = INBOUND.get(row[at["inbound"]].strip().lower())
+                inbound = INBOUND.get(row[i_inbound].strip().lower())
                 if inbound is None:
-                    raise Malformed(f"inbound must be True or False, not {row[at['inbound']]!r}")
-                author = row[at["author_id"]].strip().removesuffix(".0")
+                    raise Malformed(f"inbound must be True or False, not {row[i_inbound]!r}")
+                author = row[i_author].strip().removesuffix(".0")
                 if not author:
                     raise Malformed("author_id is empty")
-                parent = row[at["in_response_to_tweet_id"]].strip()
+                parent = row[i_parent].strip()
                 yield Tweet(
                     line=start,
-                    tweet_id=_tweet_id(row[at["tweet_id"]], "tweet_id"),
+                    tweet_id=_tweet_id(row[i_id], "tweet_id"),
                     author_id=author,
                     inbound=inbound,
-                    created_at=parse_time(row[at["created_at"]]),
-                    text=_text(row[at["text"]]),
+                    created_at=parse_time(row[i_time]),
+                    text=text_of(row[i_text]),
                     in_response_to=_tweet_id(parent, "in_response_to_tweet_id") if parent else 0,
                 )
             except Malformed as exc:

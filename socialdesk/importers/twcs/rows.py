@@ -47,10 +47,35 @@ class RowWriter:
         self.base: list[Any] | None = None
         self.at: dict[str, int] = {}
         self.shapes: dict[tuple[str, ...], list[tuple[int, Callable[[Any], Any] | None]]] = {}
+        self.columns = columns
         marks = ", ".join(["%s"] * len(columns))
-        table = ops.quote_name(model._meta.db_table)
+        self.table = ops.quote_name(model._meta.db_table)
         # Names from the model's own metadata; values only through parameters.
-        self.sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        self.sql = f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+
+    def prepared(self, names: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
+        """(sql, tail) to insert rows given as tuples: the values of `names`, in that order and
+        already adapted (`adapter(name)`), then `tail`, every other field's adapted default. The
+        fastest way in for a million rows: one tuple concatenation a row, nothing per value."""
+        base = self._base()
+        named = [self.at[name] for name in names]
+        rest = [i for i in range(len(self.names)) if i not in set(named)]
+        columns = [self.columns[i] for i in named + rest]
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {self.table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        return sql, tuple(base[i] for i in rest)
+
+    def adapter(self, name: str) -> Callable[[Any], Any] | None:
+        """How a value of this field is turned into what the database takes (None: as it is)."""
+        return self.adapters[self.names.index(name)]
+
+    def default(self, name: str) -> Any:
+        """The field's default, adapted."""
+        return self._base()[self.names.index(name)]
+
+    def _base(self) -> list[Any]:
+        self._adapt({})  # fills `base` and `at`
+        return self.base or []
 
     def insert(self, rows: Sequence[dict[str, Any]]) -> None:
         adapted = [self._adapt(row) for row in rows]

@@ -10,7 +10,6 @@ process, then build its `messages`), and folds each tweet into its conversation 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,16 +27,44 @@ from socialdesk.conversations.models import (
     Message,
     Status,
 )
-from socialdesk.importers.twcs.reader import Tweet
 from socialdesk.importers.twcs.rows import RowWriter
 from socialdesk.importers.twcs.threads import NONE, Plan, Thread, derived_status
 from socialdesk.triage.fields import JSON_FIELDS
-from socialdesk.triage.parallel import Stored
+from socialdesk.triage.parallel import FIELDS, Stored
 from socialdesk.workspaces.models import Workspace
 
 NETWORK = "x"
 CHUNK = 5000
-Placed = tuple[Tweet, int, int, str]  # a tweet, its graph row, its thread, its message id there
+Placed = tuple[int, int, str, str]  # a tweet's graph row, its thread, its message id there, its text
+# The message columns the import names, in the order its rows give them (then the triage fields).
+MESSAGE_FIELDS = (
+    "workspace_id",
+    "conversation_id",
+    "channel_id",
+    "direction",
+    "is_private",
+    "kind",
+    "network_message_id",
+    "in_reply_to",
+    "contact_id",
+    "author_handle",
+    "text",
+    "sent_at",
+    "delivery_status",
+)
+_INTENT, _CATEGORY, _LANGUAGE, _SENTIMENT, _NEEDS, _LEGAL, _SCORE, _MASKED = (
+    FIELDS.index(name)
+    for name in (
+        "intent",
+        "category",
+        "language",
+        "sentiment",
+        "needs_response",
+        "legal_threat",
+        "priority_score",
+        "masked_text",
+    )
+)
 # A conversation's subject and what triage found in its tweets, written once its last message is:
 # NULL leaves a field as it is (a re-import that brings no first or latest tweet).
 LABELS = (
@@ -105,6 +132,9 @@ class Writer:
                     self.remaining[index] += 1
         self.labels: dict[int, Labels] = {}
         self.rows = RowWriter(Message, json_text=JSON_FIELDS)
+        self.message_sql, self.message_tail = self.rows.prepared(MESSAGE_FIELDS + FIELDS)
+        self.untriaged = tuple(self.rows.default(name) for name in FIELDS)
+        self.sent_at = self.rows.adapter("sent_at")
         self.conversations = RowWriter(Conversation)
         self.triage = triage
 
@@ -221,81 +251,101 @@ class Writer:
         found.update(made)
         return found
 
-    def place(self, tweets: list[Tweet]) -> list[Placed]:
-        """The batch's tweets as messages still to write, one per thread each is in (those a previous
-        import wrote are left out; the caller counts them from what is missing)."""
-        plan, graph = self.plan, self.plan.graph
+    def place(self, texts: list[tuple[int, str]]) -> list[Placed]:
+        """The batch's tweets, given as (graph row, text), as messages still to write, one per thread
+        each is in (those a previous import wrote are left out; the caller counts them from what is
+        missing)."""
+        plan, existing, channel_ids, threads = self.plan, self.existing, self.channel_ids, self.plan.threads
         placed: list[Placed] = []
-        for tweet in tweets:
-            row = graph.row_of.get(tweet.tweet_id, NONE)
-            if row == NONE or graph.lines[row] != tweet.line:
-                continue  # a duplicate id, reported in the first pass
+        for row, text in texts:
             for index, message_id in plan.placements(row):
-                thread = plan.threads[index]
-                if (self.channel_ids[thread.brand], message_id) in self.existing:
+                if (channel_ids[threads[index].brand], message_id) in existing:
                     continue
-                placed.append((tweet, row, index, message_id))
+                placed.append((row, index, message_id, text))
         return placed
 
     def to_triage(self, placed: list[Placed]) -> list[str]:
-        """The texts triage reads: every customer tweet of the batch (none without triage)."""
-        return [tweet.text for tweet, _, _, _ in placed if self.triage and tweet.inbound]
+        """The texts triage reads: every distinct text among the batch's customer tweets (none
+        without triage); a text's triage depends on nothing else, so a repeated one is read once."""
+        if not self.triage:
+            return []
+        inbound = self.plan.graph.inbound
+        return list(dict.fromkeys(text for row, _, _, text in placed if inbound[row]))
 
-    def messages(self, placed: list[Placed], results: list[Stored]) -> Iterator[dict[str, Any]]:
-        """The batch's messages, customer tweets with their triage (`results`, in `to_triage` order:
-        each one's stored fields and whether it holds personal data); the conversations' labels are
-        gathered for `insert`."""
+    def messages(
+        self, placed: list[Placed], texts: list[str], results: list[Stored]
+    ) -> list[tuple[Any, ...]]:
+        """The batch's messages as rows for `insert`, customer tweets with their triage (`results`
+        for `texts`, as `to_triage` gave them: each one's stored fields and whether it holds personal
+        data); the conversations' labels are gathered for `insert`."""
         plan, graph = self.plan, self.plan.graph
-        found = iter(results)
-        for tweet, row, index, message_id in placed:
+        found = dict(zip(texts, results, strict=True))
+        workspace_id, tail, untriaged = self.workspace.pk, self.message_tail, self.untriaged
+        adapt_time = self.sent_at
+        author, authors, parent, inbound_of = graph.author, graph.authors, graph.parent, graph.inbound
+        rows: list[tuple[Any, ...]] = []
+        for row, index, message_id, text in placed:
             thread = plan.threads[index]
-            labels = self.labels.setdefault(index, Labels())
-            fields: dict[str, Any] = {}
-            if self.triage and tweet.inbound:
-                fields, personal = next(found)
-                self._fold(labels, thread, row, fields, personal)
+            labels = self.labels.get(index)
+            if labels is None:
+                labels = self.labels[index] = Labels()
+            values = untriaged
+            inbound = inbound_of[row]
+            if self.triage and inbound:
+                values, personal = found[text]
+                self._fold(labels, thread, row, values, personal)
             if row == thread.root:
-                labels.subject = subject_of(fields.get("masked_text") or tweet.text)
+                labels.subject = subject_of(values[_MASKED] or text)
             self.remaining[index] -= 1
             self.touched.add(index)
-            yield dict(
-                workspace_id=self.workspace.pk,
-                conversation_id=self.conversation_ids[index],
-                channel_id=self.channel_ids[thread.brand],
-                direction=Direction.INBOUND if tweet.inbound else Direction.OUTBOUND,
-                is_private=False,
-                kind="reply" if tweet.in_response_to else "mention",
-                network_message_id=message_id,
-                in_reply_to=str(tweet.in_response_to or ""),
-                contact_id=self.contacts[graph.authors[thread.customer]] if tweet.inbound else None,
-                author_handle=tweet.author_id if tweet.inbound else f"@{tweet.author_id}",
-                text=tweet.text,
-                sent_at=tweet.created_at,
-                delivery_status=DeliveryStatus.RECEIVED if tweet.inbound else DeliveryStatus.SENT,
-                **fields,
+            in_reply_to = parent[row]
+            sent_at = graph.time(row)
+            handle = authors[author[row]]
+            rows.append(
+                (
+                    workspace_id,
+                    self.conversation_ids[index],
+                    self.channel_ids[thread.brand],
+                    Direction.INBOUND if inbound else Direction.OUTBOUND,
+                    False,
+                    "reply" if in_reply_to else "mention",
+                    message_id,
+                    str(in_reply_to or ""),
+                    self.contacts[authors[thread.customer]] if inbound else None,
+                    handle if inbound else f"@{handle}",
+                    text,
+                    adapt_time(sent_at) if adapt_time is not None else sent_at,
+                    DeliveryStatus.RECEIVED if inbound else DeliveryStatus.SENT,
+                    *values,
+                    *tail,
+                )
             )
+        return rows
 
-    def _fold(self, labels: Labels, thread: Thread, row: int, fields: dict[str, Any], personal: bool) -> None:
+    def _fold(
+        self, labels: Labels, thread: Thread, row: int, values: tuple[Any, ...], personal: bool
+    ) -> None:
         """A customer tweet's triage into its conversation, as live triage folds messages in order
         (`triage.actions.record_triage`): intent, category and language from the first, sentiment and
         needs-response from the latest, a legal threat or personal data from any, the highest score."""
         if row == thread.first_in:
-            labels.first = (fields["intent"], fields["category"], fields["language"])
+            labels.first = (values[_INTENT], values[_CATEGORY], values[_LANGUAGE])
         if row == thread.last_in:
             # History the brand answered needs nothing more.
             open_now = derived_status(self.plan, thread, self.now, self.quiet)[0] == Status.OPEN
-            labels.latest = (fields["sentiment"], fields["needs_response"] and open_now)
-        labels.legal_threat = labels.legal_threat or fields["legal_threat"]
+            labels.latest = (values[_SENTIMENT], values[_NEEDS] and open_now)
+        labels.legal_threat = labels.legal_threat or values[_LEGAL]
         labels.personal_data = labels.personal_data or personal  # tweets are public
-        labels.priority_score = max(labels.priority_score, fields["priority_score"])
+        labels.priority_score = max(labels.priority_score, values[_SCORE])
 
-    def insert(self, messages: list[dict[str, Any]], *, flush: bool = False) -> None:
-        """The batch's messages, then the labels of the conversations whose last message was among
-        them (all gathered ones with `flush`)."""
-        self.rows.insert(messages)
+    def insert(self, messages: list[tuple[Any, ...]], *, flush: bool = False) -> None:
+        """The batch's messages (rows from `messages`), then the labels of the conversations whose
+        last message was among them (all gathered ones with `flush`)."""
         ids, remaining = self.conversation_ids, self.remaining
         done = [i for i in self.labels if flush or remaining[i] <= 0]
         with connection.cursor() as cursor:
+            if messages:
+                cursor.executemany(self.message_sql, messages)
             cursor.executemany(LABELS, [self.labels.pop(i).row(ids[i]) for i in done])
 
     def finish(self) -> None:
