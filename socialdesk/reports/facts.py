@@ -6,14 +6,14 @@ read from it as they stand at that moment. Recording is idempotent on `key`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 
 from socialdesk.reports.models import DIMENSIONS, Fact, FactKind, Rollup, Target
 
@@ -101,7 +101,7 @@ def record(
     """Write one fact and its rollups; 0 when a fact with this key was recorded before.
     `labels` overrides the conversation's triage labels (a customer message carries its own)."""
     labels = labels or {}
-    fact = Fact(
+    row = FactRow(
         workspace_id=conversation.workspace_id,
         kind=kind,
         at=at,
@@ -124,17 +124,49 @@ def record(
         met_wall=timing.met_wall,
         score=score,
     )
-    return save(fact)
+    gathered = _collecting.get()
+    if gathered is not None:
+        gathered.append(row)
+        return 1
+    return save(Fact(**asdict(row)))
 
 
-_collecting: ContextVar[list[Fact] | None] = ContextVar("collecting", default=None)
+@dataclass(slots=True)
+class FactRow:
+    """A fact's values before it is stored, named as `Fact`'s columns: a backfill gathers a million of
+    these, and a plain row costs a tenth of a model instance."""
+
+    workspace_id: int
+    kind: str
+    at: datetime
+    key: str
+    conversation_id: int | None
+    network: str
+    channel_id: int | None
+    team_id: int | None
+    agent_id: int | None
+    category: str
+    intent: str
+    language: str
+    priority: int | None
+    sentiment: str
+    incident_id: int | None
+    target: str
+    seconds: float | None
+    business_seconds: float | None
+    met: bool | None
+    met_wall: bool | None
+    score: int | None
+
+
+_collecting: ContextVar[list[FactRow] | None] = ContextVar("collecting", default=None)
 
 
 @contextmanager
-def collecting() -> Iterator[list[Fact]]:
+def collecting() -> Iterator[list[FactRow]]:
     """Facts recorded inside are gathered instead of saved, for `save_many` (a backfill of many
     conversations writes them in a few statements, not one savepoint each)."""
-    gathered: list[Fact] = []
+    gathered: list[FactRow] = []
     token = _collecting.set(gathered)
     try:
         yield gathered
@@ -142,10 +174,10 @@ def collecting() -> Iterator[list[Fact]]:
         _collecting.reset(token)
 
 
-def save_many(gathered: list[Fact]) -> int:
+def save_many(gathered: list[FactRow]) -> int:
     """Save the facts whose keys are new, and their rollups; returns how many were new."""
     unique = {(f.workspace_id, f.key): f for f in gathered}
-    fresh: list[Fact] = []
+    fresh: list[FactRow] = []
     by_workspace: dict[int, list[str]] = {}
     for workspace_id, key in unique:
         by_workspace.setdefault(workspace_id, []).append(key)
@@ -157,16 +189,35 @@ def save_many(gathered: list[Fact]) -> int:
             )
             fresh += [unique[(workspace_id, k)] for k in chunk if k not in known]
     with transaction.atomic():
-        Fact.objects.bulk_create(fresh, batch_size=500)
+        insert_facts(fresh)
         add_to_rollups(fresh)
     return len(fresh)
 
 
+def insert_facts(fresh: list[FactRow]) -> None:
+    """One prepared INSERT run over plain tuples: `bulk_create` compiles every value of every row
+    through the ORM, which cost a history import more than all its other writes together. The rows'
+    ids are not read back (nothing reads them)."""
+    if not fresh:
+        return
+    fields = [field for field in Fact._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.attname) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Only the model's table and column names are formatted in; every value is a parameter.
+    sql = f"INSERT INTO {quote(Fact._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
+    names = [field.attname for field in fields]
+    when = {field.attname for field in fields if isinstance(field, models.DateTimeField)}
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = [
+        tuple(adapt(getattr(fact, name)) if name in when else getattr(fact, name) for name in names)
+        for fact in fresh
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, rows[start : start + 2000])
+
+
 def save(fact: Fact) -> int:
-    gathered = _collecting.get()
-    if gathered is not None:
-        gathered.append(fact)
-        return 1
     try:
         with transaction.atomic():
             fact.save(force_insert=True)
@@ -176,7 +227,7 @@ def save(fact: Fact) -> int:
     return 1
 
 
-def dimension_values(fact: Fact) -> list[tuple[str, str]]:
+def dimension_values(fact: Fact | FactRow) -> list[tuple[str, str]]:
     """(dimension, value) for each rollup row a fact adds to; blank dimensions are counted as "" so
     that every breakdown adds up to the total."""
 
@@ -213,7 +264,7 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def add_to_rollups(facts: list[Fact]) -> None:
+def add_to_rollups(facts: Sequence[Fact | FactRow]) -> None:
     """One upsert statement for all the rows these facts add to (SQLite and PostgreSQL both speak
     INSERT ... ON CONFLICT DO UPDATE)."""
     rows: dict[tuple[int, datetime, str, str, str, str], list[float]] = {}
