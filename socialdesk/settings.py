@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Hostile input (NULs, JSON nested too deep, numbers past any integer column) is a 400 here.
+    "socialdesk.web.boundary.InputBoundary",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "socialdesk.web.clock.WorkspaceClockMiddleware",
