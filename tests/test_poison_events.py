@@ -106,3 +106,12 @@ def test_admins_see_quarantined_events_with_their_error(x_channel: Any, poison: 
     assert f"/admin/ingest/rawevent/{bad}/change/" in page.content.decode()
     detail = client.get(f"/admin/ingest/rawevent/{bad}/change/")
     assert "triage cannot read this" in detail.content.decode()
+
+
+def test_the_worker_command_says_when_it_quarantines(x_channel: Any, poison: None) -> None:
+    _queue(x_channel, post("bad", "poison", author="u1"))
+    runner = CliRunner()
+    outputs = [runner.invoke(app, ["worker"]) for _ in range(MAX_ATTEMPTS)]
+    assert [o.exit_code for o in outputs] == [0] * MAX_ATTEMPTS
+    assert "quarantined 1 events (socialdesk events list)" in outputs[-1].output
+    assert "quarantined" not in outputs[0].output
