@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import django_stubs_ext
 
 from socialdesk.config import (
@@ -36,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     # Listed so that /api/docs renders Swagger UI from ninja's bundled static files, not from a CDN.
     "ninja",
+    # Login throttling: failed attempts are rows (AccessAttempt), so N web processes share the count.
+    "axes",
     "socialdesk.workspaces",
     "socialdesk.channels",
     "socialdesk.conversations",
@@ -55,12 +59,16 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Hostile input (NULs, JSON nested too deep, numbers past any integer column) is a 400 here.
+    "socialdesk.web.boundary.InputBoundary",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "socialdesk.web.clock.WorkspaceClockMiddleware",
     "socialdesk.web.activity.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: turns a refused login (locked out) into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialdesk.urls"
@@ -133,6 +141,21 @@ WHITENOISE_USE_FINDERS = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:inbox"
 LOGOUT_REDIRECT_URL = "login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account, or from one
+# address, logins from there are refused for the cool-off, right password or not; a success before the
+# limit clears the count. Both the desk's login page and the admin's go through it.
+AUTHENTICATION_BACKENDS = [
+    "socialdesk.web.throttle.ThrottledBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("SOCIALDESK_LOGIN_FAILURE_LIMIT", 25)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SOCIALDESK_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

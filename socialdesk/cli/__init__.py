@@ -6,6 +6,7 @@ from socialdesk.cli import demo, desk, worker  # noqa: F401 - their top-level co
 from socialdesk.cli.automation import automation_app
 from socialdesk.cli.bench import bench_app
 from socialdesk.cli.channels import channels_app
+from socialdesk.cli.events import events_app
 from socialdesk.cli.imports import import_app
 from socialdesk.cli.plan import plan_app
 from socialdesk.cli.policy import policy_app
@@ -25,6 +26,7 @@ app.add_typer(channels_app)
 app.add_typer(scenario_app)
 app.add_typer(automation_app)
 app.add_typer(plan_app)
+app.add_typer(events_app)
 
 __all__ = ["app", "main"]
 

@@ -30,6 +30,8 @@ def worker(
         result = process_pending(batch_size=batch_size)
         if result.processed:
             console.print(f"processed {result.processed} events")
+        if result.quarantined:
+            console.print(f"[red]quarantined {result.quarantined} events[/red] (socialdesk events list)")
         clock.run_due(on_result=_report)
         if not follow:
             return

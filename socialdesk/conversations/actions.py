@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from socialdesk.channels.models import Channel
+from socialdesk.conversations.merging import awaiting, lock_thread, merge_conversation
 from socialdesk.conversations.models import (
     Activity,
     Alert,
@@ -138,6 +139,17 @@ def thread_inbound(
     network message id: the same post delivered twice (webhook and poll, a redelivery) is one message.
     `stays_resolved` (the caller's, since reports sit above this package): true for a message that
     only rates a resolved conversation, which then neither reopens nor starts a wait."""
+    with transaction.atomic():
+        lock_thread(channel, inbound.message_id, inbound.in_reply_to)
+        return _thread_inbound(channel, inbound, raw_event_id, stays_resolved)
+
+
+def _thread_inbound(
+    channel: Channel,
+    inbound: InboundMessage,
+    raw_event_id: int | None,
+    stays_resolved: Callable[[Conversation, InboundMessage], bool] | None,
+) -> tuple[Message, bool]:
     known = Message.objects.filter(channel=channel, network_message_id=inbound.message_id)
     if known.exists():
         return known.get(), False
@@ -145,9 +157,16 @@ def thread_inbound(
     handle = upsert_handle(workspace, inbound.network, inbound.author)
     contact = live_contact(handle.contact)
     key = thread_key_for(inbound, handle)
-    conversation = _find_conversation(channel, inbound, key) or _open_conversation(
-        channel, inbound, key, contact
-    )
+    # Replies that arrived before this message wait for it in conversations of their own.
+    waiting_for_this = [] if inbound.is_private else awaiting(channel, inbound.message_id)
+    conversation = _find_conversation(channel, inbound, key)
+    if conversation is None and waiting_for_this:
+        conversation = waiting_for_this[0]
+    if conversation is None:
+        conversation = _open_conversation(channel, inbound, key, contact)
+    for orphan in waiting_for_this:
+        if merge_conversation(orphan, conversation):
+            conversation.refresh_from_db()
     if conversation.channel_id == channel.pk:
         conversation.channel = channel  # saves the policy step a query
     message = Message.objects.create(
@@ -172,6 +191,9 @@ def thread_inbound(
         "last_inbound_at": Greatest(F("last_inbound_at"), Value(inbound.created_at)),
         "last_message_at": Greatest(F("last_message_at"), Value(inbound.created_at)),
     }
+    if inbound.created_at < conversation.first_inbound_at:
+        # A parent arriving after its replies: the thread starts with it.
+        clocks |= {"first_inbound_at": inbound.created_at, "subject": subject_of(inbound.text)}
     if stays_resolved is not None and stays_resolved(conversation, inbound):
         Conversation.objects.filter(pk=conversation.pk).update(message_count=F("message_count") + 1, **clocks)
         return message, True

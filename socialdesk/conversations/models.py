@@ -127,6 +127,11 @@ class Conversation(models.Model):
     incident = models.ForeignKey(
         "incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="conversations"
     )
+    # Set when this conversation held replies whose parent arrived later, in another conversation: its
+    # messages moved there and this one was closed (`conversations.merging`).
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -266,7 +271,11 @@ class Message(models.Model):
                 fields=["channel", "network_message_id"], name="one_message_per_network_id"
             )
         ]
-        indexes = [models.Index(fields=["conversation", "sent_at"], name="msg_thread")]
+        indexes = [
+            models.Index(fields=["conversation", "sent_at"], name="msg_thread"),
+            # Replies waiting for a parent that had not arrived: the parent, once here, finds them.
+            models.Index(fields=["channel", "in_reply_to"], name="msg_awaited_parent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.direction} {self.network_message_id}"

@@ -7,6 +7,7 @@ the `event_stored` signal, which the pipeline's Celery task listens to (connecte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -22,11 +23,16 @@ from socialdesk.ingest.models import RawEvent
 # down) leaves the event pending for the sweep, and the error reaches the caller after the commit.
 event_stored = Signal()
 
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 def storable(value: Any) -> Any:
-    """The payload minus NUL characters, which PostgreSQL's jsonb cannot hold and no post means."""
+    """The payload minus NUL characters, which PostgreSQL's jsonb cannot hold and no post means, and with
+    lone surrogates (half of a broken emoji: not text, refused by jsonb and by SQLite's encoder when the
+    message is written) replaced by U+FFFD, so the customer's post is kept."""
     if isinstance(value, str):
-        return value.replace("\x00", "")
+        value = value.replace("\x00", "")
+        return value if value.isascii() else LONE_SURROGATE.sub("\ufffd", value)
     if isinstance(value, Mapping):
         return {storable(k): storable(v) for k, v in value.items()}
     if isinstance(value, list):

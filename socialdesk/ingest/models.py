@@ -12,6 +12,7 @@ class EventStatus(models.TextChoices):
     PROCESSED = "processed", "Processed"
     IGNORED = "ignored", "Ignored (event type not handled)"
     FAILED = "failed", "Failed (payload invalid)"
+    QUARANTINED = "quarantined", "Quarantined (processing kept failing)"
 
 
 class RawEvent(models.Model):
@@ -20,8 +21,10 @@ class RawEvent(models.Model):
     event_id = models.CharField(max_length=200)
     payload = models.JSONField()
     received_at = models.DateTimeField()
-    status = models.CharField(max_length=10, choices=EventStatus.choices, default=EventStatus.PENDING)
+    status = models.CharField(max_length=12, choices=EventStatus.choices, default=EventStatus.PENDING)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Processing attempts that raised; at `pipeline.MAX_ATTEMPTS` the event is quarantined.
+    attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -4,17 +4,24 @@ claim -> normalize -> thread -> triage -> apply the policy -> persist (the batch
 Exactly once: a raw event is claimed by flipping its status inside the same transaction that writes
 its messages. A worker killed mid-way rolls both back, the event stays pending, and the next sweep
 processes it; a second worker racing for the same event finds it already claimed.
+
+Bounded retries: an event whose processing raises stays pending with its attempt counted and its error
+kept; a drain tries each event at most once (it walks the queue forward, so the events behind a bad
+one are reached), and at `MAX_ATTEMPTS` the event is quarantined: kept, shown in the admin and by
+`socialdesk events list`, replayed by `socialdesk events replay` once the cause is fixed.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -38,6 +45,10 @@ from socialdesk.triage.heads import embedder
 
 log = logging.getLogger(__name__)
 
+# Tries before an event is quarantined: enough for a transient failure (a deadlock, a restart), few
+# enough that a bad event leaves the queue within minutes.
+MAX_ATTEMPTS = 5
+
 
 @dataclass
 class ProcessResult:
@@ -46,6 +57,7 @@ class ProcessResult:
     failed: int = 0
     skipped: int = 0
     errored: int = 0
+    quarantined: int = 0
 
     def add(self, other: ProcessResult) -> None:
         self.processed += other.processed
@@ -53,6 +65,7 @@ class ProcessResult:
         self.failed += other.failed
         self.skipped += other.skipped
         self.errored += other.errored
+        self.quarantined += other.quarantined
 
 
 def _normalize(raw: RawEvent) -> list[InboundMessage] | ProcessResult:
@@ -125,7 +138,10 @@ def _claim(raw_ids: Sequence[int]) -> list[RawEvent]:
         ids = list(candidates.values_list("pk", flat=True))
     if not ids:
         return []
-    RawEvent.objects.filter(pk__in=ids).update(status=EventStatus.PROCESSED, processed_at=timezone.now())
+    # An earlier attempt's error goes: the event went through (its attempt count stays, as history).
+    RawEvent.objects.filter(pk__in=ids).update(
+        status=EventStatus.PROCESSED, processed_at=timezone.now(), error=""
+    )
     return list(
         RawEvent.objects.filter(pk__in=ids).select_related("channel", "channel__workspace").order_by("pk")
     )
@@ -143,38 +159,85 @@ def _process_batch(raw_ids: Sequence[int]) -> ProcessResult:
 
 def process_raw_events(raw_ids: Sequence[int]) -> ProcessResult:
     """Process a batch in one transaction. If an event errors unexpectedly the batch is redone one by
-    one, so one bad event cannot hold back the others; it stays pending and is logged."""
+    one, so one bad event cannot hold back the others; it stays pending with the attempt counted, and
+    is quarantined at `MAX_ATTEMPTS`."""
     try:
         return _process_batch(raw_ids)
-    except Exception:
-        log.exception("processing raw events %s failed; they stay pending", list(raw_ids)[:10])
+    except Exception as exc:
         if len(raw_ids) == 1:
-            return ProcessResult(errored=1)
+            log.exception("processing raw event %s failed", raw_ids[0])
+            return _count_failure(raw_ids[0], exc)
+        log.warning("processing raw events %s failed; redoing them one by one", list(raw_ids)[:10])
     result = ProcessResult()
     for raw_id in raw_ids:
         result.add(process_raw_events([raw_id]))
     return result
 
 
-def pending_event_ids(limit: int, older_than: datetime | None = None) -> list[int]:
+def _count_failure(raw_id: int, exc: Exception) -> ProcessResult:
+    """Count a failed attempt (the processing transaction was rolled back) and keep its error."""
+    error = "".join(traceback.format_exception(exc))[-4000:]
+    with transaction.atomic():
+        pending = RawEvent.objects.filter(pk=raw_id, status=EventStatus.PENDING)
+        pending.update(attempts=F("attempts") + 1, error=error)
+        quarantined = pending.filter(attempts__gte=MAX_ATTEMPTS).update(
+            status=EventStatus.QUARANTINED, processed_at=timezone.now()
+        )
+    if quarantined:
+        log.error("raw event %s quarantined after %s failed attempts", raw_id, MAX_ATTEMPTS)
+    return ProcessResult(errored=1, quarantined=quarantined)
+
+
+def pending_event_ids(
+    limit: int, older_than: datetime | None = None, after: tuple[datetime, int] | None = None
+) -> list[tuple[int, datetime]]:
+    """The next pending events in arrival order (id, received at), after the `after` position."""
     queryset = RawEvent.objects.filter(status=EventStatus.PENDING)
     if older_than is not None:
         queryset = queryset.filter(received_at__lt=older_than)
-    return list(queryset.order_by("received_at", "pk").values_list("pk", flat=True)[:limit])
+    if after is not None:
+        at, pk = after
+        queryset = queryset.filter(Q(received_at__gt=at) | Q(received_at=at, pk__gt=pk))
+    return list(queryset.order_by("received_at", "pk").values_list("pk", "received_at")[:limit])
 
 
 def process_pending(batch_size: int = 100, older_than: datetime | None = None) -> ProcessResult:
-    """Drain pending events: the recovery path after a crash and the engine of the bulk paths."""
+    """Drain pending events: the recovery path after a crash and the engine of the bulk paths. Walks the
+    queue forward once, so an event that fails is tried once per drain and never hides those behind it."""
     total = ProcessResult()
+    after: tuple[datetime, int] | None = None
     while True:
-        ids = pending_event_ids(batch_size, older_than)
-        if not ids:
+        rows = pending_event_ids(batch_size, older_than, after)
+        if not rows:
             return total
-        result = process_raw_events(ids)
-        total.add(result)
-        if result.processed + result.ignored + result.failed == 0:
-            # Everything left is held by other workers or keeps failing: stop instead of spinning.
-            return total
+        total.add(process_raw_events([pk for pk, _ in rows]))
+        last_pk, last_at = rows[-1]
+        after = (last_at, last_pk)
+
+
+def replay_events(raw_ids: Sequence[int]) -> dict[int, str]:
+    """Process quarantined (or failed) events again, from a fresh attempt count; each one's outcome."""
+    outcome: dict[int, str] = {}
+    for raw_id in raw_ids:
+        raw = RawEvent.objects.filter(pk=raw_id).first()
+        if raw is None:
+            outcome[raw_id] = "no such event"
+            continue
+        if raw.status not in (EventStatus.QUARANTINED, EventStatus.FAILED):
+            outcome[raw_id] = f"not replayed: it is {raw.status}"
+            continue
+        RawEvent.objects.filter(pk=raw_id, status=raw.status).update(
+            status=EventStatus.PENDING, attempts=0, error="", processed_at=None
+        )
+        result = process_raw_events([raw_id])
+        raw.refresh_from_db()
+        if result.errored:
+            outcome[raw_id] = (
+                f"failed again (attempt 1 of {MAX_ATTEMPTS}): {raw.error.strip().splitlines()[-1]}"
+            )
+        else:
+            outcome[raw_id] = raw.status
+    return outcome
 
 
 def sweep_pending(grace_seconds: float = 60.0) -> int:

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F
 
 from socialdesk.reports.models import DIMENSIONS, Fact, FactKind, Rollup, Target
 
@@ -264,21 +265,40 @@ def quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _sums(fact: Fact | FactRow) -> list[float]:
+    return [
+        1,
+        fact.seconds or 0.0,
+        fact.business_seconds or 0.0,
+        1 if fact.met else 0,
+        1 if fact.met_wall else 0,
+        0 if fact.score is None else 1,
+        fact.score or 0,
+    ]
+
+
+def take_from_rollups(facts: list[Fact]) -> None:
+    """Undo `add_to_rollups` for facts being withdrawn (rare: a conversation merged into another)."""
+    for fact in facts:
+        minus = {name: F(name) - amount for name, amount in zip(ROLLUP_SUMS, _sums(fact), strict=True)}
+        for dimension, value in dimension_values(fact):
+            Rollup.objects.filter(
+                workspace_id=fact.workspace_id,
+                hour=hour_of(fact.at),
+                kind=fact.kind,
+                target=fact.target,
+                dimension=dimension,
+                value=value,
+            ).update(**minus)
+
+
 def add_to_rollups(facts: Sequence[Fact | FactRow]) -> None:
     """One upsert statement for all the rows these facts add to (SQLite and PostgreSQL both speak
     INSERT ... ON CONFLICT DO UPDATE)."""
     rows: dict[tuple[int, datetime, str, str, str, str], list[float]] = {}
     for fact in facts:
         hour = hour_of(fact.at)
-        sums = [
-            1,
-            fact.seconds or 0.0,
-            fact.business_seconds or 0.0,
-            1 if fact.met else 0,
-            1 if fact.met_wall else 0,
-            0 if fact.score is None else 1,
-            fact.score or 0,
-        ]
+        sums = _sums(fact)
         for dimension, value in dimension_values(fact):
             key = (fact.workspace_id, hour, fact.kind, fact.target, dimension, value)
             row = rows.setdefault(key, [0, 0.0, 0.0, 0, 0, 0, 0])
@@ -393,6 +413,16 @@ def resolved(conversation: Conversation, at: datetime, resolver_id: int | None) 
     if conversation.resolution_due_at is not None:
         added += _verdict(conversation, Target.RESOLUTION, at, agent_id, timing)
     return added
+
+
+def conversations_merged(orphan: Conversation, survivor: Conversation) -> None:
+    """`orphan`'s messages joined `survivor` (their parent arrived late): its facts follow them, and the
+    conversation it opened is taken out again, so the reports count the thread once."""
+    opened = list(Fact.objects.filter(conversation=orphan, kind=FactKind.OPENED))
+    if opened and Fact.objects.filter(conversation=survivor, kind=FactKind.OPENED).exists():
+        take_from_rollups(opened)
+        Fact.objects.filter(pk__in=[f.pk for f in opened]).delete()
+    Fact.objects.filter(conversation=orphan).update(conversation=survivor)
 
 
 def reopened(conversation: Conversation, message_id: int, at: datetime) -> int:
