@@ -88,6 +88,7 @@ TEMPLATES = [
                 "socialdesk.web.context.approvals_waiting",
                 "socialdesk.web.context.notifications_unread",
                 "socialdesk.web.context.my_status",
+                "socialdesk.web.context.can_plan",
                 "socialdesk.web.clock.desk_zone",
             ],
         },

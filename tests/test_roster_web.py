@@ -23,6 +23,7 @@ def test_a_member_sets_their_status_and_sees_only_their_row(workspace: Any, agen
     page = client.get("/team/").content.decode()
     assert 'data-member="alice"' in page and 'data-member="lena"' not in page
     assert "Change a member" not in page  # the lead's forms
+    assert ">Planning</a>" not in page  # the staffing plan is for leads and admins
     response = client.post(f"/team/{workspace.pk}/status/", {"status": "away"})
     assert response.status_code == 302
     row = Availability.objects.get(user=agent)
@@ -58,6 +59,7 @@ def test_a_lead_sees_everyone_and_sets_capacity_skills_and_shifts(
     with time_machine.travel(T0, tick=False):
         page = client.get("/team/").content.decode()
     assert 'data-member="alice"' in page and 'data-member="lena"' in page
+    assert ">Planning</a>" in page
     assert 'data-load="0/3"' in page
     assert "en, es; x; any category" in page
     assert "mon-fri 09:00-17:00, sat 10:00-14:00 15:00-18:00" in page

@@ -9,6 +9,7 @@ from socialdesk.notifications.centre import unread_count
 from socialdesk.replies.queue import waiting_count
 from socialdesk.roster.models import Availability, Status
 from socialdesk.workspaces.actions import workspaces_for
+from socialdesk.workspaces.models import Membership, Role
 
 
 def user_workspaces(request: HttpRequest) -> dict[str, object]:
@@ -41,3 +42,15 @@ def my_status(request: HttpRequest) -> dict[str, object]:
         return found[0] if len(found) == 1 else ("mixed" if found else Status.OFFLINE)
 
     return {"my_status": SimpleLazyObject(status)}
+
+
+def can_plan(request: HttpRequest) -> dict[str, object]:
+    """Whether the header links the staffing plan (leads and admins of some workspace read it)."""
+    user = request.user
+
+    def leads() -> bool:
+        if not user.is_authenticated:
+            return False
+        return Membership.objects.filter(user_id=user.pk, role__in=(Role.LEAD, Role.ADMIN)).exists()
+
+    return {"can_plan": SimpleLazyObject(leads)}
