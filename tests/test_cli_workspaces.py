@@ -72,6 +72,7 @@ def test_only_the_commands_that_bring_data_in_create_a_workspace_and_their_help_
         "automation on",
         "automation preview",
         "import twcs",
+        "plan staffing",
         "policy load",
         "sandbox replay",
         "scenario run",

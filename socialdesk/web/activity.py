@@ -12,8 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from socialdesk.roster.availability import mark_active
 from socialdesk.workspaces.actions import workspaces_for
 
-# Seconds between two marks for one session: activity is a hint, one write a minute is plenty.
+# Seconds between two marks for one session: activity is a hint, one write a minute is plenty. Kept in
+# the process, not in the session: writing the session on every minute's first request would also move
+# its expiry, and a second process merely marks a little more often.
 EVERY = 60.0
+_marked: dict[str, float] = {}
 NOT_THE_DESK = ("/api/", "/hooks/", "/static/", "/admin/", "/status/")
 
 
@@ -25,7 +28,11 @@ class ActivityMiddleware:
         # Before the view, so the page itself already shows the member online.
         user_id = request.user.pk if self._counts(request) else None
         if user_id is not None:
-            request.session["active_marked"] = time.time()
+            now = time.monotonic()
+            if len(_marked) > 10_000:  # sessions come and go: forget the ones marked long ago
+                for key in [k for k, at in _marked.items() if now - at >= EVERY]:
+                    del _marked[key]
+            _marked[request.session.session_key or ""] = now
             for workspace_id in workspaces_for(request.user).values_list("pk", flat=True):
                 mark_active(workspace_id, user_id)
         return self.get_response(request)
@@ -39,4 +46,5 @@ class ActivityMiddleware:
             return False
         if request.method == "GET" and request.headers.get("HX-Request"):
             return False
-        return time.time() - float(request.session.get("active_marked", 0)) >= EVERY
+        last = _marked.get(request.session.session_key or "")
+        return last is None or time.monotonic() - last >= EVERY
