@@ -14,20 +14,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from socialdesk.conversations.models import Activity, Conversation, Direction, Status
+from socialdesk.conversations.models import Activity, Conversation, Direction
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Policy
-from socialdesk.policy.zone import workspace_zone
 from socialdesk.roster import shifts
 from socialdesk.roster.availability import mark_idle_away
+from socialdesk.roster.load import OPEN, abusive_since, day_start, open_held
 from socialdesk.roster.models import AutoAssignment, Availability
 from socialdesk.roster.models import Status as Presence
 from socialdesk.workspaces.models import Membership, Team
-
-OPEN = (Status.NEW, Status.OPEN)
 
 
 @dataclass(frozen=True)
@@ -56,11 +54,6 @@ def _skilled(row: Availability, conversation: Conversation, network: str) -> boo
     )
 
 
-def _day_start(workspace_id: int, at: datetime) -> datetime:
-    local = at.astimezone(workspace_zone(workspace_id))
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def candidates(
     policy: Policy, conversation: Conversation, at: datetime, exclude: int | None = None
 ) -> list[Candidate]:
@@ -83,25 +76,8 @@ def candidates(
     ids = [row.user_id for row in rows]
     working = shifts.working_now(conversation.workspace_id, ids, at)
     rows = [row for row in rows if working.get(row.user_id, True)]
-    open_counts = dict(
-        Conversation.objects.filter(
-            workspace_id=conversation.workspace_id, assignee_id__in=ids, status__in=OPEN
-        )
-        .values("assignee_id")
-        .annotate(n=Count("pk"))
-        .values_list("assignee_id", "n")
-    )
-    abusive = dict(
-        AutoAssignment.objects.filter(
-            workspace_id=conversation.workspace_id,
-            user_id__in=ids,
-            abusive=True,
-            at__gte=_day_start(conversation.workspace_id, at),
-        )
-        .values("user_id")
-        .annotate(n=Count("pk"))
-        .values_list("user_id", "n")
-    )
+    open_counts = open_held(conversation.workspace_id, ids)
+    abusive = abusive_since(conversation.workspace_id, ids, day_start(conversation.workspace_id, at))
     default_capacity = policy.assignment.default_capacity
     found = []
     for row in rows:
@@ -300,12 +276,7 @@ def _has_room(policy: Policy, workspace_id: int, team_id: int | None) -> bool:
         workspace_id=workspace_id, status=Presence.ONLINE, user__teams__pk=team_id or 0
     ).values_list("user_id", "capacity")
     capacities = {user: capacity or policy.assignment.default_capacity for user, capacity in online}
-    held = dict(
-        Conversation.objects.filter(workspace_id=workspace_id, assignee_id__in=capacities, status__in=OPEN)
-        .values("assignee_id")
-        .annotate(n=Count("pk"))
-        .values_list("assignee_id", "n")
-    )
+    held = open_held(workspace_id, capacities)
     return any(held.get(user, 0) < capacity for user, capacity in capacities.items())
 
 

@@ -7,16 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.db.models import Count
 from django.utils import timezone
 
-from socialdesk.conversations.models import Conversation
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Assignment
-from socialdesk.policy.zone import workspace_zone
-from socialdesk.roster.assignment import OPEN
 from socialdesk.roster.availability import availability_for
-from socialdesk.roster.models import AutoAssignment, Availability, Shift, ShiftException
+from socialdesk.roster.load import abusive_since, day_start, open_held
+from socialdesk.roster.models import Availability, Shift, ShiftException
 from socialdesk.roster.shifts import DAYS as WEEKDAYS
 from socialdesk.roster.shifts import working_now
 from socialdesk.workspaces.actions import has_role, require_member
@@ -96,33 +93,17 @@ def team_overview(actor: User | None, workspace_id: int, at: datetime | None = N
     rows = {
         row.user_id: row for row in Availability.objects.filter(workspace_id=workspace_id, user_id__in=ids)
     }
-    open_counts = dict(
-        Conversation.objects.filter(workspace_id=workspace_id, assignee_id__in=ids, status__in=OPEN)
-        .values("assignee_id")
-        .annotate(n=Count("pk"))
-        .values_list("assignee_id", "n")
-    )
-    local = now.astimezone(workspace_zone(workspace_id))
-    day_start = local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-    def abusive_since(start: datetime) -> dict[int, int]:
-        return dict(
-            AutoAssignment.objects.filter(
-                workspace_id=workspace_id, user_id__in=ids, abusive=True, at__gte=start
-            )
-            .values("user_id")
-            .annotate(n=Count("pk"))
-            .values_list("user_id", "n")
-        )
-
-    today, week = abusive_since(day_start), abusive_since(now - timedelta(days=7))
+    open_counts = open_held(workspace_id, ids)
+    local_day = day_start(workspace_id, now)
+    today = abusive_since(workspace_id, ids, local_day)
+    week = abusive_since(workspace_id, ids, now - timedelta(days=7))
     working = working_now(workspace_id, ids, now)
     weeks: dict[int, list[Shift]] = {}
     for shift in Shift.objects.filter(workspace_id=workspace_id, user_id__in=ids):
         weeks.setdefault(shift.user_id, []).append(shift)
     days_off: dict[int, list[str]] = {}
     upcoming = ShiftException.objects.filter(
-        workspace_id=workspace_id, user_id__in=ids, day__gte=local.date()
+        workspace_id=workspace_id, user_id__in=ids, day__gte=local_day.date()
     )
     for exception in upcoming:
         hours = (
