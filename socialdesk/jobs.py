@@ -31,6 +31,8 @@ class Job:
 JOBS: tuple[Job, ...] = (
     # Events whose task was lost (a worker killed before the broker redelivered, a broker down).
     Job("sweep-pending-events", "socialdesk.ingest.pipeline.sweep_pending", 30.0),
+    # New posts triaged again on the accurate path; conversations routed again when that changed.
+    Job("refine-triage", "socialdesk.ingest.refine.refine_recent", 5.0),
     # Acknowledgments due, 'still working on it' updates, SLA warnings.
     Job("policy-tick", "socialdesk.policy.timers.policy_tick", 30.0),
     # Retries when due, and what a sender stopped in the middle of (see socialdesk.outbox.actions).

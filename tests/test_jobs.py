@@ -19,6 +19,7 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
     assert expected == settings.CELERY_BEAT_SCHEDULE
     assert [job.name for job in JOBS] == [
         "sweep-pending-events",
+        "refine-triage",
         "policy-tick",
         "outbox-tick",
         "notifications-tick",

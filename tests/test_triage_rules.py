@@ -62,11 +62,44 @@ def test_legal_threats_in_english_and_spanish() -> None:
 
 def test_abuse_in_english_and_spanish_with_accents_and_masking() -> None:
     assert rules.abusive_words("you useless idiots")
-    assert rules.abusive_words("what a f***ing joke")
+    assert rules.abusive_words("fuck you @NimbusMobile")
+    assert rules.abusive_words("you f***ing clowns")
+    assert rules.abusive_words("vaya mierda de compañía")
     assert rules.abusive_words("sois unos INÚTILES")
     assert rules.abusive_words("panda de ladrones")
     assert not rules.abusive_words("the idiom is funny")
     assert not rules.abusive_words("gracias por la ayuda")
+
+
+def test_swearing_aimed_at_nobody_is_no_abuse() -> None:
+    # Given posts that swear at the weather, at themselves or as an intensifier
+    for text in (
+        "what a f***ing joke of a morning",
+        "Fucking fog at the airport again. Not your fault, just venting",
+        "this update is fucking brilliant",
+        "Joder qué calor en el aeropuerto",
+    ):
+        # Then they swear, and attack nobody
+        assert rules.swears(text), text
+        assert not rules.abusive_words(text), text
+    # An insult the writer aims at themself is no attack either
+    assert not rules.abusive_words("I'm such an idiot, I sent it to the wrong account")
+    assert rules.abusive_words("the driver is an idiot")
+
+
+def test_sarcasm_marks() -> None:
+    assert rules.sarcasm("Next day delivery that arrived 9 days later. Legends")
+    assert rules.sarcasm("Thanks for nothing @QuickParcel")
+    assert rules.sarcasm("Great, another delay 🙄")
+    assert rules.sarcasm("Me encanta que me traigáis la comida fría")
+    assert not rules.sarcasm("Thanks, the engineer came early and fixed it")
+    assert not rules.sarcasm("I love the new app")
+
+
+def test_thanks_in_advance_is_no_praise() -> None:
+    assert rules.thanks("thanks for sorting it so fast")
+    assert not rules.thanks("how do I reset my PIN? thanks in advance")
+    assert not rules.thanks("¿Cómo cambio la tarifa? Gracias de antemano")
 
 
 def test_spam_and_questions() -> None:

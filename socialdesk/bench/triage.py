@@ -16,7 +16,7 @@ from rich.console import Console
 
 from socialdesk.demo import customer_posts
 from socialdesk.policy.loader import load_policy
-from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.category import CategoryIndex, policy_examples
 from socialdesk.triage.engine import Settings, triage_many
 
 POLICY = Path(__file__).parents[1] / "policy" / "examples" / "telecom.yaml"
@@ -29,7 +29,7 @@ def _texts(n: int) -> list[str]:
 
 def _settings(accurate: bool) -> Settings:
     policy = load_policy(POLICY.read_text(encoding="utf-8"))
-    examples = [(c.code, t) for c in policy.categories for t in c.examples]
+    examples = policy_examples(policy)
     vectors = None
     if accurate:
         from socialdesk.triage.heads import embedder

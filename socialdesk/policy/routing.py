@@ -260,10 +260,20 @@ def _acknowledgment(policy: Policy, conversation: Conversation) -> tuple[datetim
     return conversation.first_inbound_at + timedelta(minutes=contact.within_minutes), None
 
 
-def apply_decision(conversation: Conversation, decision: Decision, at: datetime) -> None:
-    """Write the decision: its team, tags and alerts, then the conversation in one update."""
+def apply_decision(
+    conversation: Conversation,
+    decision: Decision,
+    at: datetime,
+    *,
+    columns: frozenset[str] | None = None,
+    team: bool = True,
+) -> None:
+    """Write the decision: its team, tags and alerts, then the conversation in one update (only
+    `columns` of it, when given, and the team only when `team`)."""
     changes = decision.changes()
-    if decision.team_slug:
+    if columns is not None:
+        changes = {name: value for name, value in changes.items() if name in columns}
+    if decision.team_slug and team:
         changes["team"] = ensure_team(conversation.workspace_id, decision.team_slug, decision.team_name)
     for name in decision.tags:
         tag, _ = Tag.objects.get_or_create(workspace_id=conversation.workspace_id, name=name)
@@ -292,6 +302,26 @@ def _tell(conversation: Conversation, escalation: Escalation, at: datetime) -> N
         roles=escalation.roles,
         at=at,
     )
+
+
+# What routing again may change: the acknowledgment's time, the reply account and the policy version
+# were settled when the message arrived, and what was already sent stays sent.
+REROUTED = frozenset({"priority", "first_response_due_at", "resolution_due_at"})
+
+
+def reroute(policy: Policy, number: int, message: Message, *, incident: bool) -> Decision | None:
+    """Triage changed its mind about a conversation's opening message (the background refinement):
+    routing runs again as if the message had just arrived -- team, priority and the targets that
+    follow from it -- unless someone already answered. An assigned conversation keeps its team."""
+    conversation = message.conversation
+    if conversation.first_response_at is not None:
+        return None
+    facts = facts_for(conversation, message, incident=incident)
+    decision = decide(policy, number, conversation, facts, first=True, at=message.sent_at)
+    apply_decision(
+        conversation, decision, message.sent_at, columns=REROUTED, team=conversation.assignee_id is None
+    )
+    return decision
 
 
 def apply_policy(policy: Policy, number: int, message: Message, *, first: bool, incident: bool) -> Decision:

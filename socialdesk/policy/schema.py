@@ -574,6 +574,12 @@ class TriageSettings(Strict):
         default=False,
         description="Use the accurate (embedding) path on ingest: better, ~50 posts/s per core.",
     )
+    refine: bool = Field(
+        default=True,
+        description="Ingest triages on the fast path; a background job then re-triages each new post on "
+        "the accurate path within seconds and, when the opening post's triage changed before anyone "
+        "answered, routes its conversation again (team, priority, targets).",
+    )
     priority_from_score: dict[Priority, int] = Field(
         default_factory=lambda: dict[Priority, int]({"urgent": 90, "high": 65}),
         description="Start a new conversation at this priority when triage scores at least this.",

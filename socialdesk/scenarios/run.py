@@ -26,6 +26,7 @@ from socialdesk.conversations.models import Direction, Message
 from socialdesk.errors import DeskError
 from socialdesk.ingest.actions import receive_event
 from socialdesk.ingest.pipeline import process_pending
+from socialdesk.ingest.refine import refine_recent
 from socialdesk.outbox.actions import outbox_tick
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
@@ -109,6 +110,7 @@ def run_scenario(
         nonlocal clock_at
         while clock_at <= moment:
             traveller.move_to(clock_at)
+            refine_recent(clock_at, workspace_id=workspace.pk)
             done = policy_tick(clock_at, workspace.pk)
             outbox_tick(clock_at, workspace_id=workspace.pk)
             record_missed_targets(clock_at, workspace.pk)

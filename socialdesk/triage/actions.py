@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from socialdesk.conversations.actions import subject_of
 from socialdesk.conversations.masking import masked_text
-from socialdesk.conversations.models import Conversation, Message
+from socialdesk.conversations.models import Conversation, Direction, Message
 from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Policy
-from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.category import CategoryIndex, policy_examples
 from socialdesk.triage.engine import INTENTS, Result, Settings, triage_many
 from socialdesk.triage.fields import result_fields
 from socialdesk.triage.heads import Array, embedder
@@ -45,45 +45,44 @@ def _latest_model(workspace_id: int, policy_number: int) -> CategoryModel | None
     )
 
 
-def policy_examples(policy: Policy) -> list[tuple[str, str]]:
-    return [(c.code, text) for c in policy.categories for text in c.examples]
-
-
 _UNSET: Any = object()
 
 
-def settings_for(workspace_id: int, found: tuple[int, Policy] | None = _UNSET) -> Settings:
+def settings_for(
+    workspace_id: int, found: tuple[int, Policy] | None = _UNSET, *, accurate: bool | None = None
+) -> Settings:
     """The triage settings of a workspace's active policy (`found`, when the caller has it), with
-    its category index (cached per policy version and category model; a retrain or a new policy
-    version changes the key)."""
+    its category index (cached per policy version, category model and path; a retrain or a new policy
+    version changes the key). `accurate`: the path, when not the policy's own (the refinement)."""
     if found is _UNSET:
         found = active_policy_version(workspace_id)
     if found is None:
-        return Settings()
+        return Settings(accurate=bool(accurate))
     number, policy = found
+    config = policy.triage
+    use_e5 = config.accurate if accurate is None else accurate
     model = _latest_model(workspace_id, number)
-    key = (workspace_id, number, model.pk if model else None)
+    key = (workspace_id, number, model.pk if model else None, use_e5)
     with _cache_lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    config = policy.triage
     if model is not None:
         examples = [(code, text) for code, text in model.examples]
         vectors: Array | None = None
-        if config.accurate and model.e5_vectors:
+        if use_e5 and model.e5_vectors:
             flat = np.frombuffer(bytes(model.e5_vectors), dtype=np.float16).astype(np.float32)
             vectors = flat.reshape(len(examples), -1)
     else:
         examples, vectors = policy_examples(policy), None
-    if config.accurate and vectors is None and examples:
+    if use_e5 and vectors is None and examples:
         vectors = embedder().embed([text for _, text in examples])
     settings = Settings(
         languages=tuple(config.languages),
         phone_regions=tuple(config.phone_regions),
         patterns=tuple((p.name, re.compile(p.pattern)) for p in config.personal_data_patterns),
         categories=CategoryIndex.build(examples, vectors),
-        accurate=config.accurate,
+        accurate=use_e5,
     )
     with _cache_lock:
         _cache[key] = settings
@@ -140,6 +139,44 @@ def record_triage(message: Message, result: Result) -> bool:
         ]
     )
     return first
+
+
+# What routing and priority read of a conversation's triage (and of the message: its sentiment, abuse).
+ROUTED_BY = ("intent", "category", "language", "sentiment", "legal_threat", "needs_response", "priority_score")
+
+
+def refine_triage(message: Message, result: Result) -> bool:
+    """The accurate path's second look at a message the fast path triaged on ingest: the message takes
+    the new labels (personal data and its masking stay: both paths find them with the same rules), and
+    its conversation the parts that came from this message -- intent, category and language from the
+    opening message, sentiment and needs-response from the latest. Returns whether anything routing
+    reads changed on the conversation of which this is the opening message (routing then runs again)."""
+    fields = result_fields(result)
+    fields.pop("personal_data")
+    own = (message.sentiment, message.abusive) != (result.sentiment, result.abusive)
+    Message.objects.filter(pk=message.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    conversation = message.conversation
+    inbound = Message.objects.filter(conversation=conversation, direction=Direction.INBOUND)
+    first = inbound.order_by("sent_at", "pk").values_list("pk", flat=True).first()
+    latest = inbound.order_by("-sent_at", "-pk").values_list("pk", flat=True).first()
+    before = {name: getattr(conversation, name) for name in ROUTED_BY}
+    if message.pk == first:
+        conversation.intent, conversation.category = result.intent, result.category
+        conversation.language = result.language
+    if message.pk == latest:
+        conversation.sentiment = result.sentiment
+        conversation.needs_response = result.needs_response or (
+            conversation.needs_response and conversation.first_response_at is None
+        )
+    conversation.legal_threat = conversation.legal_threat or result.legal_threat
+    conversation.priority_score = max(inbound.values_list("priority_score", flat=True), default=0)
+    after = {name: getattr(conversation, name) for name in before}
+    changed = [name for name in before if before[name] != after[name]]
+    if changed:
+        conversation.save(update_fields=changed)
+    return (own or bool(changed)) and message.pk == first
 
 
 ALLOWED = {

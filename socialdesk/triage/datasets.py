@@ -122,3 +122,23 @@ def banking77(data: Path, shots: int) -> tuple[list[tuple[str, list[str]]], Spli
 def clinc_out_of_scope(data: Path) -> list[str]:
     raw = json.loads((data / "clinc-oos" / "train_val.json").read_text(encoding="utf-8"))
     return [text for text, _label in raw.get("oos_val", [])]
+
+
+def clinc(data: Path, shots: int) -> tuple[list[tuple[str, list[str]]], Split, list[str], list[str]]:
+    """CLINC150 as a policy would meet it: `shots` training examples per intent (fixed seed) as the
+    categories' examples, the validation queries to classify, and the out-of-scope validation
+    queries that belong to no category."""
+    raw = json.loads((data / "clinc-oos" / "train_val.json").read_text(encoding="utf-8"))
+    by_intent: dict[str, list[str]] = {}
+    for text, label in raw["train"]:
+        by_intent.setdefault(label, []).append(text)
+    names = sorted(by_intent)
+    rng = random.Random(7)  # noqa: S311 - a fixed split
+    examples = []
+    for name in names:
+        texts = by_intent[name][:]
+        rng.shuffle(texts)
+        examples.append((name, texts[:shots]))
+    position = {name: i for i, name in enumerate(names)}
+    val = Split([text for text, _ in raw["val"]], [position[label] for _, label in raw["val"]])
+    return examples, val, names, [text for text, _ in raw["oos_val"]]

@@ -70,6 +70,7 @@ class Cues:
     spam: bool
     thanks: bool
     problem: bool
+    sarcasm: bool = False
 
 
 def _intent(
@@ -87,16 +88,29 @@ def _intent(
         return "complaint"  # a legal threat is a complaint, whatever its wording
     if abusive and complaint < STRONG_COMPLAINT and not question:
         return "abuse"
+    praising = cues.thanks or sentiment[2] >= PRAISE_AT
+    if praising and (cues.sarcasm or (cues.problem and complaint >= COMPLAINT_AT)):
+        return "complaint"  # praise for a failure is sarcasm
     if cues.thanks and sentiment[2] >= 0.5 and complaint < STRONG_COMPLAINT:
-        return "praise"
+        return "praise"  # with a question too: it needs a response, but it is praise
     problem = complaint >= COMPLAINT_AT or cues.problem or sentiment[0] >= NEGATIVE_AT
-    if question and not (complaint >= STRONG_COMPLAINT and cues.problem):
+    if question and not (complaint >= STRONG_COMPLAINT or (cues.problem and sentiment[0] >= NEGATIVE_AT)):
         return "question"
     if problem:
-        return "complaint"
+        return "complaint"  # a question that complains is a complaint, for routing and priority
     if sentiment[2] >= PRAISE_AT or cues.thanks:
         return "praise"
     return "other"
+
+
+def _agreeing(sentiment: str, intent: str) -> str:
+    """The sentiment label agrees with the intent: a complaint (sarcastic praise included) or an
+    attack is not positive, praise is not negative. The scores stay as the head gave them."""
+    if intent in {"complaint", "abuse"} and sentiment == "positive":
+        return "negative"
+    if intent == "praise" and sentiment == "negative":
+        return "positive"
+    return sentiment
 
 
 def priority_score(
@@ -148,12 +162,25 @@ def triage_many(
         complaint = float(probs["complaint"][i][1])
         offensive = float(probs["offensive"][i][1])
         folded = rules.Folded(rules.fold_form(forms[i]))
-        abusive = rules.abusive_words(folded) or offensive >= OFFENSIVE_AT
+        # The offensive head learned that any swearing is offensive (OLID's labels); a post whose only
+        # offence is swearing at the weather or as an intensifier attacks nobody.
+        abusive = rules.abusive_words(folded) or (offensive >= OFFENSIVE_AT and not rules.swears(folded))
         question = rules.asks_question(folded, text, forms[i])
         legal = rules.legal_threat(folded)
-        cues = Cues(spam=rules.spam(folded), thanks=rules.thanks(folded), problem=rules.problem(folded))
+        cues = Cues(
+            spam=rules.spam(folded),
+            thanks=rules.thanks(folded),
+            problem=rules.problem(folded),
+            sarcasm=rules.sarcasm(folded),
+        )
         intent = _intent(cues, complaint, sentiment_row, abusive, question, legal)
-        needs_response = intent in {"complaint", "question"} or legal or (is_private and intent == "other")
+        sentiment = _agreeing(sentiment, intent)
+        needs_response = (
+            intent in {"complaint", "question"}
+            or legal
+            or (is_private and intent == "other")
+            or (intent == "praise" and question)  # thanks, and one more thing
+        )
         findings = pii.find_personal_data(text, regions=settings.phone_regions, patterns=settings.patterns)
         kinds = pii.kinds(findings)
         category, category_score = ("", 0.0)

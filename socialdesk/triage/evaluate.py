@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from socialdesk.policy.loader import load_policy
 from socialdesk.triage import datasets
-from socialdesk.triage.category import CategoryIndex
+from socialdesk.triage.category import CategoryIndex, policy_examples
 from socialdesk.triage.engine import Settings, triage_many
 from socialdesk.triage.heads import Array, heads
 from socialdesk.triage.language import detect_languages
@@ -101,29 +101,53 @@ def evaluate_heads(data: Path, scorer: Scorer) -> dict[str, Any]:
     return out
 
 
+def _categorise(
+    scorer: Scorer, examples: list[tuple[str, list[str]]], texts: Sequence[str]
+) -> tuple[CategoryIndex, list[str], list[tuple[str, float]]]:
+    """(index, nearest category per text whatever the floor, the desk's call with the floor)."""
+    rows = [(name, text) for name, shots in examples for text in shots]
+    index = CategoryIndex.build(rows, scorer.embeddings([t for _, t in rows]))
+    features = heads().features(texts)
+    vectors = scorer.embeddings(texts)
+    found = index.classify(features, vectors)
+    if index.learned is not None and vectors is not None:
+        probs = index.learned.probabilities(vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+        nearest = [index.learned.classes[b] for b in probs.argmax(axis=1)]
+    else:
+        nearest = [index.categories[int(np.argmax(s))] for s in index.scores(features, vectors)]
+    return index, nearest, found
+
+
 def evaluate_categories(data: Path, scorer: Scorer, shots: int = 10) -> dict[str, Any]:
+    """banking77: accuracy of the nearest category. CLINC: the same, and "no category" for queries
+    that belong to none (out-of-scope recall) against in-scope queries turned away."""
     examples, val, names = datasets.banking77(data, shots)
-    rows = [(name, text) for name, texts in examples for text in texts]
-    vectors = scorer.embeddings([t for _, t in rows])
-    index = CategoryIndex.build(rows, vectors)
-    features = heads().features(val.texts)
-    found = index.classify(features, scorer.embeddings(val.texts))
-    # Accuracy of the nearest category (the floor only decides "no category" in the desk).
+    _, nearest, _ = _categorise(scorer, examples, val.texts)
     position = {name: i for i, name in enumerate(names)}
-    best = [position[code] if code else -1 for code, _ in found]
-    if any(b == -1 for b in best):  # below the floor: score the argmax anyway
-        sims = np.asarray([s for _, s in found])
-        best = [b if b != -1 else position[index.categories[0]] for b, _ in zip(best, sims, strict=True)]
-    accuracy = float(np.mean(np.asarray(best) == np.asarray(val.labels)))
-    return {
+    best = [position[code] for code in nearest]
+    out: dict[str, Any] = {
         "banking77": {
             "shots": shots,
             "categories": len(names),
             "n": len(val.texts),
-            "accuracy": round(accuracy, 4),
+            "accuracy": round(float(np.mean(np.asarray(best) == np.asarray(val.labels))), 4),
             **macro(val.labels, best, list(range(len(names)))),
         }
     }
+    examples, val, names, outside = datasets.clinc(data, shots)
+    _, nearest, found = _categorise(scorer, examples, [*val.texts, *outside])
+    inside = len(val.texts)
+    truth = [names[label] for label in val.labels]
+    out["clinc"] = {
+        "shots": shots,
+        "categories": len(names),
+        "n": inside,
+        "out_of_scope": len(outside),
+        "accuracy": round(float(np.mean([a == b for a, b in zip(nearest[:inside], truth, strict=True)])), 4),
+        "out_of_scope_recall": round(float(np.mean([code == "" for code, _ in found[inside:]])), 4),
+        "in_scope_rejected": round(float(np.mean([code == "" for code, _ in found[:inside]])), 4),
+    }
+    return out
 
 
 def evaluate_demo() -> dict[str, Any]:
@@ -134,7 +158,7 @@ def evaluate_demo() -> dict[str, Any]:
     package = Path(__file__).parents[1]
     posts = customer_posts(package / "demo" / "nimbus_day.jsonl")
     policy = load_policy((package / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8"))
-    examples = [(c.code, t) for c in policy.categories for t in c.examples]
+    examples = policy_examples(policy)
     settings = Settings(languages=tuple(policy.triage.languages), categories=CategoryIndex.build(examples))
     results = triage_many([p["text"] for p in posts], settings)
     truth = [p["truth"] for p in posts]

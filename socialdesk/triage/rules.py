@@ -50,31 +50,80 @@ LEGAL = re.compile(
     r")\b"
 )
 
-ABUSE = re.compile(
-    r"(\b("
+# Words that attack someone: abuse wherever they stand (unless the writer calls themself one).
+INSULT = re.compile(
+    r"\b("
     # English
-    r"idiots?|morons?|stupid|imbeciles?|scum|pathetic|retards?|retarded|dumbass|jackass|assholes?|"
-    r"arseholes?|bastards?|bitch(es)?|fuck\w*|f+u+c+k+\w*|fck\w*|wtf|shit\w*|bullshit|crap|"
-    r"cunts?|dickheads?|twats?|wankers?|clowns|losers|thieves|crooks|go to hell|die in a fire|"
-    r"kill yourselves|screw you|piss off|"
+    r"idiots?|morons?|stupid|imbeciles?|scum(bags?)?|pathetic|retards?|retarded|dumbass|jackass|assholes?|"
+    r"arseholes?|bitch(es)?|cunts?|dickheads?|pricks?|twats?|wankers?|clowns|losers|thieves|crooks|"
+    r"liars|parasites|muppets|cowboys|incompetents?|scammers|leeches|go to hell|die in a fire|"
+    r"kill yourselves|screw you|piss off|shower of \w+|bunch of (\w+ )?(clowns|idiots|morons|muppets|"
+    r"cowboys|liars|thieves|crooks|amateurs|jokers|incompetents?|scammers)|"
     # Spanish
     r"idiotas?|estupid[oa]s?|imbeciles?|inutiles?|ladron(es)?|gilipollas|cabron(es|a|as)?|"
-    r"mierda|hijos? de puta|hdp|put[oa]s?|pendejos?|mamones?|cerdos?|basura|sinverguenzas|"
-    r"estafadores?|chorizos|vete a la mierda|me cago en|joder|malditos?|"
-    # Portuguese, French, German, Italian
-    r"otarios?|merda|porra|caralho|filhos? da puta|ladroes|lixo|"
-    r"connards?|encules?|merde|salauds?|voleurs|"
-    r"arschloch|arschlocher|scheisse|scheiss|idioten|betruger|"
-    r"stronzi?|vaffanculo|cazzo|ladri|idioti|cretin[oaie]|sfigat[oaie]|coglion[ei]|"
+    r"hijos? de puta|hdp|pendejos?|mamones?|cerdos?|sinverguenzas|payasos|incompetentes|"
+    r"estafadores?|chorizos|vete a la mierda|"
+    # Portuguese, French, German, Italian, Dutch
+    r"otarios?|filhos? da puta|ladroes|vai tomar no cu|"
+    r"connards?|encules?|salauds?|voleurs|branquignols|bande d'incapables|"
+    r"arschloch|arschlocher|idioten|vollidioten|betruger|penner|"
+    r"stronzi?|vaffanculo|ladri|idioti|cretin[oaie]|sfigat[oaie]|coglion[ei]|"
     r"subnormal(es)?|anormales?|"
-    r"klootzakken|klootzak|kut|tering|idioot|oplichters|"
+    r"klootzakken|klootzak|idioot|oplichters|"
     # "shut up", said to the brand
     r"shut up|callaos|callate|cala-te|cala a boca|tais-toi|ta gueule|halt die klappe|haltet die klappe|"
     r"stai zitto|state zitti|kop dicht"
+    r")\b"
+)
+# Swearing: about the weather, oneself, a situation, or as an intensifier ("fucking brilliant") is
+# no attack; only aimed at someone (TARGETED) is it abuse.
+SWEAR = re.compile(
+    r"(\b("
+    r"fuck\w*|f+u+c+k+\w*|fck\w*|wtf|shit\w*|shite|bullshit|crap|bastards?|bloody|damn|"
+    r"mierda|joder|me cago en|put[oa]s?|malditos?|basura|"
+    r"merda|porra|caralho|lixo|merde|putain|scheisse|scheiss|cazzo|kut|tering"
     r")\b|f\*{2,}|\bf\*+k|s\*+t\b|\$h[i1]t|"
     # A swear word masked with asterisks is still a swear word ("m***a", "c*****o").
     r"\b\w\*{2,}\w*)"
 )
+_YOU = (
+    r"(you|u|ya|your|ur|yours|yourselves|@user|"
+    r"tu|te|os|vosotros|ustedes|vos|voces|vcs|vous|toi|ihr|euch|dich|du|voi|vi|jullie)"
+)
+TARGETED = re.compile(
+    r"\b(fuck|f\*+k|screw|damn|sod|stuff) (you|u|ya|off|yourselves|@user|this company)\b|"
+    rf"\b{_YOU} (are |re |r |sois |son |sao |etes |seid |siete |zijn )?(\w+ )?"
+    r"(fucking|f\*+ing|fckin\w*|shit\w*|shite|crap|bloody|bastards?|malditos?|de mierda|putos?|"
+    r"de merda|de merde|scheiss\w*|del cazzo)\b|"
+    r"\b(que|vai|va|va te|va te faire) (te )?(foder|fuder|foutre)\b|"
+    r"\b(fucking|f\*+ing|fckin\w*|bloody|shit|shite|crap|useless|de mierda|putos?) "
+    r"(company|people|staff|clowns|lot|bank|airline|idiots|morons)\b|"
+    # at the company, in the words of the desk's languages ("vaya mierda de compañía")
+    r"\b(mierda|merda|merde|m\*+a|basura|lixo|shit|shite|crap|scheiss) (de |da |of )?"
+    r"(compan\w+|empresa|company|app|servicio|servico|service|entreprise|firma|azienda|bank|banco)\b|"
+    r"\b(compan\w+|empresa|company|app|entreprise|firma|azienda) (de|da|of|del) "
+    r"(mierda|merda|merde|m\*+a|basura|lixo|shit|crap|cazzo)\b|"
+    r"\b(idos|iros|vete|vayanse|a la mierda vosotros|allez vous faire|va te faire|rot op|verpisst euch|"
+    r"andate a|vai (tomar|pro|pra|para o)|vao (todos )?(para|pro|pra) o)\b|"
+    r"\b(sois|son|sao|etes|seid|siete|zijn) (una? |unos |unas |uns |umas |des |ein |eine |echt )?"
+    r"(la misma |de )?(puta|putos?|basura|lixo|merda|mierda|verguenza|vergonha|honte|schande|vergogna|"
+    r"domste|ladrones)\b|"
+    r"\b(panda|atajo|bando|bande) de \w+|\bhijos? de p(\.{2,}|\*+)"
+)
+SELF = re.compile(
+    r"\b(i'?m|i am|im|me|myself|soy|sou|je suis|ich bin|sono)"
+    r"( such| so| a| an| un| una| um| uma| ein| eine)* "
+)
+
+
+def _insults(form: str) -> bool:
+    """An insult word, unless the writer calls themself one ("I'm such an idiot")."""
+    for match in INSULT.finditer(form):
+        before = form[max(0, match.start() - 24) : match.start()]
+        if SELF.search(before) is None:
+            return True
+    return False
+
 
 SPAM = re.compile(
     r"(earn \$?\d|\$\d{2,}[,\d]*\s*(/|per |a )(week|day|hour)|giveaway|free (iphone|followers|money|gift)|"
@@ -151,6 +200,21 @@ CLOSING = re.compile(
 )
 
 
+# Praise said of a failure: eye-rolls, "thanks for nothing", the time a promise took ("arrived 9 days
+# later"), service words in scare quotes.
+SARCASM = re.compile(
+    r"(\U0001f644|\U0001f643|\U0001f921|"
+    r"\b(yeah right|thanks for nothing|said no one|just what i needed|"
+    r"exactly what i (needed|wanted|asked for)|"
+    r"(love|loving|adore) (how|that|it when)|so glad i|can'?t wait to|what a (surprise|shock)|shocker|"
+    r"gracias por nada|me encanta (que|como)|que maravilla|obrigad[oa] por nada|amo como|"
+    r"merci pour rien|j'adore (quand|comment)|danke fur nichts|ich liebe es,? wenn|grazie per niente|"
+    r"\d+ (hours?|days?|weeks?|months?|horas|dias|semanas|meses|heures|jours|semaines|mois|stunden|"
+    r"tage|wochen|ore|giorni|settimane) (later|late|after|despues|depois|plus tard|spater|dopo)|"
+    r"/s)\b|\"[^\"]{3,40}\"\s*(that|which|que|qui|das|der|die|che)?\s*\w*\s*(arrived|took|came|lasted|llego|chegou|"
+    r"arrive|kam|arrivato))"
+)
+
 # Emoji of praise and fun: with no problem named, the post is not a request for help.
 CHEERFUL_EMOJI = tuple("👍👌🙌😍❤🥰💯🔥👏😂🤣😊☺🎉💪😋🤤")
 
@@ -172,7 +236,13 @@ def legal_threat(text: str) -> bool:
 
 
 def abusive_words(text: str) -> bool:
-    return ABUSE.search(_folded(text)) is not None
+    """Words that attack someone: an insult, or swearing aimed at a person or the brand."""
+    form = _folded(text)
+    return _insults(form) or TARGETED.search(form) is not None
+
+
+def swears(text: str) -> bool:
+    return SWEAR.search(_folded(text)) is not None
 
 
 def spam(text: str) -> bool:
@@ -196,8 +266,21 @@ def problem(text: str) -> bool:
     return PROBLEM.search(_folded(text)) is not None
 
 
+# Thanks for help not yet given: politeness around a request, not praise.
+THANKS_AHEAD = re.compile(
+    r"\b(thanks?( you)? (in advance|for (any|your) help)|tia|gracias de antemano|gracias por adelantado|"
+    r"desde ya gracias|obrigad[oa] desde ja|merci d'avance|merci par avance|danke im voraus|"
+    r"vielen dank im voraus|grazie in anticipo|grazie mille in anticipo)\b"
+)
+
+
 def thanks(text: str) -> bool:
-    return THANKS.search(_folded(text)) is not None
+    form = _folded(text)
+    return THANKS.search(form) is not None and THANKS_AHEAD.search(form) is None
+
+
+def sarcasm(text: str) -> bool:
+    return SARCASM.search(_folded(text)) is not None
 
 
 def closes(text: str) -> bool:
