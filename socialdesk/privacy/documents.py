@@ -82,7 +82,7 @@ def _conversation(
     conversation: Conversation,
     messages: list[dict[str, Any]],
     notes: list[dict[str, Any]],
-    activities: list[dict[str, Any]],
+    activity: list[dict[str, Any]],
     survey: CsatSurvey | None,
 ) -> dict[str, Any]:
     return {
@@ -118,7 +118,7 @@ def _conversation(
         },
         "messages": messages,
         "notes": notes,
-        "activity": activities,
+        "activity": activity,
     }
 
 
