@@ -13,7 +13,7 @@ import time_machine
 from django.contrib.auth.models import User
 
 from socialdesk.conversations.actions import set_status
-from socialdesk.conversations.models import Conversation, Message
+from socialdesk.conversations.models import Contact, ContactHandle, Conversation, Message
 from socialdesk.ingest.actions import receive_event
 from socialdesk.ingest.models import EventStatus, RawEvent
 from socialdesk.jobs import job_named
@@ -57,12 +57,12 @@ def _payloads() -> dict[str, bool]:
 
 def test_raw_payloads_go_after_30_days_never_while_pending_or_quarantined(history: dict[str, Any]) -> None:
     assert retention_sweep(T0 + timedelta(days=30) - timedelta(minutes=1)) == {
-        "acme": {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0}
+        "acme": {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0}
     }
     assert _payloads() == {"e1": True, "e2": True, "p1": True, "q1": True}
     late = T0 + timedelta(days=30, minutes=1)
     assert retention_sweep(late) == {
-        "acme": {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0}
+        "acme": {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0}
     }
     assert _payloads() == {"e1": False, "e2": False, "p1": True, "q1": True}
     assert list(
@@ -82,19 +82,19 @@ def test_raw_payloads_go_after_30_days_never_while_pending_or_quarantined(histor
             "retention",
             "retention job",
             T0 + timedelta(days=30) - timedelta(minutes=1),
-            {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0},
+            {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0},
         ),
         (
             "retention",
             "retention job",
             late,
-            {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0},
+            {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0},
         ),
         (
             "retention",
             "retention job",
             late,
-            {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0},
+            {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0},
         ),
     ]
     # The messages themselves are untouched by payload retention.
@@ -116,10 +116,12 @@ def test_resolved_conversations_are_anonymised_after_24_months(history: dict[str
     # Its last message was at T0 (2026-11-20 09:00): 24 months later to the minute it is not yet due
     # (the payloads, 30 days old long since, go on that run).
     assert retention_sweep(datetime(2028, 11, 20, 9, 0, tzinfo=UTC)) == {
-        "acme": {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0}
+        "acme": {"raw_payloads": 2, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0}
     }
     at = datetime(2028, 11, 20, 9, 1, tzinfo=UTC)
-    assert retention_sweep(at) == {"acme": {"raw_payloads": 0, "conversations": 1, "messages": 1, "notes": 0}}
+    assert retention_sweep(at) == {
+        "acme": {"raw_payloads": 0, "conversations": 1, "messages": 1, "notes": 0, "contacts": 1}
+    }
     resolved.refresh_from_db()
     assert (resolved.subject, resolved.status, resolved.anonymised_at) == ("[erased]", "closed", at)
     message = Message.objects.get(conversation=resolved)
@@ -128,6 +130,12 @@ def test_resolved_conversations_are_anonymised_after_24_months(history: dict[str
         f"erased-contact-{resolved.contact_id}",
         "complaint",
     )
+    # u1 had nothing else: their name and handle go too; u2 keeps theirs (an open conversation).
+    assert list(Contact.objects.order_by("pk").values_list("display_name", flat=True)) == [
+        f"erased-contact-{resolved.contact_id}",
+        "Name u2",
+    ]
+    assert list(ContactHandle.objects.values_list("network_user_id", flat=True)) == ["u2"]
     assert Message.objects.get(conversation=still_open).text == OPEN
     assert Fact.objects.count() == facts
     assert retention_sweep(at)["acme"]["conversations"] == 0  # idempotent

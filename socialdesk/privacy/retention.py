@@ -3,7 +3,8 @@
 Per workspace whose active policy has a `retention` section: raw payloads older than
 `raw_payload_days` are deleted (only of events done with: processed, ignored or failed; one pending or
 quarantined still has to be processed or replayed), and conversations resolved or closed with nothing
-new for `anonymise_closed_after_months` are anonymised (privacy.erasure). At most BATCH of each per
+new for `anonymise_closed_after_months` are anonymised (privacy.erasure), and a contact left with
+nothing but anonymised conversations loses its name and handles as in an erasure. At most BATCH of each per
 workspace and run, each batch in its own transaction, so a run never holds locks for long and a big
 backlog drains over a few runs; a done row is marked, so running twice does nothing twice. Every run
 is recorded in the privacy audit log with its counts."""
@@ -16,12 +17,12 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from socialdesk.conversations.models import Conversation, Status
+from socialdesk.conversations.models import Contact, Conversation, Status
 from socialdesk.ingest.models import EventStatus, RawEvent
 from socialdesk.policy.actions import active_policy_version
 from socialdesk.policy.schema import Retention
 from socialdesk.privacy.audit import record
-from socialdesk.privacy.erasure import anonymise_conversations
+from socialdesk.privacy.erasure import anonymise_conversations, erase_contact_rows
 from socialdesk.privacy.models import AuditAction
 from socialdesk.workspaces.models import Workspace
 
@@ -54,7 +55,7 @@ def _erase_payloads(workspace_id: int, days: int, now: datetime) -> int:
 
 def _anonymise_closed(workspace_id: int, months: int, now: datetime) -> dict[str, int]:
     with transaction.atomic():
-        ids = list(
+        rows = list(
             Conversation.objects.filter(
                 workspace_id=workspace_id,
                 status__in=(Status.RESOLVED, Status.CLOSED),
@@ -63,18 +64,33 @@ def _anonymise_closed(workspace_id: int, months: int, now: datetime) -> dict[str
             )
             .select_for_update(skip_locked=True)
             .order_by("last_message_at", "pk")
-            .values_list("pk", flat=True)[:CONVERSATION_BATCH]
+            .values_list("pk", "contact_id")[:CONVERSATION_BATCH]
         )
-        return anonymise_conversations(ids, now, "retention")
+        counts = anonymise_conversations([pk for pk, _ in rows], now, "retention")
+        counts["contacts"] = _forget_contacts({contact_id for _, contact_id in rows}, now)
+        return counts
+
+
+def _forget_contacts(contact_ids: set[int], now: datetime) -> int:
+    """Contacts with nothing left but anonymised conversations lose their name and handles too: kept,
+    they would hold a person's identity long after everything they wrote is gone."""
+    forgotten = 0
+    for contact in Contact.objects.filter(
+        pk__in=contact_ids, erased_at__isnull=True, merged_into__isnull=True
+    ):
+        if not Conversation.objects.filter(contact=contact, anonymised_at__isnull=True).exists():
+            erase_contact_rows(contact, now)
+            forgotten += 1
+    return forgotten
 
 
 def sweep_workspace(workspace_id: int, retention: Retention, now: datetime) -> dict[str, int]:
-    counts = {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0}
+    counts = {"raw_payloads": 0, "conversations": 0, "messages": 0, "notes": 0, "contacts": 0}
     if retention.raw_payload_days is not None:
         counts["raw_payloads"] += _erase_payloads(workspace_id, retention.raw_payload_days, now)
     if retention.anonymise_closed_after_months is not None:
         done = _anonymise_closed(workspace_id, retention.anonymise_closed_after_months, now)
-        for key in ("raw_payloads", "conversations", "messages", "notes"):
+        for key in ("raw_payloads", "conversations", "messages", "notes", "contacts"):
             counts[key] += done[key]
     record(workspace_id, AuditAction.RETENTION, None, now, by=WHO, counts=counts)
     return counts
