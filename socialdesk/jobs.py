@@ -49,6 +49,9 @@ JOBS: tuple[Job, ...] = (
     Job("report-missed-targets", "socialdesk.reports.history.record_missed_targets", 60.0),
     # Scheduled report emails whose slot has come, once per slot (the send row is the claim).
     Job("send-scheduled-reports", "socialdesk.reports.summaries.schedules.send_due_reports", 60.0),
+    # The policy's retention limits: old raw payloads deleted, long-closed conversations anonymised.
+    # Hourly: the limits are counted in days and months, and each run is one audit entry per workspace.
+    Job("retention-sweep", "socialdesk.privacy.retention.retention_sweep", 3600.0),
 )
 
 

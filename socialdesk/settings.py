@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "socialdesk.notifications",
     "socialdesk.reports",
     "socialdesk.roster",
+    "socialdesk.privacy",
     "socialdesk.web",
 ]
 

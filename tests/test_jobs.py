@@ -28,6 +28,7 @@ def test_beat_schedules_every_job_through_the_one_task() -> None:
         "roster-tick",
         "report-missed-targets",
         "send-scheduled-reports",
+        "retention-sweep",
     ]
     for job in JOBS:
         assert callable(import_string(job.function)), job.name

@@ -21,6 +21,7 @@ from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
 from socialdesk.api.notifications import router as notifications_router
 from socialdesk.api.planning import router as planning_router
+from socialdesk.api.privacy import router as privacy_router
 from socialdesk.api.reports import router as reports_router
 from socialdesk.api.schedules import router as schedules_router
 from socialdesk.api.schemas import (
@@ -292,3 +293,4 @@ api.add_router("/workspaces", webhooks_router)
 api.add_router("/workspaces", schedules_router)
 api.add_router("/workspaces", team_router)
 api.add_router("/workspaces", planning_router)
+api.add_router("/workspaces", privacy_router)

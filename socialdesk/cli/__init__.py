@@ -10,6 +10,7 @@ from socialdesk.cli.events import events_app
 from socialdesk.cli.imports import import_app
 from socialdesk.cli.plan import plan_app
 from socialdesk.cli.policy import policy_app
+from socialdesk.cli.privacy import privacy_app
 from socialdesk.cli.root import app
 from socialdesk.cli.sandbox import sandbox_app
 from socialdesk.cli.scenario import scenario_app
@@ -27,6 +28,7 @@ app.add_typer(scenario_app)
 app.add_typer(automation_app)
 app.add_typer(plan_app)
 app.add_typer(events_app)
+app.add_typer(privacy_app)
 
 __all__ = ["app", "main"]
 

@@ -29,6 +29,7 @@ from socialdesk.conversations.models import (
     Status,
     Tag,
 )
+from socialdesk.conversations.personal_data import erased_network_id
 from socialdesk.conversations.waiting import refresh_waiting, started_waiting
 from socialdesk.errors import DeskError
 from socialdesk.ingest.schema import Author, InboundMessage
@@ -150,9 +151,11 @@ def _thread_inbound(
     raw_event_id: int | None,
     stays_resolved: Callable[[Conversation, InboundMessage], bool] | None,
 ) -> tuple[Message, bool]:
-    known = Message.objects.filter(channel=channel, network_message_id=inbound.message_id)
-    if known.exists():
-        return known.get(), False
+    # An erased post keeps only a digest of its id: delivered again, it stays erased (see privacy).
+    ids = [inbound.message_id, erased_network_id(channel.pk, inbound.message_id)]
+    known = Message.objects.filter(channel=channel, network_message_id__in=ids).first()
+    if known is not None:
+        return known, False
     workspace = channel.workspace
     handle = upsert_handle(workspace, inbound.network, inbound.author)
     contact = live_contact(handle.contact)

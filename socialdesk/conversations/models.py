@@ -19,6 +19,8 @@ class Contact(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Erased at the person's request (socialdesk.privacy): the name is a pseudonym, the handles are gone.
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or f"contact {self.pk}"
@@ -132,6 +134,9 @@ class Conversation(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Its texts and the customer's identity removed (an erasure, or the policy's retention): only
+    # labels, times and counts are left, for the reports.
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

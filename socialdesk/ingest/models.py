@@ -26,6 +26,9 @@ class RawEvent(models.Model):
     # Processing attempts that raised; at `pipeline.MAX_ATTEMPTS` the event is quarantined.
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # The payload was deleted (retention, or its contact erased); the row stays so that the same
+    # delivery arriving again is still recognised and dropped.
+    payload_erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["channel", "event_id"], name="one_raw_event_per_id")]

@@ -198,6 +198,7 @@ def render_internal(policy: Policy) -> str:
     else:
         lines += ["No automatic acknowledgment.", ""]
     lines += ["## Customer satisfaction", "", *_csat(policy), ""]
+    lines += ["## Personal data", "", *_retention(policy), ""]
     lines += ["## Who gets what", "", *_assignment(policy), ""]
     lines += [
         "## Business hours",
@@ -314,6 +315,27 @@ def render_internal(policy: Policy) -> str:
         private = f"{r.private_max} ({r.private_unit})"
         lines.append(_row(name, public, private, r.dm_eligibility.replace("_", " "), window))
     return "\n".join(lines) + "\n"
+
+
+def _retention(policy: Policy) -> list[str]:
+    retention = policy.retention
+    kept = "A contact's data is exported or erased on request by an admin (export: leads too), and each "
+    kept += "export, erasure and retention run is in the privacy audit log."
+    if retention is None:
+        return ["No retention limits: raw deliveries and conversations are kept until erased.", "", kept]
+    lines = []
+    if retention.raw_payload_days is not None:
+        lines.append(
+            f"- Raw deliveries: their payload is deleted {retention.raw_payload_days} days after arrival "
+            "(never while waiting to be processed or in quarantine)."
+        )
+    if retention.anonymise_closed_after_months is not None:
+        lines.append(
+            "- Conversations resolved or closed with nothing new for "
+            f"{retention.anonymise_closed_after_months} months are anonymised: texts and the customer's "
+            "identity go; labels, times and report numbers stay."
+        )
+    return [*lines, "", kept]
 
 
 def _csat(policy: Policy) -> list[str]:

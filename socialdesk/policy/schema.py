@@ -446,6 +446,33 @@ class Staffing(Strict):
     )
 
 
+class Retention(Strict):
+    """How long the desk keeps what customers sent; the `retention-sweep` job applies it in batches."""
+
+    raw_payload_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="Delete a delivery's raw payload this many days after it arrived (never while it "
+        "waits to be processed or sits in quarantine). Unset: kept.",
+    )
+    anonymise_closed_after_months: int | None = Field(
+        default=None,
+        ge=1,
+        le=120,
+        description="Anonymise conversations resolved or closed with nothing new for this many months: "
+        "texts and the customer's identity go, labels, times and report numbers stay. Unset: kept.",
+    )
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Retention:
+        if self.raw_payload_days is None and self.anonymise_closed_after_months is None:
+            raise ValueError(
+                "retention needs raw_payload_days and/or anonymise_closed_after_months (or leave it out)"
+            )
+        return self
+
+
 class RoutingRule(Strict):
     name: str
     when: Condition
@@ -636,6 +663,7 @@ class Policy(Strict):
     csat: Csat = Field(default_factory=Csat)
     assignment: Assignment = Field(default_factory=Assignment)
     staffing: Staffing = Field(default_factory=Staffing)
+    retention: Retention | None = None
 
     @model_validator(mode="after")
     def _csat_in_default_language(self) -> Policy:
