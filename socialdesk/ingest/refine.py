@@ -7,8 +7,9 @@ sentiment, intent and categories, ~50 posts/s per core). The message takes the n
 conversation's triage changed and nobody has answered yet, routing runs again (team, priority and
 the targets that follow; the acknowledgment's time and anything already sent stay as they were).
 
-A post an agent corrected keeps the agent's word. Run twice, or on two workers at once, a post is
-refined once: each is re-read under a lock and skipped when it is no longer on the fast path.
+A post an agent corrected keeps the agent's word; an erased one keeps its labels. Run twice, or on two
+workers at once, a post is refined once: each is re-read under a lock and skipped when it is no longer
+on the fast path.
 """
 
 from __future__ import annotations
@@ -41,7 +42,12 @@ def _corrected() -> Exists:
 
 
 def _candidates(since: datetime, workspace_id: int | None) -> Sequence[Message]:
-    rows = Message.objects.filter(direction=Direction.INBOUND, ingested_at__gte=since, triage__path="fast")
+    rows = Message.objects.filter(
+        direction=Direction.INBOUND,
+        ingested_at__gte=since,
+        triage__path="fast",
+        conversation__anonymised_at__isnull=True,  # erased: the text is gone, the labels stay
+    )
     rows = rows.exclude(_corrected())
     if workspace_id is not None:
         rows = rows.filter(workspace_id=workspace_id)
@@ -74,7 +80,7 @@ def _refine_page(workspace_id: int, found: tuple[int, Policy], messages: list[Me
             current = (
                 Message.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("conversation__channel")
-                .filter(pk=message.pk, triage__path="fast")
+                .filter(pk=message.pk, triage__path="fast", conversation__anonymised_at__isnull=True)
                 .exclude(_corrected())
                 .first()
             )

@@ -142,7 +142,15 @@ def record_triage(message: Message, result: Result) -> bool:
 
 
 # What routing and priority read of a conversation's triage (and of the message: its sentiment, abuse).
-ROUTED_BY = ("intent", "category", "language", "sentiment", "legal_threat", "needs_response", "priority_score")
+ROUTED_BY = (
+    "intent",
+    "category",
+    "language",
+    "sentiment",
+    "legal_threat",
+    "needs_response",
+    "priority_score",
+)
 
 
 def refine_triage(message: Message, result: Result) -> bool:
