@@ -39,7 +39,7 @@ def _message(network_id: str) -> Message:
 
 
 def _team(conversation: Conversation) -> str:
-    return _team(conversation) if conversation.team is not None else ""
+    return conversation.team.slug if conversation.team is not None else ""
 
 
 def test_the_accurate_path_refines_a_new_post_and_routes_its_conversation_again(
@@ -81,7 +81,7 @@ def test_an_answered_conversation_keeps_its_route(telecom: Any, x_channel: Any) 
     after = _message("a")
     assert (after.triage["path"], after.category) == ("accurate", "line_problem")
     # The labels are refined, the route people are working on is not
-    assert (after._team(conversation), after.conversation.priority) == ("care", Priority.NORMAL)
+    assert (_team(after.conversation), after.conversation.priority) == ("care", Priority.NORMAL)
 
 
 def test_an_agents_correction_is_never_overwritten(telecom: Any, x_channel: Any) -> None:
