@@ -192,6 +192,9 @@ OIDC_RP_SIGN_ALGO = SOCIALDESK_OIDC.sign_algorithm if SOCIALDESK_OIDC else "RS25
 OIDC_RP_SCOPES = "openid email profile"
 OIDC_USE_NONCE = True
 OIDC_USE_PKCE = True
+# The library's views, answering 404 while sign-in with a provider is off.
+OIDC_AUTHENTICATE_CLASS = "socialdesk.web.sso.StartSignIn"
+OIDC_CALLBACK_CLASS = "socialdesk.web.sso.FinishSignIn"
 # A refused sign-in (unknown email, email not verified) comes back to the login page with the reason.
 LOGIN_REDIRECT_URL_FAILURE = "/login/"
 # Off: an unknown (verified) email is refused. On: a user with no workspace is made, to be added by an admin.

@@ -43,7 +43,7 @@ def use_provider(settings: Any, monkeypatch: pytest.MonkeyPatch, base: str) -> N
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port(range(8141, 8150))
+    port = free_port()  # one the system hands out: no other suite on this machine is given it too
     with running(port, tmp_path_factory.mktemp("provider"), [CALLBACK]) as base:
         yield base
 
@@ -82,6 +82,8 @@ def sign_in_at_provider(client: Client, base: str, username: str) -> Any:
 @pytest.mark.django_db
 def test_the_login_page_offers_the_provider_only_when_configured() -> None:
     assert "Sign in with" not in Client().get("/login/").content.decode()
+    assert Client().get("/oidc/authenticate/").status_code == 404
+    assert Client().get("/oidc/callback/?code=x&state=y").status_code == 404
 
 
 def test_the_login_page_names_the_provider(sso: str) -> None:

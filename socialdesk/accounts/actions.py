@@ -34,11 +34,6 @@ def has_two_factor(user: User) -> bool:
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
-def must_enrol(user: User) -> bool:
-    """A member of a workspace that requires two-factor who has no confirmed device yet."""
-    return not has_two_factor(user) and two_factor_required_for(user)
-
-
 def start_enrolment(user: User) -> Enrolment:
     """The unconfirmed device the user is adding (the same one until confirmed, so reloading the page
     does not invalidate the code they already scanned)."""

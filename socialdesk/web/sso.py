@@ -9,14 +9,37 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
 
 def provider_name() -> str | None:
     """The name on the login page's button, or None when sign-in with a provider is off."""
     oidc = settings.SOCIALDESK_OIDC
     return oidc.provider_name if settings.OIDC_ENABLED and oidc is not None else None
+
+
+def _require_provider() -> None:
+    # With sign-in off the library would still redirect to an empty authorization endpoint.
+    if provider_name() is None:
+        raise Http404("sign-in with an identity provider is not set up here")
+
+
+class StartSignIn(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    """/oidc/authenticate/: off (404) unless a provider is configured."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require_provider()
+        return super().get(request)  # type: ignore[no-any-return]
+
+
+class FinishSignIn(OIDCAuthenticationCallbackView):  # type: ignore[misc]
+    """/oidc/callback/: off (404) unless a provider is configured."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _require_provider()
+        return super().get(request)  # type: ignore[no-any-return]
 
 
 class EmailMatchingBackend(OIDCAuthenticationBackend):  # type: ignore[misc]

@@ -13,19 +13,21 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from socialdesk.accounts.actions import has_two_factor, must_enrol
+from socialdesk.accounts.actions import has_two_factor
+from socialdesk.workspaces.actions import two_factor_required_for
 
 # Open whatever the session owes: public pages, static files, webhooks and the way out.
 _ALWAYS_OPEN = ("/static/", "/favicon.ico", "/hooks/", "/status/", "/logout/", "/oidc/")
 
 
 def owes(user: User) -> str | None:
-    """ "code" (give a code from the app or a recovery code), "enrol" (set up an app first) or None."""
+    """What the session still owes: "code" (the app's code or a recovery code), "enrol" (set up an app
+    first) or None. Two small queries for a session without a second factor, none once one was given."""
     if getattr(user, "is_verified", lambda: False)():
         return None
     if has_two_factor(user):
         return "code"
-    if must_enrol(user):
+    if two_factor_required_for(user):
         return "enrol"
     return None
 
