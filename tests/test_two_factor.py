@@ -57,7 +57,10 @@ def test_password_alone_does_not_reach_the_inbox(agent: Any) -> None:
         # The API by session counts as not signed in until the code is given.
         assert client.get("/api/conversations").status_code == 401
         page = client.get("/login/verify/")
-        assert page.status_code == 200 and "Two-factor code" in page.content.decode()
+        text = page.content.decode()
+        assert page.status_code == 200 and "Two-factor code" in text
+        # Nothing of the desk before the code: no header links, no workspace names.
+        assert 'href="/team/"' not in text and "Acme Telecom" not in text
 
 
 def test_the_right_code_reaches_the_inbox(agent: Any) -> None:
@@ -157,7 +160,9 @@ def test_required_two_factor_sends_a_member_to_enrol_first(workspace: Workspace,
             assert response.status_code == 302
             assert response["Location"] == f"/account/security/?next={path.replace('/', '%2F')}"
         page = client.get("/account/security/")
-        assert 'id="enrol-required"' in page.content.decode()
+        text = page.content.decode()
+        assert 'id="enrol-required"' in text
+        assert 'href="/team/"' not in text and "Acme Telecom" not in text
         # Two-factor cannot be turned off while a workspace requires it (nothing to turn off yet either).
         device = TOTPDevice.objects.get(user=agent, confirmed=False)
         assert client.post("/account/security/", {"code": code_at(device, T0)}).status_code == 200

@@ -48,6 +48,8 @@ class TwoFactorGate:
         """The answer to a request the session may not make yet, or None when it may."""
         settle = reverse("two_factor_verify") if debt == "code" else reverse("web:security")
         if request.path == settle:
+            # The page that settles it shows no desk header: nothing of the workspaces yet.
+            request.second_factor_owed = True  # type: ignore[attr-defined]
             return None
         if request.path.startswith("/api/"):
             # The session counts for nothing here; the API answers 401 unless a token came along.
