@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -145,3 +146,53 @@ def sqlite_database(path: Path) -> dict[str, Any]:
         },
         "TEST": {"NAME": None},
     }
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in through an OpenID Connect provider (SOCIALDESK_OIDC_*), shown as "Sign in with <name>"."""
+
+    provider_name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    authorization_endpoint: str
+    token_endpoint: str
+    userinfo_endpoint: str
+    jwks_endpoint: str
+    sign_algorithm: str
+
+
+# The endpoints most providers publish under their issuer (Keycloak, Authentik and django-oauth-toolkit
+# differ, so each can be set on its own; the discovery document names them).
+_OIDC_ENDPOINTS = ("authorization", "token", "userinfo", "jwks")
+
+
+def oidc_settings() -> OidcSettings | None:
+    """The provider, or None (sign-in with a provider off) when no client id is set. A client id without
+    the issuer's endpoints or a secret is a mistake that start-up reports, not a button that fails."""
+    client_id = env("SOCIALDESK_OIDC_CLIENT_ID") or ""
+    if not client_id:
+        return None
+    issuer = (env("SOCIALDESK_OIDC_ISSUER") or "").rstrip("/")
+    endpoints = {name: env(f"SOCIALDESK_OIDC_{name.upper()}_ENDPOINT") or "" for name in _OIDC_ENDPOINTS}
+    missing = [f"SOCIALDESK_OIDC_{name.upper()}_ENDPOINT" for name, url in endpoints.items() if not url]
+    if missing:
+        raise ConfigError(
+            f"SOCIALDESK_OIDC_CLIENT_ID is set but {', '.join(missing)} is not "
+            f"(copy them from {issuer or 'the issuer'}/.well-known/openid-configuration)"
+        )
+    secret = env("SOCIALDESK_OIDC_CLIENT_SECRET") or ""
+    if not secret:
+        raise ConfigError("SOCIALDESK_OIDC_CLIENT_ID is set but SOCIALDESK_OIDC_CLIENT_SECRET(_FILE) is not")
+    return OidcSettings(
+        provider_name=env("SOCIALDESK_OIDC_PROVIDER_NAME") or "single sign-on",
+        issuer=issuer,
+        client_id=client_id,
+        client_secret=secret,
+        authorization_endpoint=endpoints["authorization"],
+        token_endpoint=endpoints["token"],
+        userinfo_endpoint=endpoints["userinfo"],
+        jwks_endpoint=endpoints["jwks"],
+        sign_algorithm=env("SOCIALDESK_OIDC_SIGN_ALGORITHM") or "RS256",
+    )

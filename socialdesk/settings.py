@@ -13,6 +13,7 @@ from socialdesk.config import (
     env_bool,
     env_choice,
     env_int,
+    oidc_settings,
     parse_database_url,
     secret_key,
     smtp_mailer,
@@ -40,6 +41,12 @@ INSTALLED_APPS = [
     "ninja",
     # Login throttling: failed attempts are rows (AccessAttempt), so N web processes share the count.
     "axes",
+    # Two-factor sign-in: TOTP devices (authenticator apps) and static one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # OpenID Connect sign-in (off unless SOCIALDESK_OIDC_* is set): its views and session refresh.
+    "mozilla_django_oidc",
     "socialdesk.workspaces",
     "socialdesk.channels",
     "socialdesk.conversations",
@@ -64,6 +71,10 @@ MIDDLEWARE = [
     "socialdesk.web.boundary.InputBoundary",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session's user as verified once they gave a second factor (user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
+    # A signed-in user who owes a second factor (or must enrol) reaches only the pages that settle it.
+    "socialdesk.web.two_factor.TwoFactorGate",
     "socialdesk.web.clock.WorkspaceClockMiddleware",
     "socialdesk.web.activity.ActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -150,6 +161,8 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "socialdesk.web.throttle.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # OpenID Connect: only a user whose verified email matches an existing account (socialdesk.web.sso).
+    "socialdesk.web.sso.EmailMatchingBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("SOCIALDESK_LOGIN_FAILURE_LIMIT", 25)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SOCIALDESK_LOGIN_COOLOFF_MINUTES", 30))
@@ -158,6 +171,35 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
+
+# Two-factor (django-otp): after a wrong code the device refuses every code for 1 s, doubling with each
+# further wrong code (2, 4, 8 ... s), so guessing six digits takes years; a right code resets it.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The issuer shown in authenticator apps next to the account name.
+OTP_TOTP_ISSUER = env("SOCIALDESK_TOTP_ISSUER") or "Socialdesk"
+
+# OpenID Connect sign-in (mozilla-django-oidc): on when an issuer's endpoints and a client are set.
+# See docs/security.md. The secret may come from SOCIALDESK_OIDC_CLIENT_SECRET_FILE.
+SOCIALDESK_OIDC = oidc_settings()
+OIDC_ENABLED = SOCIALDESK_OIDC is not None
+OIDC_RP_CLIENT_ID = SOCIALDESK_OIDC.client_id if SOCIALDESK_OIDC else ""
+OIDC_RP_CLIENT_SECRET = SOCIALDESK_OIDC.client_secret if SOCIALDESK_OIDC else ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = SOCIALDESK_OIDC.authorization_endpoint if SOCIALDESK_OIDC else ""
+OIDC_OP_TOKEN_ENDPOINT = SOCIALDESK_OIDC.token_endpoint if SOCIALDESK_OIDC else ""
+OIDC_OP_USER_ENDPOINT = SOCIALDESK_OIDC.userinfo_endpoint if SOCIALDESK_OIDC else ""
+OIDC_OP_JWKS_ENDPOINT = SOCIALDESK_OIDC.jwks_endpoint if SOCIALDESK_OIDC else ""
+OIDC_RP_SIGN_ALGO = SOCIALDESK_OIDC.sign_algorithm if SOCIALDESK_OIDC else "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+# The library's views, answering 404 while sign-in with a provider is off.
+OIDC_AUTHENTICATE_CLASS = "socialdesk.web.sso.StartSignIn"
+OIDC_CALLBACK_CLASS = "socialdesk.web.sso.FinishSignIn"
+# A refused sign-in (unknown email, email not verified) comes back to the login page with the reason.
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+# Off: an unknown (verified) email is refused. On: a user with no workspace is made, to be added by an admin.
+OIDC_CREATE_USER = env_bool("SOCIALDESK_OIDC_CREATE_USERS", False)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

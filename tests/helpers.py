@@ -198,10 +198,13 @@ def logged_in(user: Any) -> Any:
 
 
 @contextmanager
-def watched_page(base: str, **options: Any) -> Iterator[tuple[Any, Any, list[str]]]:
+def watched_page(
+    base: str, *, also: tuple[str, ...] = (), **options: Any
+) -> Iterator[tuple[Any, Any, list[str]]]:
     """Debian's Chromium on the desk at `base`: (browser, page, problems), where problems collects every
-    console error, 4xx/5xx answer and failed request. Nothing outside `base` is fetched (no internet:
-    a page that needs a CDN fails)."""
+    console error, 4xx/5xx answer and failed request. Nothing outside `base` (and the servers of the
+    test named in `also`, e.g. a local identity provider) is fetched (no internet: a page that needs a
+    CDN fails)."""
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -216,7 +219,8 @@ def watched_page(base: str, **options: Any) -> Iterator[tuple[Any, Any, list[str
             "requestfailed",
             lambda r: problems.append(f"failed {r.url}") if r.failure != "net::ERR_ABORTED" else None,
         )
-        page.route(lambda url: not url.startswith(base), lambda route: route.abort())
+        allowed = (base, *also)
+        page.route(lambda url: not url.startswith(allowed), lambda route: route.abort())
         try:
             yield browser, page, problems
         finally:

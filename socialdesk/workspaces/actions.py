@@ -93,6 +93,20 @@ def set_automation(actor: User | None, workspace: Workspace, enabled: bool) -> W
     return workspace
 
 
+def set_two_factor_required(actor: User | None, workspace: Workspace, required: bool) -> Workspace:
+    """Require a second factor of every member of a workspace, or stop requiring it (admins only).
+    Members without a device are sent to enrol at their next request; API tokens are not affected."""
+    require_role(actor, workspace.pk, (Role.ADMIN,), "only an admin decides whether two-factor is required")
+    Workspace.objects.filter(pk=workspace.pk).update(two_factor_required=required)
+    workspace.two_factor_required = required
+    return workspace
+
+
+def two_factor_required_for(user: User) -> bool:
+    """Whether any of the user's workspaces requires a second factor."""
+    return Membership.objects.filter(user=user, workspace__two_factor_required=True).exists()
+
+
 TOKEN_PREFIX = "sdt_"  # noqa: S105 - a marker, not a secret
 
 

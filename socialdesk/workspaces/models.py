@@ -23,6 +23,10 @@ class Workspace(models.Model):
         default=True,
         help_text="Send the policy's automatic messages. Off: nothing is sent, the timers keep running.",
     )
+    two_factor_required = models.BooleanField(
+        default=False,
+        help_text="Members must sign in with a second factor; one without a device enrols first.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
