@@ -4,7 +4,8 @@ incident links, automatic messages, due times) next to what a careful lead recor
 `Score.failures()` lists the thresholds the project holds itself to (CI runs `scenario score --check`
 on the shipped days): no automatic message to a conversation labelled `auto_ok: false`; at least 98%
 of automatic messages in the customer's language where the policy has a template for it; the
-acknowledgment delay's p99 within the policy's minutes plus one tick.
+acknowledgment delay's p99 within the policy's minutes plus one tick; triage per field no lower than
+recorded on each shipped day (TRIAGE_AT_LEAST).
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ INCIDENT_PRECISION_AT_LEAST = 0.9
 INCIDENT_RECALL_AT_LEAST = 0.85
 INCIDENT_SCORED_FROM = 10
 TRIAGE_FIELDS = ("lang", "intent", "sentiment", "category")
+# Issue 19: triage on the shipped days may not fall below what it scored when recorded (2026-12-07,
+# fast path at ingest refined on the accurate path). Other days are scored, not held to these.
+TRIAGE_AT_LEAST: dict[str, dict[str, float]] = {
+    "nimbus_day.jsonl": {},
+    "pronto_day.jsonl": {},
+}
 
 
 def _flag(truth: dict[str, str | bool], key: str) -> bool:
@@ -119,7 +126,15 @@ class Score:
         p99 = self.ack_delay_minutes.get("p99")
         if p99 is not None and p99 > self.ack_limit_minutes:
             out.append(f"acknowledgment delay p99 {p99} min exceeds {self.ack_limit_minutes} min")
-        return [*out, *self.incident_failures()]
+        return [*out, *self.incident_failures(), *self.triage_failures()]
+
+    def triage_failures(self) -> list[str]:
+        out = []
+        for name, floor in TRIAGE_AT_LEAST.get(self.scenario, {}).items():
+            value = self.triage.get(name)
+            if value is not None and value < floor:
+                out.append(f"triage {name.replace('_', ' ')} {value:.3f} (recorded {floor:.3f})")
+        return out
 
     def incident_failures(self) -> list[str]:
         """Issue 16: each incident's posts in one desk incident that is mostly theirs, and no incident
