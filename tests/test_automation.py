@@ -31,7 +31,7 @@ from socialdesk.policy.promises import expected_response
 from socialdesk.policy.timers import policy_tick
 from socialdesk.replies.actions import send_reply
 from socialdesk.scenarios.run import RunResult, run_scenario
-from socialdesk.scenarios.score import IncidentScore, Score, score_run
+from socialdesk.scenarios.score import TRIAGE_AT_LEAST, IncidentScore, Score, score_run
 from socialdesk.workspaces.actions import create_user, set_automation
 from socialdesk.workspaces.models import Workspace
 from tests.helpers import T0, post
@@ -756,6 +756,18 @@ def test_incident_linking_below_target_or_a_look_alike_incident_fails_the_check(
         "incident outage: linking precision 0.83 recall 0.80 (at least 0.9 and 0.85)",
         "1 desk incident(s) opened for look-alikes: ['Valencia: lento (9 posts)']",
     ]
+
+
+def test_triage_below_the_recorded_quality_of_a_shipped_day_fails_the_check() -> None:
+    floors = TRIAGE_AT_LEAST["nimbus_day.jsonl"]
+    intent_floor = floors["intent_accuracy"]
+    triage: dict[str, float | None] = {**floors, "intent_accuracy": round(intent_floor - 0.01, 4)}
+    assert Score("nimbus_day.jsonl", posts=1, messages_found=1, triage=triage).failures() == [
+        f"triage intent accuracy {intent_floor - 0.01:.3f} (recorded {intent_floor:.3f})"
+    ]
+    # At the recorded figures it passes; another brand's day is scored, not held to them
+    assert Score("nimbus_day.jsonl", posts=1, messages_found=1, triage=dict(floors)).failures() == []
+    assert Score("other_day.jsonl", posts=1, messages_found=1, triage=triage).failures() == []
 
 
 def test_read_scenario_file_names_the_bad_line_and_replies_to_unknown_posts(tmp_path: Path) -> None:
