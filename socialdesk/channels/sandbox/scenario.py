@@ -74,8 +74,11 @@ def read_scenario_file(path: Path) -> Scenario:
         raise ScenarioError(f"{path}: {exc.strerror or exc}") from exc
     except TextFileError as exc:
         raise ScenarioError(str(exc)) from exc
-    # Lines end as text files' lines do (not str.splitlines: JSON strings may hold U+2028 and the like).
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
+    # Lines end as text files' lines do (not str.splitlines: JSON strings may hold U+2028 and the like),
+    # each with its newline, as reading the file line by line gave them (json's positions count it).
+    pieces = re.split(r"\r\n|\r|\n", text)
+    for number, piece in enumerate(pieces, start=1):
+        line = piece + "\n" if number < len(pieces) else piece
         if not line.strip():
             continue
         if len(line) > MAX_LINE_CHARS:
