@@ -101,19 +101,11 @@ class Done(Schema):
     detail: str
 
 
-class InputError(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
-
-
 class Problem(Schema):
-    """A refused action (any `DeskError`) or refused input: the reason, a stable code, and the HTTP
-    status; for input that does not match the schema (`code` "invalid"), each field's problem."""
+    """A refused action (any `DeskError`): the reason, a stable code, and the HTTP status."""
 
     detail: str
     code: str
-    errors: list[InputError] | None = None
 
 
 class ViolationOut(Schema):
@@ -125,8 +117,7 @@ class ViolationOut(Schema):
 
 
 class Rejected(Problem):
-    # A reply the policy refuses lists its violations; refused input or another refusal has none.
-    violations: list[ViolationOut] = Field(default_factory=list)
+    violations: list[ViolationOut]
 
 
 class CollidedReply(Schema):
@@ -140,7 +131,7 @@ class Collision(Problem):
 
 
 class ReplyIn(Schema):
-    text: str = Field(min_length=1, description="Not empty (a reply of only spaces is refused too).")
+    text: str
     private: bool | None = None
     seen: int | None = Field(
         default=None,
