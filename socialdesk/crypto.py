@@ -10,8 +10,9 @@ from typing import Any
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 
 
 class DecryptionError(RuntimeError):
@@ -40,6 +41,54 @@ def decrypt_json(token: str) -> Any:
         return json.loads(_fernet().decrypt(token.encode("ascii")))
     except InvalidToken as exc:
         raise DecryptionError("credentials cannot be decrypted with the configured keys") from exc
+
+
+def key_problem() -> str | None:
+    """What is wrong with SOCIALDESK_ENCRYPTION_KEYS, in one line naming the key by position (never
+    the key itself), or None. Checked at start-up (`socialdesk check`, `serve`, `worker`): otherwise
+    the first webhook that reads credentials would be a 500."""
+    keys: list[str] = list(settings.SOCIALDESK_ENCRYPTION_KEYS)
+    for number, key in enumerate(keys, 1):
+        try:
+            Fernet(key.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            return (
+                f"SOCIALDESK_ENCRYPTION_KEYS: key {number} of {len(keys)} is not a Fernet key "
+                "(32 url-safe base64-encoded bytes, e.g. from Fernet.generate_key())"
+            )
+    return None
+
+
+def unreadable_secrets() -> tuple[int, list[str]]:
+    """(how many secrets are stored, which of them no configured key decrypts: 'app.Model pk field').
+    Read from the columns as stored, without loading the rows (loading one would raise). Call only
+    when key_problem() is None."""
+    fernet = MultiFernet(
+        [Fernet(k.encode("ascii")) for k in settings.SOCIALDESK_ENCRYPTION_KEYS]
+        + [Fernet(_derive_key(settings.SECRET_KEY))]
+    )
+    tables = set(connection.introspection.table_names())
+    stored, unreadable = 0, []
+    for model in apps.get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, EncryptedJSONField)]
+        if not fields or model._meta.db_table not in tables:  # not migrated yet: nothing stored
+            continue
+        columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+        table = connection.ops.quote_name(model._meta.db_table)
+        pk = connection.ops.quote_name(model._meta.pk.column or "id")
+        with connection.cursor() as cursor:
+            # Names from the model's own metadata, no value from outside.
+            cursor.execute(f"SELECT {pk}, {columns} FROM {table} ORDER BY {pk}")  # noqa: S608
+            for row in cursor.fetchall():
+                for field, token in zip(fields, row[1:], strict=True):
+                    if not token:
+                        continue
+                    stored += 1
+                    try:
+                        fernet.decrypt(str(token).encode("ascii"))
+                    except (InvalidToken, UnicodeEncodeError):
+                        unreadable.append(f"{model._meta.label} {row[0]} {field.name}")
+    return stored, unreadable
 
 
 class EncryptedJSONField(models.Field[Any, Any]):

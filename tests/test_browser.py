@@ -47,7 +47,7 @@ def page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 def _ready(page: Any) -> None:
     """desk.js is deferred: wait until its key handlers are attached before pressing keys."""
-    page.wait_for_function("window.socialdeskReady === true")
+    page.wait_for_function("() => window.socialdeskReady === true")
 
 
 def _wait_for_request_threads(timeout: float = 5.0) -> None:

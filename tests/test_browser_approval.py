@@ -93,7 +93,7 @@ def test_undo_within_the_delay_without_reloading(
     undo = page.locator("button.undo")
     assert undo.inner_text().startswith("Undo (")
     page.evaluate("window.beforeUndo = true")  # gone if the page reloads
-    page.wait_for_function("document.querySelector('button.undo').textContent !== 'Undo (120s)'")
+    page.wait_for_function("() => document.querySelector('button.undo').textContent !== 'Undo (120s)'")
     page.screenshot(path=str(ARTIFACTS / "6-undo.png"), full_page=True)
     undo.click()
     page.wait_for_selector(".undone")

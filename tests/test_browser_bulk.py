@@ -76,7 +76,7 @@ def test_select_with_the_keyboard_and_shift_click_then_resolve_in_bulk(
         page.wait_for_url(f"{base}/")
         # Every status: a conversation closed meanwhile stays in the list (and in the selection).
         page.goto("/?sort=waiting")
-        page.wait_for_function("window.socialdeskReady === true")
+        page.wait_for_function("() => window.socialdeskReady === true")
         shown = page.eval_on_selector_all("#rows tr[data-id]", "rows => rows.map(r => Number(r.dataset.id))")
         assert sorted(shown) == sorted(ids)
         first, second, third, fourth, last = shown
@@ -117,7 +117,7 @@ def test_select_with_the_keyboard_and_shift_click_then_resolve_in_bulk(
             "3 resolved, 1 failed",
             f"#{third}: a closed conversation stays closed; a new message opens a new one",
         ]
-        page.wait_for_function("window.socialdeskReady === true")
+        page.wait_for_function("() => window.socialdeskReady === true")
         assert page.is_hidden("#bulk")  # nothing selected after the action
         page.screenshot(path=str(ARTIFACTS / "bulk-2-resolved.png"), full_page=True)
         assert _statuses(page) == {

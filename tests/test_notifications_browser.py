@@ -68,7 +68,8 @@ def test_notification_pages_load_clean_and_the_unread_count_is_live(
         # When the desk raises another, the header says so without a reload
         run_python(RAISE, env)
         page.wait_for_function(
-            "document.querySelector('#nav-notifications').innerText === 'Notifications 2'", timeout=30_000
+            "() => document.querySelector('#nav-notifications').innerText === 'Notifications 2'",
+            timeout=30_000,
         )
         page.click("text=Mark all read")
         page.wait_for_load_state("networkidle")

@@ -34,7 +34,8 @@ workspace = create_workspace("nimbus", "Nimbus Mobile")
 add_member(workspace, create_user("lena", "lead passphrase here"), Role.LEAD)
 add_member(workspace, create_user("alice", "agent passphrase here"), Role.AGENT)
 policy = (root / "policy" / "examples" / "telecom.yaml").read_text(encoding="utf-8")
-save_policy(workspace, policy + "\\nstaffing:\\n  handle_seconds: 600\\n")
+# The example's own staffing section gives way to this one (a key written twice is refused).
+save_policy(workspace, policy.split("\\nstaffing:\\n")[0] + "\\nstaffing:\\n  handle_seconds: 600\\n")
 madrid = ZoneInfo("Europe/Madrid")
 today = datetime.now(madrid).date()
 def morning(day):

@@ -31,6 +31,8 @@ NOW = datetime(2026, 11, 30, 8, 10, tzinfo=MADRID)
 TELECOM = (Path(__file__).parents[1] / "socialdesk" / "policy" / "examples" / "telecom.yaml").read_text(
     encoding="utf-8"
 )
+# The example's own staffing section gives way to this one (a key written twice is refused).
+TELECOM = TELECOM.split("\nstaffing:\n")[0]
 STAFFING = "\nstaffing:\n  handle_seconds: 600\n  occupancy_cap: 0.85\n  shrinkage: 0.5\n"
 
 

@@ -66,7 +66,7 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
         # desk.js (served by WhiteNoise from the folder collected at start) ran and attached its keys.
-        page.wait_for_function("window.socialdeskReady === true", timeout=90_000)
+        page.wait_for_function("() => window.socialdeskReady === true", timeout=90_000)
         first = page.locator("a[href^='/c/']").first.get_attribute("href")
         visited = {}
         pages = ["/", first, "/incidents/", "/channels/", "/tokens/", "/policy/", "/policy/public/"]
@@ -85,7 +85,7 @@ def test_every_page_family_loads_from_the_real_server_without_errors(served_demo
         assert page.locator("#rows a[href^='/c/']").count() == 0
         page.goto("/?q=tarjeta+caducidad")
         page.locator("#rows a[href^='/c/']").first.click()
-        page.wait_for_function("window.socialdeskReady === true", timeout=90_000)
+        page.wait_for_function("() => window.socialdeskReady === true", timeout=90_000)
         assert "[card number]" in page.inner_text("#main")
         assert "4539" not in page.inner_text("#main")
         page.click("text=Reveal personal data")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from socialdesk.cli import demo, desk, worker  # noqa: F401 - their top-level commands register on `app`
+from socialdesk.cli import check, demo, desk, worker  # noqa: F401 - their top-level commands register on `app`
 from socialdesk.cli.automation import automation_app
 from socialdesk.cli.bench import bench_app
 from socialdesk.cli.channels import channels_app

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from socialdesk.cli.check import refuse_to_start_on_problems
 from socialdesk.cli.common import console, migrate_database, setup_django
 from socialdesk.cli.root import app
 
@@ -35,6 +36,7 @@ def serve(
 ) -> None:
     """Serve the web desk (waitress, a production WSGI server)."""
     setup_django()
+    refuse_to_start_on_problems()
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 

@@ -27,6 +27,8 @@ def import_twcs(
 ) -> None:
     """Import the 'Customer Support on Twitter' CSV with threads, response times and statuses."""
     setup_django()
+    from django.db import DatabaseError
+
     from socialdesk.importers.twcs import TwcsError, import_twcs_file
 
     # The importer creates the workspace itself, only once the whole file has been validated.
@@ -41,8 +43,20 @@ def import_twcs(
                 progress=lambda n: progress.advance(task, n),
                 on_total=lambda total: progress.update(task, total=total),
             )
-        except TwcsError as exc:
-            console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+        except TwcsError as exc:  # found while reading the file: nothing was written
+            console.print(str(exc), style="red", highlight=False, soft_wrap=True, markup=False)
             raise typer.Exit(2) from exc
+        except DatabaseError as exc:
+            # Written in batches, each its own transaction: what is in is kept, and the same command
+            # again skips the messages already there (the import is resumable, not all-or-nothing).
+            console.print(
+                f"error: the import stopped while writing ({exc}); what it wrote is kept: run the same "
+                "command again to import the rest (messages already imported are skipped)",
+                style="red",
+                highlight=False,
+                soft_wrap=True,
+                markup=False,
+            )
+            raise typer.Exit(1) from exc
     for line in result.summary():
         console.print(line, highlight=False, soft_wrap=True)

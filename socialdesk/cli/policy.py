@@ -20,13 +20,14 @@ policy_app = typer.Typer(
 
 
 def _read_policy(path: Path) -> tuple[str, Policy]:
-    from socialdesk.policy.loader import PolicyError, load_policy
+    from socialdesk.policy.loader import MAX_POLICY_BYTES, PolicyError, load_policy
+    from socialdesk.textfiles import TextFileError, read_text
 
-    text = path.read_text(encoding="utf-8")
     try:
+        text = read_text(path, max_bytes=MAX_POLICY_BYTES)
         return text, load_policy(text, source=str(path))
-    except PolicyError as exc:
-        console.print(f"[red]{exc}[/red]", highlight=False, soft_wrap=True)
+    except (PolicyError, TextFileError) as exc:
+        console.print(str(exc), style="red", highlight=False, soft_wrap=True, markup=False)
         raise typer.Exit(1) from exc
 
 

@@ -47,16 +47,17 @@ def _prepare(scenario: Scenario, slug: str, policy_file: Path | None) -> Workspa
     """The workspace to play into, with the scenario's policy active (or its own, if it has one)."""
     from socialdesk.policy.actions import active_policy, save_policy
     from socialdesk.policy.loader import PolicyError
+    from socialdesk.textfiles import TextFileError, read_text
     from socialdesk.workspaces.actions import create_workspace
 
     path = scenario.policy_path(policy_file)
     workspace = create_workspace(slug, scenario.header.brand or slug.replace("-", " ").title())
     if path is not None:
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_text(path)
             if active_policy(workspace.pk) is None or _active_source(workspace) != source:
                 save_policy(workspace, source)
-        except (OSError, PolicyError) as exc:
+        except (TextFileError, PolicyError) as exc:
             console.print(f"[red]policy {path}:[/red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from exc
     elif active_policy(workspace.pk) is None:

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from socialdesk.cli.check import refuse_to_start_on_problems
 from socialdesk.cli.common import console, setup_django
 from socialdesk.cli.root import app
 from socialdesk.jobs import Clock, Job
@@ -23,6 +24,7 @@ def worker(
     import time
 
     setup_django()
+    refuse_to_start_on_problems()
     from socialdesk.ingest.pipeline import process_pending
 
     clock = Clock()

@@ -9,8 +9,11 @@ import yaml
 from pydantic import ValidationError
 
 from socialdesk.policy.schema import Policy
+from socialdesk.textfiles import CONTROL, MAX_DEPTH
 
 MAX_POLICY_BYTES = 1_000_000
+# The longest value in a policy (a document section, a template): far past any a brand writes.
+MAX_VALUE_CHARS = 100_000
 
 
 @dataclass(frozen=True)
@@ -68,18 +71,87 @@ def _message(error: Any) -> str:
     return message.removeprefix("Value error, ")
 
 
-def load_policy(text: str, source: str = "policy") -> Policy:
-    if len(text.encode("utf-8")) > MAX_POLICY_BYTES:
-        raise PolicyError([PolicyIssue(1, 1, "", f"file is larger than {MAX_POLICY_BYTES:,} bytes")], source)
+def _at(text: str, index: int, message: str) -> PolicyIssue:
+    line = text.count("\n", 0, index) + 1
+    return PolicyIssue(line, index - (text.rfind("\n", 0, index) + 1) + 1, "", message)
+
+
+def _node_problems(root: yaml.Node | None) -> list[PolicyIssue]:
+    """What YAML itself lets through but a policy must not hold: a key written twice (YAML keeps the
+    last one silently, so half of what the author meant is lost), nesting past MAX_DEPTH, a control
+    character written as an escape ("\\0"), a value past MAX_VALUE_CHARS. Walked without recursion."""
+    issues: list[PolicyIssue] = []
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            issues.append(_issue(node, "", f"nested deeper than {MAX_DEPTH} levels"))
+            continue
+        if isinstance(node, yaml.MappingNode):
+            first: dict[str, yaml.Node] = {}
+            for key, value in node.value:
+                name = str(key.value)
+                if isinstance(key, yaml.ScalarNode) and name in first:
+                    issues.append(
+                        _issue(
+                            key,
+                            "",
+                            f"duplicate key {name!r}: first at line {first[name].start_mark.line + 1}, "
+                            f"again at line {key.start_mark.line + 1}",
+                        )
+                    )
+                first.setdefault(name, key)
+                stack += [(key, depth + 1), (value, depth + 1)]
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+        elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            found = CONTROL.search(node.value)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                issues.append(_issue(node, "", f"control character {code} in a value"))
+            elif len(node.value) > MAX_VALUE_CHARS:
+                issues.append(
+                    _issue(
+                        node, "", f"a value of {len(node.value):,} characters (at most {MAX_VALUE_CHARS:,})"
+                    )
+                )
+    return sorted(issues, key=lambda i: (i.line, i.column))
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The YAML node tree, or PolicyError saying where the text stops being YAML a policy may be."""
+    found = CONTROL.search(text)
+    if found:
+        raise PolicyError([_at(text, found.start(), f"control character U+{ord(found.group()):04X}")], source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise PolicyError(
             [PolicyIssue(line, column, "", f"YAML syntax: {exc.problem or exc}")], source
         ) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (a control character, say)
+        raise PolicyError(
+            [_at(text, exc.position, f"character U+{exc.character:04X} is not allowed in YAML")], source
+        ) from exc
+    except RecursionError as exc:  # the parser recurses per level: nesting deep enough stops it
+        raise PolicyError([PolicyIssue(1, 1, "", f"nested deeper than {MAX_DEPTH} levels")], source) from exc
+    problems = _node_problems(root)
+    if problems:
+        raise PolicyError(problems, source)
+    return root
+
+
+def load_policy(text: str, source: str = "policy") -> Policy:
+    if len(text.encode("utf-8", errors="surrogatepass")) > MAX_POLICY_BYTES:
+        raise PolicyError([PolicyIssue(1, 1, "", f"file is larger than {MAX_POLICY_BYTES:,} bytes")], source)
+    root = _compose(text, source)
+    try:
+        # Anchors and aliases expand here; the checked tree above had them once.
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PolicyError([PolicyIssue(1, 1, "", f"YAML: {exc}")], source) from exc
     if not isinstance(data, dict):
         raise PolicyError([PolicyIssue(1, 1, "", "a policy is a mapping of keys at the top level")], source)
     try:

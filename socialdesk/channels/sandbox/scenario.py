@@ -5,12 +5,17 @@ with their truth labels (the sandbox's wire format), and the brand's agents' rep
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from socialdesk.channels.sandbox.payloads import ScenarioPost
+from socialdesk.textfiles import TextFileError, check_value, control_character, decode
+
+# A post's text may be 100,000 characters (payloads.ScenarioPost); a line longer than this is no post.
+MAX_LINE_CHARS = 200_000
 
 
 class ScenarioError(ValueError):
@@ -20,9 +25,9 @@ class ScenarioError(ValueError):
 class Header(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    brand: str = ""
-    policy: str = ""
-    description: str = ""
+    brand: str = Field(default="", max_length=200)
+    policy: str = Field(default="", max_length=1000)
+    description: str = Field(default="", max_length=10_000)
 
 
 class AgentReply(BaseModel):
@@ -62,22 +67,42 @@ def read_scenario_file(path: Path) -> Scenario:
     posts: list[ScenarioPost] = []
     replies: list[AgentReply] = []
     problems: list[str] = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+    try:
+        text = decode(path.read_bytes(), str(path))
+        control_character(text, str(path))
+    except OSError as exc:
+        raise ScenarioError(f"{path}: {exc.strerror or exc}") from exc
+    except TextFileError as exc:
+        raise ScenarioError(str(exc)) from exc
+    # Lines end as text files' lines do (not str.splitlines: JSON strings may hold U+2028 and the like),
+    # each with its newline, as reading the file line by line gave them (json's positions count it).
+    pieces = re.split(r"\r\n|\r|\n", text)
+    for number, piece in enumerate(pieces, start=1):
+        line = piece + "\n" if number < len(pieces) else piece
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            too_long = f"a line of {len(line):,} characters (at most {MAX_LINE_CHARS:,})"
+            problems.append(f"{path}:{number}: {too_long}")
+            continue
+        try:
             try:
                 data = json.loads(line)
-                if not isinstance(data, dict):
-                    raise ValueError("a line is one JSON object")
-                if "scenario" in data:
-                    header = Header.model_validate(data["scenario"])
-                elif "agent" in data:
-                    replies.append(AgentReply.model_validate(data))
-                else:
-                    posts.append(ScenarioPost.model_validate(data))
-            except (ValueError, ValidationError) as exc:
-                problems.append(f"{path}:{number}: {exc}")
+            except RecursionError as exc:  # the JSON parser recurses per level
+                raise ValueError("nested too deep") from exc
+            if not isinstance(data, dict):
+                raise ValueError("a line is one JSON object")
+            wrong = check_value(data)
+            if wrong:
+                raise ValueError(wrong)
+            if "scenario" in data:
+                header = Header.model_validate(data["scenario"])
+            elif "agent" in data:
+                replies.append(AgentReply.model_validate(data))
+            else:
+                posts.append(ScenarioPost.model_validate(data))
+        except (ValueError, ValidationError) as exc:
+            problems.append(f"{path}:{number}: {exc}")
     known = {p.id for p in posts}
     problems += [
         f"{path}: agent reply {r.id} answers {r.reply_to!r}, which is no post of the day"

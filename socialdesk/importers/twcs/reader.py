@@ -8,6 +8,7 @@ fields are None), so lines are split on LF only and a bare CR is kept as part of
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import itertools
@@ -56,8 +57,21 @@ class Tweet:
 
 
 def _lf_lines(path: Path) -> Iterator[str]:
-    with path.open(encoding="utf-8-sig", newline="\n") as handle:
-        for line in handle:
+    """The file's lines, each decoded on its own so that a byte that is not UTF-8 is reported at its
+    line (nothing has been written then: the import's first pass reads the whole file)."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number == 1:
+                if b"\x00" in raw[:8192]:
+                    raise TwcsError(f"{path}: a binary file, not a CSV (NUL byte at offset {raw.index(0):,})")
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise TwcsError(
+                    f"{path}: line {number}: not UTF-8 text "
+                    f"(byte 0x{raw[exc.start]:02x} at byte {exc.start + 1})"
+                ) from exc
             if "\r" not in line:  # nearly every line: nothing to change
                 yield line if line.endswith("\n") else line + "\n"
                 continue
@@ -122,10 +136,13 @@ class Reader:
         self.at = {c: names.index(c) for c in COLUMNS}
         self.width = len(names)
         line = reader.line_num + 1
-        for row in reader:
-            start, line = line, reader.line_num + 1  # a record may span lines: report its first
-            if row:
-                yield start, row
+        try:
+            for row in reader:
+                start, line = line, reader.line_num + 1  # a record may span lines: report its first
+                if row:
+                    yield start, row
+        except csv.Error as exc:  # a field past csv.field_size_limit(), say
+            raise TwcsError(f"{self.path}: line {line}: {exc}") from exc
 
     def __iter__(self) -> Iterator[Tweet | tuple[int, str]]:
         records = self.records()
@@ -138,6 +155,9 @@ class Reader:
         for start, row in itertools.chain((first,), records):
             if len(row) != width:
                 yield start, f"has {len(row)} fields, the header {width}"
+                continue
+            if any("\x00" in value for value in row):  # no database column takes one (PostgreSQL)
+                yield start, "holds a NUL character"
                 continue
             try:
                 inbound = INBOUND.get(row[i_inbound].strip().lower())

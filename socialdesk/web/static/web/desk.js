@@ -179,6 +179,14 @@
     text.focus();
   });
 
+  // Presence pings say whether this agent is typing. Added here rather than with `hx-vals="js:…"`,
+  // which htmx evaluates: the Content-Security-Policy allows no eval.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.hasAttribute("data-presence")) {
+      event.detail.parameters.typing = window.socialdeskTyping ? "1" : "0";
+    }
+  });
+
   var typingTimer = null;
   document.addEventListener("input", function (event) {
     if (event.target && event.target.id === "reply-text") {
