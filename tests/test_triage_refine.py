@@ -28,9 +28,12 @@ MALAGA = (
 )
 
 
+REFINING = TELECOM.replace("triage:\n", "triage:\n  refine: true\n", 1)
+
+
 @pytest.fixture
 def telecom(workspace: Any) -> Any:
-    save_policy(workspace, TELECOM)
+    save_policy(workspace, REFINING)
     return workspace
 
 
@@ -102,7 +105,7 @@ def test_only_recent_posts_of_workspaces_that_refine(telecom: Any, x_channel: An
     receive_event(x_channel, "1", post("a", MALAGA))
     # Six hours on, the post's route has long been acted on: it keeps its fast triage
     assert refine_recent(timezone.now() + timedelta(hours=6, minutes=1)) == 0
-    # A policy that turns refinement off
-    save_policy(telecom, TELECOM.replace("triage:\n", "triage:\n  refine: false\n", 1))
+    # A policy that leaves refinement off (the default)
+    save_policy(telecom, TELECOM)
     assert refine_recent() == 0
     assert _message("a").triage["path"] == "fast"

@@ -602,10 +602,12 @@ class TriageSettings(Strict):
         description="Use the accurate (embedding) path on ingest: better, ~50 posts/s per core.",
     )
     refine: bool = Field(
-        default=True,
+        default=False,
         description="Ingest triages on the fast path; a background job then re-triages each new post on "
         "the accurate path within seconds and, when the opening post's triage changed before anyone "
-        "answered, routes its conversation again (team, priority, targets).",
+        "answered, routes its conversation again (team, priority, targets). Off by default until the "
+        "crisis rule is tuned to it: on the Nimbus scenario day the refined categories open a crisis "
+        "incident for look-alike posts.",
     )
     priority_from_score: dict[Priority, int] = Field(
         default_factory=lambda: dict[Priority, int]({"urgent": 90, "high": 65}),

