@@ -404,15 +404,24 @@ def html_fragment(markdown: str) -> str:
     return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
 
 
-def to_html(markdown: str, title: str) -> str:
-    """A standalone HTML page; raw HTML inside the policy text is escaped, never passed through."""
+DOCUMENT_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
+    "line-height:1.5}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccd;padding:.3rem .5rem}"
+)
+
+
+def to_html(markdown: str, title: str, stylesheet: str | None = None) -> str:
+    """A standalone HTML page; raw HTML inside the policy text is escaped, never passed through.
+    Styled inline as a file of its own; served by the desk, from `stylesheet` (its Content-Security-
+    Policy allows no inline style)."""
     body = html_fragment(markdown)
     safe_title = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    style = (
+        f'<link rel="stylesheet" href="{stylesheet}">' if stylesheet else f"<style>{DOCUMENT_STYLE}</style>"
+    )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f"<title>{safe_title}</title>\n"
-        "<style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;"
-        "line-height:1.5}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccd;padding:.3rem .5rem}</style>\n"
+        f"<title>{safe_title}</title>\n{style}\n"
         f"</head>\n<body>\n{body}</body>\n</html>\n"
     )

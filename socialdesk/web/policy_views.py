@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 
 from socialdesk.errors import DeskError
 from socialdesk.policy.actions import active_policy_version, save_policy
@@ -92,4 +93,5 @@ def document(request: HttpRequest, document: str) -> HttpResponse:
     markdown = render_public(policy) if document == "public" else render_internal(policy)
     if request.GET.get("format") == "md":
         return HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
-    return HttpResponse(to_html(markdown, f"{policy.brand} — {document} policy"))
+    title = f"{policy.brand} — {document} policy"
+    return HttpResponse(to_html(markdown, title, stylesheet=static("web/document.css")))
