@@ -74,6 +74,8 @@ def test_only_the_commands_that_bring_data_in_create_a_workspace_and_their_help_
         "import twcs",
         "plan staffing",
         "policy load",
+        "privacy erase",
+        "privacy export",
         "sandbox replay",
         "scenario run",
         "scenario score",

@@ -266,7 +266,9 @@ def test_bank_answers_brand_account_questions_from_the_support_account(workspace
         account_role=AccountRole.SUPPORT,
         config={"simulates": "x"},
     )
-    receive_event(brand, "1", post("q", "@LumenBank why hasn't my transfer arrived?"))
+    # A plain question (one that complains, "why hasn't my transfer arrived?", is a complaint and stays
+    # with the brand account's care team)
+    receive_event(brand, "1", post("q", "@LumenBank how do I set up a standing order?"))
     conversation = _conversation("q")
     assert conversation.reply_channel == support
     send_reply(conversation, agent, "We'll check it with you in a private message. - Alice")

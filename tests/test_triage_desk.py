@@ -114,7 +114,8 @@ def test_corrections_are_kept_and_retraining_learns_them(telecom: Any, x_channel
     assert triage_many([similar], settings_for(telecom.pk))[0].category == "technical"
     model = retrain_categories(telecom.pk)
     assert model is not None
-    assert (model.from_policy, model.from_corrections) == (35, 1)
+    # 35 examples, and each of the 4 categories' name and description as one more
+    assert (model.from_policy, model.from_corrections) == (39, 1)
     assert model.examples[-1] == ["billing", ROAMING]
     assert triage_many([similar], settings_for(telecom.pk))[0].category == "billing"
 
@@ -137,7 +138,7 @@ def test_retrain_command(telecom: Any, other_workspace: Any, x_channel: Any, age
     result = CliRunner().invoke(app, ["triage", "retrain"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "acme: 35 policy examples + 1 corrections (policy v1)",
+        "acme: 39 policy examples + 1 corrections (policy v1)",
         "globex: no active policy, nothing to train",
     ]
     assert CategoryModel.objects.filter(workspace=telecom).count() == 1

@@ -1,5 +1,6 @@
 """The desk pages: login required, workspace scoping, replies, hostile text rendered inert."""
 
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
@@ -65,8 +66,10 @@ def test_hostile_text_is_rendered_inert(x_channel: Any, agent: Any) -> None:
     page = client.get(f"/c/{conversation.pk}/").content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in page
-    # Direction overrides stay inside their own isolated box.
-    assert "unicode-bidi:isolate" in page
+    # Direction overrides stay inside their own isolated box (desk.css: no inline style under the CSP).
+    assert '<div class="text">' in page
+    css = (Path(__file__).parents[1] / "socialdesk" / "web" / "static" / "web" / "desk.css").read_text()
+    assert ".msg .text{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:isolate}" in css
 
 
 def test_scripts_and_api_docs_are_served_before_anything_was_collected(
