@@ -58,6 +58,7 @@ HOMONYMS = {
         "web/templates/web/members.html",  # the invited person's email address
         "notifications/models.py",  # email as a way to tell a member (a notification medium)
         "notifications/centre.py",  # the same medium, in the preferences
+        "web/sso.py",  # the identity provider's email claim, matched to a user
     },
     "x": {
         "web/static/web/desk.js",  # the x key ticks an inbox row (bulk actions)
