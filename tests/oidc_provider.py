@@ -9,6 +9,7 @@ Run: python -m tests.oidc_provider PORT DATA_DIR REDIRECT_URI [REDIRECT_URI ...]
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -61,7 +62,13 @@ def running(port: int, data_dir: Path, redirect_uris: list[str]) -> Iterator[str
         cwd=root,
         stdout=(data_dir / "provider.log").open("w"),
         stderr=subprocess.STDOUT,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root)},
+        # The desk's own settings stay out; a moved clock (scripts/clockshift: libfaketime) comes along,
+        # or the provider would sign tokens at the real time that the desk then reads as expired.
+        env={
+            **{k: v for k, v in os.environ.items() if k.startswith(("FAKETIME", "LD_PRELOAD"))},
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(root),
+        },
         text=True,
     )
     try:
