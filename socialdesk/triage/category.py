@@ -54,7 +54,8 @@ class LearnedHead:
         return result
 
 
-def _unit(vectors: Array) -> Array:
+def unit(vectors: Array) -> Array:
+    """Rows scaled to length one (zero rows stay zero)."""
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     result: Array = (vectors / norms).astype(np.float32)
@@ -87,13 +88,13 @@ def learn(codes: Sequence[str], vectors: Array) -> LearnedHead | None:
 
     classes = tuple(counts)
     labels = np.array([classes.index(code) for code in codes], dtype=np.int64)
-    unit = _unit(vectors)
+    rows = unit(vectors)
     # Each category has at least `folds` examples, so every training fold holds every category.
     held_out = np.zeros(len(labels), dtype=np.float32)
-    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(unit, labels):
-        weights, bias = _fit(unit[train], labels[train])
-        held_out[test] = LearnedHead(classes, weights, bias, 0.0).probabilities(unit[test]).max(axis=1)
-    weights, bias = _fit(unit, labels)
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=0).split(rows, labels):
+        weights, bias = _fit(rows[train], labels[train])
+        held_out[test] = LearnedHead(classes, weights, bias, 0.0).probabilities(rows[test]).max(axis=1)
+    weights, bias = _fit(rows, labels)
     return LearnedHead(classes, weights, bias, float(np.quantile(held_out, REJECT_IN_SCOPE)))
 
 
@@ -157,7 +158,7 @@ class CategoryIndex:
             return [("", 0.0)] * n
         if embeddings is not None and self.learned is not None:
             head = self.learned
-            probs = head.probabilities(_unit(embeddings))
+            probs = head.probabilities(unit(embeddings))
             best = probs.argmax(axis=1)
             return [
                 (head.classes[b] if probs[i, b] >= head.floor else "", float(probs[i, b]))

@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from socialdesk.policy.loader import load_policy
 from socialdesk.triage import datasets
-from socialdesk.triage.category import CategoryIndex, policy_examples
+from socialdesk.triage.category import CategoryIndex, policy_examples, unit
 from socialdesk.triage.engine import Settings, triage_many
 from socialdesk.triage.heads import Array, heads
 from socialdesk.triage.language import detect_languages
@@ -112,7 +112,7 @@ def _categorise(
     vectors = scorer.embeddings(texts)
     found = index.classify(features, vectors)
     if index.learned is not None and vectors is not None:
-        probs = index.learned.probabilities(vectors / np.linalg.norm(vectors, axis=1, keepdims=True))
+        probs = index.learned.probabilities(unit(vectors))
         nearest = [index.learned.classes[b] for b in probs.argmax(axis=1)]
     else:
         nearest = [index.categories[int(np.argmax(s))] for s in index.scores(features, vectors)]
