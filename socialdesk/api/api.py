@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Status
+from ninja import Query, Status
 from ninja.security import django_auth
 
 from socialdesk.api.approvals import approvals as approvals_router
@@ -17,6 +17,7 @@ from socialdesk.api.approvals import drafts as drafts_router
 from socialdesk.api.auth import ApiTokenAuth, signed_in
 from socialdesk.api.bulk import BulkIn, BulkOut, bulk
 from socialdesk.api.clock import DeskRenderer, use_list_clock, use_workspace_clock
+from socialdesk.api.contract import DeskApi, ObjectParser, use_problems
 from socialdesk.api.incidents import router as incidents_router
 from socialdesk.api.members import router as members_router
 from socialdesk.api.notifications import router as notifications_router
@@ -74,13 +75,15 @@ from socialdesk.triage.actions import correct_triage
 from socialdesk.workspaces.models import Workspace
 
 # Token first; for cookie (session) auth django-ninja checks the CSRF token on unsafe methods.
-api = NinjaAPI(
+api = DeskApi(
     title="Socialdesk",
     version="1",
     auth=[ApiTokenAuth(), django_auth],
     urls_namespace="api",
     renderer=DeskRenderer(),
+    parser=ObjectParser(),
 )
+use_problems(api)
 PAGE = 50
 
 
@@ -259,7 +262,11 @@ def correct(request: HttpRequest, message_id: int, body: CorrectIn) -> dict[str,
     return {"detail": "ok"}
 
 
-@api.post("/check", response=CheckOut, summary="Check a draft reply against the policy")
+@api.post(
+    "/check",
+    response={200: CheckOut, 404: Problem, 422: Problem},
+    summary="Check a draft reply against the policy",
+)
 def check(request: HttpRequest, body: CheckIn) -> dict[str, Any]:
     result = check_draft(
         _get(request, body.conversation), signed_in(request), body.text, private=body.private

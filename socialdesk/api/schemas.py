@@ -101,11 +101,19 @@ class Done(Schema):
     detail: str
 
 
+class InputError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
 class Problem(Schema):
-    """A refused action (any `DeskError`): the reason, a stable code, and the HTTP status."""
+    """A refused action (any `DeskError`) or refused input: the reason, a stable code, and the HTTP
+    status; for input that does not match the schema (`code` "invalid"), each field's problem."""
 
     detail: str
     code: str
+    errors: list[InputError] | None = None
 
 
 class ViolationOut(Schema):
@@ -117,7 +125,8 @@ class ViolationOut(Schema):
 
 
 class Rejected(Problem):
-    violations: list[ViolationOut]
+    # A reply the policy refuses lists its violations; refused input or another refusal has none.
+    violations: list[ViolationOut] = Field(default_factory=list)
 
 
 class CollidedReply(Schema):
@@ -131,7 +140,7 @@ class Collision(Problem):
 
 
 class ReplyIn(Schema):
-    text: str
+    text: str = Field(min_length=1, description="Not empty (a reply of only spaces is refused too).")
     private: bool | None = None
     seen: int | None = Field(
         default=None,
