@@ -81,3 +81,17 @@ def test_a_post_with_nul_and_lone_surrogates_is_stored_with_them_replaced(x_chan
     message = Message.objects.get(network_message_id="s")
     assert message.text == "broken \ufffd text here"
     assert message.contact is not None and message.contact.display_name == "Ana \ufffd"
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        # "³" and "²" are digits to str.isdigit but not to int(): these were 500s (found by schemathesis)
+        ("delete", "/api/workspaces/%C2%B3/webhooks/1", 404),
+        ("get", "/api/conversations/%C2%B2", 422),
+        ("get", "/?page=%C2%B3", 200),
+        ("get", "/api/conversations?page=%C2%B3", 422),
+    ],
+)
+def test_digits_int_cannot_read_are_not_numbers(client: Client, method: str, url: str, status: int) -> None:
+    assert getattr(client, method)(url).status_code == status

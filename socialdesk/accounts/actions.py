@@ -88,7 +88,7 @@ def verify_second_factor(user: User, code: str) -> Device:
     wrong code even the right one is refused until the delay has passed."""
     cleaned = code.strip().replace(" ", "").replace("-", "").lower()
     device: TOTPDevice | StaticDevice | None
-    if len(cleaned) == 6 and cleaned.isdigit():
+    if len(cleaned) == 6 and cleaned.isdecimal():
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()

@@ -133,7 +133,7 @@ def bulk_update(actor: User, ids: Sequence[int], verb: str, value: str = "") -> 
 
 
 def _incident(actor: User, value: str) -> Incident:
-    number = int(value) if value.isascii() and value.isdigit() else 0
+    number = int(value) if value.isascii() and value.isdecimal() else 0
     incident = incidents_for(actor).filter(pk=number).first() if 0 < number <= MAX_ID else None
     if incident is None:
         raise DeskError(f"incident {value!r} not found", code="not_found", status=404)

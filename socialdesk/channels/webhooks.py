@@ -41,7 +41,7 @@ class Refused(Exception):
 
 def read_body(request: HttpRequest, limit: int = MAX_BODY) -> bytes:
     declared = request.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isdecimal() and int(declared) > limit:
         raise Refused(413, f"body over {limit} bytes")
     body = request.body
     if len(body) > limit:

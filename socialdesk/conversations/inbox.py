@@ -154,7 +154,7 @@ def _facts_behind(f: InboxFilter) -> QuerySet[Fact]:
         facts = facts.filter(target=target)
         if verdict:
             facts = facts.filter(met=verdict == "met")
-    elif kind == FactKind.CSAT and rest.isdigit():
+    elif kind == FactKind.CSAT and rest.isdecimal():
         facts = facts.filter(score=int(rest))
     if f.after is not None:
         facts = facts.filter(at__gte=f.after)

@@ -91,7 +91,7 @@ class Rating:
 
 
 def _number(token: str) -> int:
-    return int(token) if token.isdigit() else NUMBER_WORDS[token.lower()]
+    return int(token) if token.isdecimal() else NUMBER_WORDS[token.lower()]
 
 
 def _at_start(text: str) -> tuple[int, int] | None:

@@ -80,7 +80,7 @@ def spanish_id_ok(prefix: str, digits: str, letter: str) -> bool:
 
 
 def cpf_ok(text: str) -> bool:
-    digits = [int(c) for c in text if c.isdigit()]
+    digits = [int(c) for c in text if c.isdecimal()]
     if len(set(digits)) == 1:
         return False
     for size in (9, 10):

@@ -104,7 +104,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         return _preferences_page(request)
     user = signed_in(request)
     workspace_id = request.POST.get("workspace", "")
-    if not workspace_id.isdigit():
+    if not workspace_id.isdecimal():
         raise DeskError("say which workspace these choices are for")
     workspace = get_object_or_404(workspaces_for(user), pk=int(workspace_id))
     if request.POST.get("reset"):

@@ -67,7 +67,7 @@ def _error_page(request: HttpRequest, error: DeskError, **_: object) -> HttpResp
 
 
 def _fields(request: HttpRequest) -> dict[str, Any]:
-    members = [int(m) for m in request.POST.getlist("members") if m.isdigit()]
+    members = [int(m) for m in request.POST.getlist("members") if m.isdecimal()]
     return {
         "name": request.POST.get("name", ""),
         "frequency": request.POST.get("frequency", ""),
@@ -86,7 +86,7 @@ def schedules(request: HttpRequest) -> HttpResponse:
         return _page(request)
     user = signed_in(request)
     workspace_id = request.POST.get("workspace", "")
-    if not workspace_id.isdigit():
+    if not workspace_id.isdecimal():
         raise DeskError("say which workspace the schedule is for")
     workspace = get_object_or_404(managed_workspaces(user), pk=int(workspace_id))
     create(user, workspace, **_fields(request))

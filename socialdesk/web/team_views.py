@@ -84,7 +84,7 @@ def status(request: HttpRequest, workspace_id: int) -> HttpResponse:
 def profile(request: HttpRequest, workspace_id: int, username: str) -> HttpResponse:
     workspace = _workspace(request, workspace_id)
     raw = request.POST.get("capacity", "").strip()
-    if raw and not raw.isdigit():
+    if raw and not raw.isdecimal():
         raise DeskError("Capacity is a whole number of open conversations.")
     set_profile(
         signed_in(request),

@@ -342,4 +342,4 @@ def sandbox_outbox(request: HttpRequest) -> HttpResponse:
 
 
 def _message_id(key: str) -> int:
-    return int(key[4:]) if key.startswith("msg-") and key[4:].isdigit() else 0
+    return int(key[4:]) if key.startswith("msg-") and key[4:].isdecimal() else 0

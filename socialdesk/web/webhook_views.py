@@ -47,7 +47,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         return _page(request)
     user = signed_in(request)
     workspace_id = request.POST.get("workspace", "")
-    if not workspace_id.isdigit():
+    if not workspace_id.isdecimal():
         raise DeskError("say which workspace the webhook is for")
     workspace = get_object_or_404(managed_workspaces(user), pk=int(workspace_id))
     webhook, secret = add_webhook(

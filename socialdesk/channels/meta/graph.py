@@ -29,7 +29,7 @@ def base_url(channel: Channel) -> str:
 def _wait_seconds(response: httpx.Response) -> float:
     """Retry-After, else the longest estimated_time_to_regain_access (minutes) of the usage header."""
     retry_after = response.headers.get("retry-after", "")
-    if retry_after.isdigit():
+    if retry_after.isdecimal():
         return float(retry_after)
     try:
         usage = json.loads(response.headers.get("x-business-use-case-usage", "{}"))

@@ -91,7 +91,7 @@ class WaValue(_Model):
 
 def when(value: int | str | None, fallback: int = 0) -> datetime:
     """Meta sends epoch seconds, epoch milliseconds or ISO 8601 ("2026-11-20T09:00:00+0000")."""
-    if isinstance(value, str) and not value.isdigit():
+    if isinstance(value, str) and not value.isdecimal():
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
     number = int(value) if value not in (None, "") else fallback
     return datetime.fromtimestamp(number / 1000 if number > 10**11 else number, tz=UTC)

@@ -49,7 +49,7 @@ def call[T](fn: Callable[[], T]) -> T:
         raise DeliveryError(text, permanent=True) from exc
     except prawcore.TooManyRequests as exc:
         reset = exc.response.headers.get("x-ratelimit-reset", "")
-        wait = float(reset) if reset.replace(".", "", 1).isdigit() else 60.0
+        wait = float(reset) if reset.replace(".", "", 1).isdecimal() else 60.0
         raise DeliveryError(
             "Reddit answered 429: too many requests", permanent=False, retry_after=wait
         ) from exc

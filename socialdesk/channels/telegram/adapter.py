@@ -61,7 +61,7 @@ class TelegramAdapter:
                 permanent=True,
             )
         return client.send(
-            channel, int(broadcast) if broadcast.lstrip("-").isdigit() else broadcast, text, None
+            channel, int(broadcast) if broadcast.lstrip("-").isdecimal() else broadcast, text, None
         )
 
     def find_post(self, channel: Channel, text: str, idempotency_key: str, continues: str) -> str | None:

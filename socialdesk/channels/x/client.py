@@ -70,7 +70,7 @@ def call[T](fn: Callable[[], T]) -> T:
         return fn()
     except tweepy.TooManyRequests as exc:
         reset = exc.response.headers.get("x-rate-limit-reset", "")
-        wait = max(1.0, int(reset) - time.time()) if reset.isdigit() else 60.0
+        wait = max(1.0, int(reset) - time.time()) if reset.isdecimal() else 60.0
         raise DeliveryError(_detail(exc), permanent=False, retry_after=wait) from exc
     except tweepy.TwitterServerError as exc:
         raise DeliveryError(_detail(exc), permanent=False) from exc

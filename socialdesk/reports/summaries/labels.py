@@ -24,7 +24,7 @@ NONE = {
 
 
 def names(workspace_id: int, dimension: str, values: set[str]) -> dict[str, str]:
-    ids = [int(v) for v in values if v.isdigit()]
+    ids = [int(v) for v in values if v.isdecimal()]
     found: dict[str, str] = {}
     if dimension == "agent":
         found = {str(pk): name for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "username")}

@@ -124,7 +124,7 @@ def clean(
         if isinstance(weekday, str):
             weekday = (
                 int(weekday)
-                if weekday.isdigit()
+                if weekday.isdecimal()
                 else (WEEKDAYS.index(weekday.title()) if weekday.title() in WEEKDAYS else None)
             )
         if weekday is None or not 0 <= weekday <= 6:
