@@ -64,11 +64,11 @@ def _document_problems(operation: dict[str, Any]) -> None:
         extra |= WITH_PATH
     responses = operation.setdefault("responses", {})
     for status, description in extra.items():
-        if str(status) in responses:
-            continue
-        responses.setdefault(
-            status, {"description": description, "content": {"application/json": {"schema": PROBLEM_REF}}}
-        )
+        if status not in responses and str(status) not in responses:
+            responses[status] = {
+                "description": description,
+                "content": {"application/json": {"schema": PROBLEM_REF}},
+            }
 
 
 def _summary(errors: list[dict[str, Any]]) -> str:
